@@ -1,0 +1,333 @@
+"""Admin: upload resumes, create jobs, compare model scores with human ratings, rate pairs.
+
+Writes go through services; long text columns are deferred in lists, and the big tables
+use a paginator that does not count every row.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils.functional import cached_property
+from django.utils.html import format_html
+
+from matching import selectors, services
+from matching.forms import RatingAdminForm, ResumeUploadForm
+from matching.models import Embedding, Job, Pair, Rating, Resume, ScoringModel
+
+
+class LargeTablePaginator(Paginator):
+    """Skips COUNT(*) on large tables, where it is slow on PostgreSQL; estimates instead."""
+
+    @cached_property
+    def count(self) -> int:
+        return 100_000 if self.object_list.query.where else super().count
+
+
+def pct(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.0f}%"
+
+
+@admin.register(Resume)
+class ResumeAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "status", "error_code", "size_kb", "created_at", "uploaded_by"]
+    list_filter = ["status", "error_code"]
+    search_fields = ["original_name", "sha256"]
+    list_select_related = ["uploaded_by"]
+    readonly_fields = [
+        "original_name",
+        "file",
+        "content_type",
+        "size_bytes",
+        "sha256",
+        "text_sha256",
+        "status",
+        "error_code",
+        "error",
+        "uploaded_by",
+        "created_at",
+        "updated_at",
+        "text",
+    ]
+    exclude = ["term_ids", "term_counts"]
+    actions = ["rescore"]
+    paginator = LargeTablePaginator
+    show_full_result_count = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Resume]:
+        return super().get_queryset(request).defer("text", "term_ids", "term_counts")
+
+    @admin.display(description="Size", ordering="size_bytes")
+    def size_kb(self, obj: Resume) -> str:
+        return f"{obj.size_bytes / 1024:.0f} KB"
+
+    def get_urls(self):
+        upload = path(
+            "upload/", self.admin_site.admin_view(self.upload_view), name="matching_resume_upload"
+        )
+        return [upload, *super().get_urls()]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return HttpResponseRedirect(reverse("admin:matching_resume_upload"))
+
+    def upload_view(self, request: HttpRequest):
+        """Several files at once: each one is imported, a duplicate, or rejected with why."""
+        form = ResumeUploadForm(request.POST or None, request.FILES or None)
+        results = []
+        if request.method == "POST" and form.is_valid():
+            ids = []
+            for upload in form.cleaned_data["files"]:
+                result = services.resume_create(
+                    name=upload.name,
+                    data=upload.read(),
+                    uploaded_by=request.user,
+                    content_type=upload.content_type or "",
+                    schedule=False,
+                )
+                results.append(result)
+                if result.outcome == "imported":
+                    ids.append(result.resume.pk)
+            if ids:
+                from matching.tasks import enqueue_score_resumes
+
+                enqueue_score_resumes(ids)
+            counts = {
+                o: sum(r.outcome == o for r in results)
+                for o in ("imported", "duplicate", "rejected")
+            }
+            level = messages.WARNING if counts["rejected"] else messages.SUCCESS
+            self.message_user(
+                request,
+                f"{counts['imported']} imported (scoring in the background), "
+                f"{counts['duplicate']} already present, {counts['rejected']} rejected.",
+                level,
+            )
+            for r in results:
+                if r.outcome == "rejected":
+                    self.message_user(request, r.resume.error, messages.ERROR)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "form": form,
+            "results": results,
+            "title": "Upload resumes",
+        }
+        return render(request, "admin/matching/resume/upload.html", context)
+
+    @admin.action(description="Re-score the selected resumes against all open jobs")
+    def rescore(self, request: HttpRequest, queryset: QuerySet[Resume]) -> None:
+        from matching.tasks import enqueue_score_resumes
+
+        ids = list(queryset.filter(status=Resume.Status.EXTRACTED).values_list("pk", flat=True))
+        enqueue_score_resumes(ids)
+        self.message_user(request, f"Re-scoring of {len(ids)} resumes queued.")
+
+    def delete_model(self, request: HttpRequest, obj: Resume) -> None:
+        services.resume_delete(resume=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Resume]) -> None:
+        for resume in queryset:
+            services.resume_delete(resume=resume)
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    list_display = ["title", "is_open", "created_at", "ranking_link"]
+    list_filter = ["is_open"]
+    search_fields = ["title", "description"]
+    fields = ["title", "description", "must_have", "nice_to_have", "is_open"]
+    actions = ["rescore"]
+
+    @admin.display(description="Ranking")
+    def ranking_link(self, obj: Job) -> str:
+        return format_html(
+            '<a href="{}">ranked candidates</a>', reverse("matching:job_ranking", args=[obj.pk])
+        )
+
+    def save_model(self, request: HttpRequest, obj: Job, form, change: bool) -> None:
+        fields = {name: form.cleaned_data[name] for name in self.fields}
+        if change:
+            services.job_update(job=Job.objects.get(pk=obj.pk), **fields)
+        else:
+            obj.pk = services.job_create(**fields).pk
+
+    @admin.action(description="Re-score all resumes against the selected jobs")
+    def rescore(self, request: HttpRequest, queryset: QuerySet[Job]) -> None:
+        from matching.tasks import enqueue_score_job
+
+        for job in queryset.filter(is_open=True):
+            enqueue_score_job(job.pk)
+        self.message_user(request, "Re-scoring queued.")
+
+
+class RatingInline(admin.TabularInline):
+    model = Rating
+    extra = 0
+    fields = ["score", "reviewer", "note", "source", "created_at"]
+    readonly_fields = ["reviewer", "source", "created_at"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class RatedFilter(admin.SimpleListFilter):
+    title = "human rating"
+    parameter_name = "rated"
+
+    def lookups(self, request, model_admin):
+        return [("no", "Unrated"), ("yes", "Rated"), ("disagree", "Large disagreement")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.filter(rating_count=0)
+        if self.value() == "yes":
+            return queryset.filter(rating_count__gt=0)
+        if self.value() == "disagree":
+            return queryset.filter(selectors.pairs_disagreeing())
+        return queryset
+
+
+@admin.register(Pair)
+class PairAdmin(admin.ModelAdmin):
+    list_display = [
+        "resume",
+        "job",
+        "model_score",
+        "human_score",
+        "rating_count",
+        "scoring_model",
+        "rate_link",
+    ]
+    list_filter = [RatedFilter, "job"]
+    list_select_related = ["resume", "job", "scoring_model"]
+    search_fields = ["resume__original_name", "job__title"]
+    readonly_fields = [
+        "resume",
+        "job",
+        "score",
+        "scoring_model",
+        "scored_at",
+        "rating_count",
+        "rating_mean",
+    ]
+    inlines = [RatingInline]
+    ordering = ["job", "-score"]
+    paginator = LargeTablePaginator
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .defer("resume__text", "resume__term_ids", "resume__term_counts", "job__description")
+        )
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.display(description="Model score", ordering="score")
+    def model_score(self, obj: Pair) -> str:
+        return pct(obj.score)
+
+    @admin.display(description="Human (mean)", ordering="rating_mean")
+    def human_score(self, obj: Pair) -> str:
+        return pct(obj.rating_mean)
+
+    @admin.display(description="")
+    def rate_link(self, obj: Pair) -> str:
+        return format_html(
+            '<a href="{}?pair={}">rate</a>', reverse("admin:matching_rating_add"), obj.pk
+        )
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        services.pair_refresh_rating_stats(pair=form.instance)
+
+
+@admin.register(Rating)
+class RatingAdmin(admin.ModelAdmin):
+    form = RatingAdminForm
+    list_display = ["pair", "human_score", "model_score", "reviewer", "source", "created_at"]
+    list_filter = ["source", "reviewer"]
+    list_select_related = ["pair__resume", "pair__job", "reviewer"]
+    raw_id_fields = ["pair"]
+    paginator = LargeTablePaginator
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .defer(
+                "pair__resume__text",
+                "pair__resume__term_ids",
+                "pair__resume__term_counts",
+                "pair__job__description",
+            )
+        )
+
+    @admin.display(description="Human", ordering="score")
+    def human_score(self, obj: Rating) -> str:
+        return pct(obj.score)
+
+    @admin.display(description="Model at rating time")
+    def model_score(self, obj: Rating) -> str:
+        return pct(obj.predicted_score)
+
+    def save_model(self, request, obj: Rating, form, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            services.pair_refresh_rating_stats(pair=obj.pair)
+        else:
+            created = services.rating_create(
+                pair=form.cleaned_data["pair"],
+                score=form.cleaned_data["score"],
+                reviewer=request.user,
+                note=form.cleaned_data.get("note", ""),
+            )
+            obj.pk = created.pk
+
+    def delete_model(self, request, obj: Rating) -> None:
+        pair = obj.pair
+        super().delete_model(request, obj)
+        services.pair_refresh_rating_stats(pair=pair)
+
+
+@admin.register(ScoringModel)
+class ScoringModelAdmin(admin.ModelAdmin):
+    list_display = ["version", "kind", "is_active", "created_at", "activated_at"]
+    list_filter = ["kind", "is_active"]
+    readonly_fields = [
+        "version",
+        "kind",
+        "path",
+        "encoder_key",
+        "metrics",
+        "is_active",
+        "created_at",
+        "activated_at",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(Embedding)
+class EmbeddingAdmin(admin.ModelAdmin):
+    list_display = ["text_sha256", "encoder_key", "dim", "created_at"]
+    list_filter = ["encoder_key"]
+    fields = ["text_sha256", "encoder_key", "dim", "chunk_spans", "created_at"]
+    readonly_fields = fields
+    paginator = LargeTablePaginator
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("vector", "chunk_vectors")
+
+    def has_add_permission(self, request) -> bool:
+        return False

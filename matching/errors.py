@@ -1,0 +1,45 @@
+"""Errors a user can meet, defined once; tests assert these codes and messages."""
+
+from __future__ import annotations
+
+
+class MatchingError(Exception):
+    """A problem with user input, with a message fit to show to that user."""
+
+    code = "error"
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+
+
+class ExtractionError(MatchingError):
+    """Why no text could be taken from an uploaded file."""
+
+
+# code -> message template; {name} is the file's name, {detail} an optional detail.
+EXTRACTION_MESSAGES: dict[str, str] = {
+    "empty_file": "{name}: the file is empty.",
+    "too_large": "{name}: the file is {detail}, larger than the limit of {limit}.",
+    "unsupported_type": (
+        "{name}: unsupported file type{detail}. Upload PDF, DOCX, TXT or Markdown files."
+    ),
+    "corrupt_pdf": "{name}: the PDF is damaged and cannot be read ({detail}).",
+    "encrypted_pdf": "{name}: the PDF is password-protected; upload an unprotected copy.",
+    "no_text_pdf": (
+        "{name}: the PDF has no text layer (a scan or image-only PDF); "
+        "upload a text PDF or run OCR first."
+    ),
+    "corrupt_docx": "{name}: the DOCX file is damaged and cannot be read ({detail}).",
+    "undecodable_text": (
+        "{name}: the text is not in a recognised encoding (UTF-8, UTF-16 or Windows-1252)."
+    ),
+    "no_text": "{name}: no text was found in the file.",
+}
+
+
+def extraction_error(code: str, *, name: str, detail: str = "", limit: str = "") -> ExtractionError:
+    message = EXTRACTION_MESSAGES[code].format(name=name, detail=detail, limit=limit)
+    return ExtractionError(message, code=code)

@@ -1,0 +1,89 @@
+"""Forms of the matching app: admin uploads and ratings, and the ranking page filters."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+
+from matching.extraction import SUPPORTED_EXTENSIONS
+from matching.models import Rating
+
+# --- admin -------------------------------------------------------------------------------
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented pattern for multiple uploads)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)]
+
+
+class ResumeUploadForm(forms.Form):
+    files = MultipleFileField(
+        help_text=(
+            f"One or more files ({', '.join(sorted(SUPPORTED_EXTENSIONS))}), "
+            f"up to {settings.RESUME_MAX_BYTES // (1024 * 1024)} MB each. "
+            "A file that cannot be read is kept as rejected, with the reason."
+        )
+    )
+
+
+class RatingAdminForm(forms.ModelForm):
+    """A reviewer's rating of one pair; `?pair=<id>` in the add URL preselects the pair."""
+
+    class Meta:
+        model = Rating
+        fields = ["pair", "score", "note"]
+        help_texts = {
+            "score": "0 = not a fit at all, 1 = an excellent fit (0.25 steps = 1 to 5 stars).",
+        }
+
+
+# --- ranking pages -----------------------------------------------------------------------
+
+
+class RankingFilterForm(forms.Form):
+    """GET filters of a job's ranking page and its CSV export.
+
+    The minimum score is typed as a percentage (what the page shows); selectors work on
+    scores from 0 to 1.
+    """
+
+    RATED_CHOICES = [("all", "All candidates"), ("yes", "Rated"), ("no", "Not rated yet")]
+    _RATED = {"all": None, "yes": True, "no": False}
+
+    min_score = forms.FloatField(
+        label="Minimum score (%)",
+        min_value=0,
+        max_value=100,
+        required=False,
+        widget=forms.NumberInput(attrs={"step": "1", "placeholder": "0"}),
+    )
+    rated = forms.ChoiceField(label="Ratings", choices=RATED_CHOICES, required=False)
+
+    def ranking_filters(self) -> dict[str, float | bool | None]:
+        """Keyword arguments for selectors.job_ranking.
+
+        A field that does not validate is left out rather than failing the whole page;
+        its error is shown next to it.
+        """
+        if not self.is_bound:
+            return {"min_score": None, "rated": None}
+        self.is_valid()
+        data = self.cleaned_data
+        percent = data.get("min_score")
+        return {
+            "min_score": None if percent is None else percent / 100,
+            "rated": self._RATED.get(data.get("rated") or "all"),
+        }

@@ -1,0 +1,184 @@
+"""Resumes, jobs, the pairs between them, human ratings and the scoring models.
+
+No ML imports in this module: it is loaded by the django-q2 parent process before it
+forks workers (see apps.py).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+UNIT_INTERVAL = [MinValueValidator(0.0), MaxValueValidator(1.0)]
+
+
+class Resume(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        EXTRACTED = "extracted", "Text extracted"
+        FAILED = "failed", "Rejected"
+
+    file = models.FileField(upload_to="resumes/%Y/%m/", max_length=255)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100, blank=True)
+    size_bytes = models.PositiveBigIntegerField(default=0)
+    # The same bytes uploaded twice are one resume.
+    sha256 = models.CharField(max_length=64, unique=True)
+    text = models.TextField(blank=True)
+    # Hash of the extracted text: the key of the embedding cache, so two files with the
+    # same text (a PDF and its DOCX) share vectors.
+    text_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
+    # Hashed term counts of the text (matching.lexical): cached so lexical scoring of a
+    # whole corpus is one sparse-matrix product.
+    term_ids = models.BinaryField(default=b"", editable=False)
+    term_counts = models.BinaryField(default=b"", editable=False)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    error_code = models.CharField(max_length=32, blank=True)
+    error = models.TextField(blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Job(models.Model):
+    title = models.CharField(max_length=200)
+    description = models.TextField()
+    # One requirement per line (or comma separated): checked one by one in explanations.
+    must_have = models.TextField(blank=True, help_text="One requirement per line.")
+    nice_to_have = models.TextField(blank=True, help_text="One requirement per line.")
+    is_open = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ScoringModel(models.Model):
+    class Kind(models.TextChoices):
+        PRETRAINED = "pretrained", "Pre-trained"
+        CUSTOM = "custom", "Custom trained"
+
+    # Unique, human-readable and the folder name under MODELS_STORE_DIR for custom ones.
+    version = models.CharField(max_length=64, unique=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    path = models.CharField(max_length=500, blank=True, help_text="Empty: the bundled model.")
+    # Which model folder embeds documents. A fast head trained on frozen vectors shares
+    # the encoder of its base, so activating it needs no re-embedding.
+    encoder_key = models.CharField(max_length=64)
+    metrics = models.JSONField(default=dict, blank=True)
+    is_active = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    activated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # Exactly one live model: at most one row may be active.
+            models.UniqueConstraint(
+                fields=["is_active"], condition=Q(is_active=True), name="one_active_scoring_model"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.version
+
+
+class Embedding(models.Model):
+    """Vectors of one text under one encoder, as float32 bytes.
+
+    Keyed by the text's hash, not the resume, so re-uploads, duplicates across formats
+    and the same job text are embedded once.
+    """
+
+    text_sha256 = models.CharField(max_length=64)
+    encoder_key = models.CharField(max_length=64)
+    dim = models.PositiveSmallIntegerField()
+    vector = models.BinaryField()  # normalised mean of the window vectors, float32[dim]
+    chunk_vectors = models.BinaryField()  # float32[n_chunks, dim], each normalised
+    # [[start, end], ...] character spans of the windows in the text, for explanations.
+    chunk_spans = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["text_sha256", "encoder_key"], name="one_embedding")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.text_sha256[:12]} ({self.encoder_key})"
+
+
+class Pair(models.Model):
+    resume = models.ForeignKey(Resume, on_delete=models.CASCADE, related_name="pairs")
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="pairs")
+    score = models.FloatField(null=True, blank=True, validators=UNIT_INTERVAL)
+    scoring_model = models.ForeignKey(
+        ScoringModel, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    scored_at = models.DateTimeField(null=True, blank=True)
+    # Kept in step with the ratings by services, so ranking pages filter and sort on
+    # them without an aggregate per row.
+    rating_count = models.PositiveIntegerField(default=0)
+    rating_mean = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["resume", "job"], name="one_pair")]
+        indexes = [
+            # The ranking page: one job's pairs by descending score.
+            models.Index(fields=["job", "-score"], name="pair_job_score"),
+            models.Index(fields=["resume", "-score"], name="pair_resume_score"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resume} x {self.job}"
+
+
+class Rating(models.Model):
+    class Source(models.TextChoices):
+        ADMIN = "admin", "Admin"
+        API = "api", "API"
+        FEEDBACK = "feedback", "Feedback"
+        IMPORT = "import", "Import"
+        HISTORY = "history", "Hiring history"
+
+    pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="ratings")
+    score = models.FloatField(validators=UNIT_INTERVAL)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    note = models.TextField(blank=True)
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.ADMIN)
+    # The model's score when the rating was given: training checks that labels are not
+    # copies of predictions, and the admin shows disagreements.
+    predicted_score = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.score:.2f} for {self.pair_id}"
+
+    @staticmethod
+    def stars_to_score(stars: int) -> float:
+        """1..5 stars onto 0..1: 1 star is 0.0, 5 stars 1.0."""
+        if not 1 <= stars <= 5:
+            raise ValueError("stars must be between 1 and 5")
+        return (stars - 1) / 4

@@ -1,0 +1,121 @@
+"""Pair features and scores, computed for one job against many resumes in one pass.
+
+The pre-trained scorer is a fixed, calibrated blend that needs no training data:
+- passage: cosine of the job with the resume's best matching window (a long resume is
+  not diluted by its unrelated parts, as a whole-document mean is),
+- lexical: TF-IDF cosine over the corpus being ranked (exact skills and jargon that a
+  small English model misses, e.g. in German texts),
+- coverage: the IDF-weighted share of the job's must-have requirements (or, with none
+  given, its title) that the resume names.
+Weights and calibration were chosen on gulp-dev and checked on the English role set
+(docs/benchmarks.md): Spearman 0.47 there against 0.33 for plain cosine and 0.42 for
+plain TF-IDF. A trained head (training app) replaces the blend with learned weights over
+the same features plus the vectors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import sparse
+
+from matching import lexical
+
+FEATURE_NAMES = ("cosine", "passage", "maxsim", "lexical", "coverage", "nice_coverage")
+
+# Blend of the pre-trained scorer on raw feature values, then a logistic calibration
+# that puts a strong match near 0.8 and a poor one near 0.2 (see module docstring).
+BLEND_WEIGHTS = {"passage": 0.5, "lexical": 2.0, "coverage": 0.2}
+CALIBRATION_SLOPE = 9.0
+CALIBRATION_CENTER = 0.40
+
+
+@dataclass
+class JobInput:
+    title: str
+    text: str
+    must_have: list[str]
+    nice_to_have: list[str]
+    vector: np.ndarray  # float32[dim]
+    chunk_vectors: np.ndarray  # float32[m, dim]
+    terms: lexical.TermVector
+
+
+@dataclass
+class ResumeBatch:
+    """Cached vectors and terms of many resumes, stacked for vectorised scoring."""
+
+    vectors: np.ndarray  # float32[n, dim]
+    chunks: np.ndarray  # float32[total_chunks, dim], all resumes' windows concatenated
+    chunk_offsets: np.ndarray  # int64[n], start row of each resume in `chunks`
+    terms: sparse.csr_matrix  # raw term counts, n rows
+    idf: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))
+
+    def __len__(self) -> int:
+        return int(self.vectors.shape[0])
+
+    @classmethod
+    def build(
+        cls,
+        vectors: Sequence[np.ndarray],
+        chunk_vectors: Sequence[np.ndarray],
+        terms: Sequence[lexical.TermVector],
+        idf: np.ndarray | None = None,
+    ) -> ResumeBatch:
+        dim = vectors[0].shape[0] if len(vectors) else 384
+        counts = np.fromiter((c.shape[0] for c in chunk_vectors), np.int64, len(chunk_vectors))
+        offsets = np.concatenate([[0], np.cumsum(counts)[:-1]]) if len(counts) else counts
+        term_matrix = lexical.stack(terms)
+        return cls(
+            vectors=np.vstack(vectors) if len(vectors) else np.zeros((0, dim), np.float32),
+            chunks=np.vstack(chunk_vectors)
+            if len(chunk_vectors)
+            else np.zeros((0, dim), np.float32),
+            chunk_offsets=offsets,
+            terms=term_matrix,
+            idf=lexical.idf_from(term_matrix) if idf is None else idf,
+        )
+
+
+def _segment_max(values: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Max of each resume's segment along the last axis (all segments non-empty)."""
+    if values.shape[-1] == 0:
+        return np.zeros((*values.shape[:-1], 0), np.float32)
+    return np.maximum.reduceat(values, offsets, axis=-1)
+
+
+def pair_features(job: JobInput, batch: ResumeBatch) -> dict[str, np.ndarray]:
+    """Every feature of FEATURE_NAMES for the job against each resume, float32[n] each."""
+    n = len(batch)
+    if n == 0:
+        return {name: np.zeros(0, np.float32) for name in FEATURE_NAMES}
+    cosine = batch.vectors @ job.vector
+    passage = _segment_max(batch.chunks @ job.vector, batch.chunk_offsets)
+    # MaxSim: each job window finds its best resume window; the mean over job windows.
+    maxsim = _segment_max(job.chunk_vectors @ batch.chunks.T, batch.chunk_offsets).mean(axis=0)
+    job_terms = lexical.stack([job.terms])
+    lex = lexical.tfidf_cosine(batch.terms, job_terms, batch.idf)
+    must = job.must_have or [job.title]
+    cov = lexical.coverage(batch.terms, lexical.requirement_terms(must), batch.idf)
+    nice = lexical.coverage(batch.terms, lexical.requirement_terms(job.nice_to_have), batch.idf)
+    return {
+        "cosine": cosine.astype(np.float32),
+        "passage": passage.astype(np.float32),
+        "maxsim": maxsim.astype(np.float32),
+        "lexical": lex.astype(np.float32),
+        "coverage": cov.mean(axis=1) if cov.shape[1] else np.zeros(n, np.float32),
+        "nice_coverage": nice.mean(axis=1) if nice.shape[1] else np.zeros(n, np.float32),
+    }
+
+
+def pretrained_scores(features: dict[str, np.ndarray]) -> np.ndarray:
+    raw = sum(weight * features[name] for name, weight in BLEND_WEIGHTS.items())
+    return calibrate(np.asarray(raw, dtype=np.float64))
+
+
+def calibrate(raw: np.ndarray) -> np.ndarray:
+    return (1.0 / (1.0 + np.exp(-CALIBRATION_SLOPE * (raw - CALIBRATION_CENTER)))).astype(
+        np.float32
+    )

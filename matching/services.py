@@ -1,0 +1,489 @@
+"""Writes of the matching app: resumes in, jobs, scores and ratings.
+
+Named <entity>_<action> with keyword-only arguments (HackSoft Django-Styleguide). Views,
+admin actions, commands and tasks call these and stay thin.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Avg, Count
+from django.utils import timezone
+
+from matching import lexical
+from matching.encoder import PRETRAINED_KEY
+from matching.errors import ExtractionError, extraction_error
+from matching.extraction import SUPPORTED_EXTENSIONS, extension_of, extract_text, human_size
+from matching.models import Job, Pair, Rating, Resume, ScoringModel
+from matching.scoring import FEATURE_NAMES, JobInput, ResumeBatch, pair_features
+from matching.vectors import encode_uncached, ensure_vectors, text_hash
+
+logger = logging.getLogger(__name__)
+
+PRETRAINED_VERSION = "pretrained"
+SCORING_BATCH = 256
+
+
+# --- scoring models ---------------------------------------------------------------------
+
+
+def scoring_model_active() -> ScoringModel:
+    """The live model; the bundled pre-trained one until something else is activated."""
+    model = ScoringModel.objects.filter(is_active=True).first()
+    if model is not None:
+        return model
+    try:
+        with transaction.atomic():
+            model, _ = ScoringModel.objects.get_or_create(
+                version=PRETRAINED_VERSION,
+                defaults={
+                    "kind": ScoringModel.Kind.PRETRAINED,
+                    "encoder_key": PRETRAINED_KEY,
+                    "is_active": True,
+                    "activated_at": timezone.now(),
+                },
+            )
+            if not model.is_active and not ScoringModel.objects.filter(is_active=True).exists():
+                model.is_active = True
+                model.activated_at = timezone.now()
+                model.save(update_fields=["is_active", "activated_at"])
+    except IntegrityError:
+        # Two processes created it at the same moment; the other one won.
+        pass
+    return ScoringModel.objects.get(is_active=True)
+
+
+# --- resumes -----------------------------------------------------------------------------
+
+
+@dataclass
+class UploadResult:
+    resume: Resume
+    created: bool
+
+    @property
+    def outcome(self) -> str:
+        if not self.created:
+            return "duplicate"
+        return "imported" if self.resume.status == Resume.Status.EXTRACTED else "rejected"
+
+
+def resume_create(
+    *, name: str, data: bytes, uploaded_by=None, content_type: str = "", schedule: bool = True
+) -> UploadResult:
+    """Store an uploaded file and its text; the same bytes twice return the first resume.
+
+    A file whose text cannot be extracted is kept with status "failed" and the reason, so
+    nothing a user uploaded vanishes. Scoring is queued after the commit.
+    """
+    digest = hashlib.sha256(data).hexdigest()
+    existing = Resume.objects.filter(sha256=digest).first()
+    if existing is not None:
+        return UploadResult(existing, created=False)
+
+    resume = Resume(
+        original_name=name[:255],
+        content_type=content_type[:100],
+        size_bytes=len(data),
+        sha256=digest,
+        uploaded_by=uploaded_by,
+    )
+    try:
+        _set_text(resume, extract_text(name, data))
+    except ExtractionError as exc:
+        resume.status = Resume.Status.FAILED
+        resume.error_code = exc.code
+        resume.error = exc.message
+    # An oversized file is recorded but its bytes are not stored.
+    stored = data if resume.error_code != "too_large" else b""
+    try:
+        with transaction.atomic():
+            resume.file.save(Path(name).name or "resume", ContentFile(stored), save=False)
+            resume.save()
+    except IntegrityError:
+        # The same file uploaded at the same moment by someone else.
+        resume.file.delete(save=False)
+        return UploadResult(Resume.objects.get(sha256=digest), created=False)
+    if schedule and resume.status == Resume.Status.EXTRACTED:
+        from matching.tasks import enqueue_score_resumes
+
+        enqueue_score_resumes([resume.pk])
+    return UploadResult(resume, created=True)
+
+
+def _set_text(resume: Resume, text: str) -> None:
+    resume.text = text
+    resume.text_sha256 = text_hash(text)
+    resume.term_ids, resume.term_counts = lexical.term_vector(text).to_bytes()
+    resume.status = Resume.Status.EXTRACTED
+    resume.error_code = ""
+    resume.error = ""
+
+
+@dataclass
+class ImportSummary:
+    imported: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+    rejected: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    resume_ids: list[int] = field(default_factory=list)
+
+    def record(self, path: str, result: UploadResult) -> None:
+        if result.outcome == "imported":
+            self.imported.append(path)
+            self.resume_ids.append(result.resume.pk)
+        elif result.outcome == "duplicate":
+            self.duplicates.append(path)
+        else:
+            self.rejected.append((path, result.resume.error))
+
+
+def collect_resume_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Files named directly, and every file under the folders named, in a stable order."""
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files.extend(
+                sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+            )
+        else:
+            files.append(path)
+    return files
+
+
+def resumes_import_paths(
+    *,
+    paths: Iterable[str | Path],
+    uploaded_by=None,
+    progress: Callable[[Path, UploadResult | None], None] | None = None,
+) -> ImportSummary:
+    """Import files and folders: each file is imported, a duplicate, or rejected with why.
+
+    One bad file never stops the batch. Scoring of everything imported is queued as one
+    batch at the end, so the encoder runs over many resumes at a time.
+    """
+    summary = ImportSummary()
+    limit = settings.RESUME_MAX_BYTES
+    for path in collect_resume_files(paths):
+        result: UploadResult | None = None
+        try:
+            if not path.exists():
+                summary.rejected.append((str(path), f"{path}: no such file."))
+            elif extension_of(path.name) not in SUPPORTED_EXTENSIONS and not _has_signature(path):
+                summary.rejected.append(
+                    (
+                        str(path),
+                        extraction_error(
+                            "unsupported_type",
+                            name=path.name,
+                            detail=f" ({extension_of(path.name) or 'no extension'})",
+                        ).message,
+                    )
+                )
+            elif path.stat().st_size > limit:
+                # Not read into memory: record the rejection with the claimed size only.
+                result = resume_create_oversized(
+                    name=path.name, size=path.stat().st_size, uploaded_by=uploaded_by, path=path
+                )
+                summary.record(str(path), result)
+            else:
+                result = resume_create(
+                    name=path.name, data=path.read_bytes(), uploaded_by=uploaded_by, schedule=False
+                )
+                summary.record(str(path), result)
+        except OSError as exc:
+            summary.rejected.append((str(path), f"{path.name}: cannot be read ({exc.strerror})."))
+        if progress:
+            progress(path, result)
+    if summary.resume_ids:
+        from matching.tasks import enqueue_score_resumes
+
+        enqueue_score_resumes(summary.resume_ids)
+    return summary
+
+
+def _has_signature(path: Path) -> bool:
+    with path.open("rb") as fh:
+        head = fh.read(5)
+    return head.startswith((b"%PDF-", b"PK\x03\x04"))
+
+
+def resume_create_oversized(
+    *, name: str, size: int, uploaded_by=None, path: Path | None = None
+) -> UploadResult:
+    """Record a file over the size limit without reading or storing its bytes."""
+    digest_source = hashlib.sha256()
+    if path is not None:
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest_source.update(block)
+    digest = digest_source.hexdigest()
+    existing = Resume.objects.filter(sha256=digest).first()
+    if existing is not None:
+        return UploadResult(existing, created=False)
+    error = extraction_error(
+        "too_large", name=name, detail=human_size(size), limit=human_size(settings.RESUME_MAX_BYTES)
+    )
+    resume = Resume(
+        original_name=name[:255],
+        size_bytes=size,
+        sha256=digest,
+        uploaded_by=uploaded_by,
+        status=Resume.Status.FAILED,
+        error_code=error.code,
+        error=error.message,
+    )
+    resume.file.save(Path(name).name, ContentFile(b""), save=False)
+    resume.save()
+    return UploadResult(resume, created=True)
+
+
+def resume_delete(*, resume: Resume) -> None:
+    """Remove a resume with its file, pairs and (if no other resume shares the text) vectors."""
+    from matching.models import Embedding
+
+    text_sha = resume.text_sha256
+    with transaction.atomic():
+        storage, file_name = resume.file.storage, resume.file.name
+        resume.delete()
+        if text_sha and not Resume.objects.filter(text_sha256=text_sha).exists():
+            Embedding.objects.filter(text_sha256=text_sha).delete()
+        transaction.on_commit(lambda: file_name and storage.delete(file_name))
+
+
+# --- jobs --------------------------------------------------------------------------------
+
+
+def job_create(
+    *,
+    title: str,
+    description: str,
+    must_have: str = "",
+    nice_to_have: str = "",
+    is_open: bool = True,
+) -> Job:
+    job = Job.objects.create(
+        title=title,
+        description=description,
+        must_have=must_have,
+        nice_to_have=nice_to_have,
+        is_open=is_open,
+    )
+    _schedule_job(job)
+    return job
+
+
+def job_update(*, job: Job, **fields) -> Job:
+    text_before = job_text(job)
+    for name, value in fields.items():
+        setattr(job, name, value)
+    job.save()
+    if job_text(job) != text_before or fields.get("is_open"):
+        _schedule_job(job)
+    return job
+
+
+def _schedule_job(job: Job) -> None:
+    if job.is_open:
+        from matching.tasks import enqueue_score_job
+
+        enqueue_score_job(job.pk)
+
+
+def job_text(job: Job) -> str:
+    parts = [job.title, job.description]
+    if job.must_have.strip():
+        parts.append("Must have: " + "; ".join(lexical.split_requirements(job.must_have)))
+    if job.nice_to_have.strip():
+        parts.append("Nice to have: " + "; ".join(lexical.split_requirements(job.nice_to_have)))
+    return "\n".join(parts)
+
+
+# --- scores ------------------------------------------------------------------------------
+
+
+def job_input(job: Job, *, encoder_key: str) -> JobInput:
+    text = job_text(job)
+    h = text_hash(text)
+    vectors = ensure_vectors(texts={h: text}, encoder_key=encoder_key)[h]
+    return JobInput(
+        title=job.title,
+        text=text,
+        must_have=lexical.split_requirements(job.must_have),
+        nice_to_have=lexical.split_requirements(job.nice_to_have),
+        vector=vectors.vector,
+        chunk_vectors=vectors.chunk_vectors,
+        terms=lexical.term_vector(text),
+    )
+
+
+def pairs_score(
+    *,
+    jobs: Iterable[Job] | None = None,
+    resume_ids: list[int] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Score resumes against jobs with the live model; returns the number of pairs written.
+
+    Defaults: every open job, every resume with text. Each job is one vectorised pass over
+    the stacked vectors of the resumes; resumes are embedded first if not cached.
+    """
+    from matching.heads import scorer_for
+    from matching.selectors import resume_batch
+
+    model = scoring_model_active()
+    scorer = scorer_for(model)
+    jobs = list(Job.objects.filter(is_open=True) if jobs is None else jobs)
+    resumes = Resume.objects.filter(status=Resume.Status.EXTRACTED)
+    if resume_ids is not None:
+        resumes = resumes.filter(pk__in=resume_ids)
+    ids = list(resumes.order_by("pk").values_list("pk", flat=True))
+    written = 0
+    total = len(ids) * len(jobs)
+    for start in range(0, len(ids), SCORING_BATCH * 8):
+        chunk_ids = ids[start : start + SCORING_BATCH * 8]
+        batch, batch_ids = resume_batch(resume_ids=chunk_ids, encoder_key=model.encoder_key)
+        for job in jobs:
+            features = pair_features(job_input(job, encoder_key=model.encoder_key), batch)
+            scores = scorer(features, batch)
+            written += _store_scores(job=job, resume_ids=batch_ids, scores=scores, model=model)
+            if progress:
+                progress(written, total)
+    return written
+
+
+def _store_scores(
+    *, job: Job, resume_ids: list[int], scores: np.ndarray, model: ScoringModel
+) -> int:
+    now = timezone.now()
+    rows = [
+        Pair(resume_id=rid, job=job, score=float(s), scoring_model=model, scored_at=now)
+        for rid, s in zip(resume_ids, scores, strict=True)
+    ]
+    Pair.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["resume", "job"],
+        update_fields=["score", "scoring_model", "scored_at"],
+        batch_size=1000,
+    )
+    return len(rows)
+
+
+# --- ratings -----------------------------------------------------------------------------
+
+
+def pair_get_or_create(*, resume: Resume, job: Job) -> Pair:
+    pair, _ = Pair.objects.get_or_create(resume=resume, job=job)
+    return pair
+
+
+def rating_create(
+    *, pair: Pair, score: float, reviewer=None, note: str = "", source: str = Rating.Source.ADMIN
+) -> Rating:
+    if not 0.0 <= score <= 1.0:
+        raise ValueError("A rating is a score between 0 and 1.")
+    with transaction.atomic():
+        rating = Rating.objects.create(
+            pair=pair,
+            score=score,
+            reviewer=reviewer,
+            note=note,
+            source=source,
+            predicted_score=pair.score,
+        )
+        pair_refresh_rating_stats(pair=pair)
+    return rating
+
+
+def pair_refresh_rating_stats(*, pair: Pair) -> None:
+    stats = Rating.objects.filter(pair=pair).aggregate(n=Count("id"), mean=Avg("score"))
+    Pair.objects.filter(pk=pair.pk).update(rating_count=stats["n"], rating_mean=stats["mean"])
+
+
+# --- ad-hoc scoring ----------------------------------------------------------------------
+
+
+@dataclass
+class TextPair:
+    resume: str
+    job: str
+    title: str = ""
+
+
+def texts_score(
+    *, pairs: list[TextPair], model: ScoringModel | None = None, cache: bool = True
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Scores and features of resume/job texts that need not be in the database.
+
+    Pairs are grouped by job so each job is one vectorised pass. IDF comes from the
+    resumes given when there are enough of them, otherwise from the stored corpus. With
+    cache=False nothing is written (ad-hoc scoring of texts a client does not keep).
+    """
+    from matching.heads import scorer_for
+    from matching.selectors import corpus_idf
+
+    model = model or scoring_model_active()
+    scorer = scorer_for(model)
+    texts = {text_hash(t): t for p in pairs for t in (p.resume, p.job)}
+    vectors = (
+        ensure_vectors(texts=texts, encoder_key=model.encoder_key)
+        if cache
+        else encode_uncached(texts=texts, encoder_key=model.encoder_key)
+    )
+    terms = {h: lexical.term_vector(t) for h, t in texts.items()}
+    resume_hashes = [text_hash(p.resume) for p in pairs]
+    unique_resumes = set(resume_hashes)
+    idf = (
+        lexical.idf_from(lexical.stack([terms[h] for h in unique_resumes]))
+        if len(unique_resumes) >= MIN_LOCAL_IDF_DOCS
+        else corpus_idf()
+    )
+    scores = np.zeros(len(pairs), dtype=np.float32)
+    features = {name: np.zeros(len(pairs), dtype=np.float32) for name in FEATURE_NAMES}
+    by_job: dict[str, list[int]] = {}
+    for i, p in enumerate(pairs):
+        by_job.setdefault(text_hash(p.job), []).append(i)
+    for jh, idx in by_job.items():
+        job = job_input_from_text(
+            texts[jh], title=pairs[idx[0]].title, vectors=vectors[jh], terms=terms[jh]
+        )
+        hashes = [resume_hashes[i] for i in idx]
+        batch = ResumeBatch.build(
+            vectors=[vectors[h].vector for h in hashes],
+            chunk_vectors=[vectors[h].chunk_vectors for h in hashes],
+            terms=[terms[h] for h in hashes],
+            idf=idf,
+        )
+        job_features = pair_features(job, batch)
+        scores[idx] = scorer(job_features, batch)
+        for name, values in job_features.items():
+            features[name][idx] = values
+    return scores, features
+
+
+# Below this many distinct resumes, IDF from the texts themselves is meaningless.
+MIN_LOCAL_IDF_DOCS = 20
+
+
+def job_input_from_text(text: str, *, title: str, vectors, terms) -> JobInput:
+    must, nice = lexical.requirements_from_text(text)
+    first_line = text.strip().splitlines()[0][:200] if text.strip() else ""
+    return JobInput(
+        title=title or first_line,
+        text=text,
+        must_have=must,
+        nice_to_have=nice,
+        vector=vectors.vector,
+        chunk_vectors=vectors.chunk_vectors,
+        terms=terms,
+    )

@@ -1,0 +1,133 @@
+"""Fixtures shared by the whole suite; each says what it is for."""
+
+from __future__ import annotations
+
+import io
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from matching.encoder import DocumentVectors, unit
+
+DIM = 384
+
+
+class FakeEncoder:
+    """A fast stand-in for the sentence-transformers encoder in unit tests.
+
+    Words are hashed into the vector space, so texts sharing words are similar and a
+    ranking test still means something. Integration tests use the real model instead.
+    """
+
+    dim = DIM
+    window_words = 60
+
+    def _vec(self, text: str) -> np.ndarray:
+        v = np.zeros(DIM, dtype=np.float32)
+        for word in text.lower().split():
+            v[zlib.crc32(word.strip(".,;:()").encode()) % DIM] += 1.0
+        return unit(v) if v.any() else unit(np.ones(DIM, np.float32))
+
+    def encode_texts(self, texts: list[str]) -> np.ndarray:
+        return np.vstack([self._vec(t) for t in texts]) if texts else np.zeros((0, DIM), np.float32)
+
+    def encode_documents(self, texts: list[str]) -> list[DocumentVectors]:
+        out = []
+        for text in texts:
+            spans, pos = [], 0
+            words = text.split(" ")
+            for i in range(0, max(len(words), 1), self.window_words):
+                piece = " ".join(words[i : i + self.window_words])
+                spans.append((pos, pos + len(piece)))
+                pos += len(piece) + 1
+            chunks = np.vstack([self._vec(text[s:e]) for s, e in spans])
+            out.append(DocumentVectors(unit(chunks.mean(axis=0)), chunks, spans))
+        return out
+
+
+@pytest.fixture(autouse=True)
+def _isolated_storage(settings, tmp_path):
+    """Uploads and model folders go to a temporary folder; scoring tasks run inline."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MODELS_STORE_DIR = tmp_path / "models_store"
+    settings.MATCHING_SYNC_TASKS = True
+
+
+@pytest.fixture(autouse=True)
+def _fake_encoder_unless_integration(request, monkeypatch):
+    """Unit tests get the fake encoder; tests marked `integration` get the real model."""
+    if request.node.get_closest_marker("integration"):
+        return
+    fake = FakeEncoder()
+    monkeypatch.setattr("matching.vectors.get_encoder", lambda path=None: fake)
+
+
+@pytest.fixture
+def fake_encoder() -> FakeEncoder:
+    return FakeEncoder()
+
+
+@pytest.fixture
+def reviewer(django_user_model):
+    """A staff reviewer who can use the admin and the pages."""
+    return django_user_model.objects.create_user(
+        username="rita", password="pw-rita-2026", is_staff=True, is_superuser=True
+    )
+
+
+# --- real files ---------------------------------------------------------------------------
+
+PYTHON_RESUME = (
+    "Jane Doe. Senior Python developer with 6 years of Django, PostgreSQL and REST APIs. "
+    "Built payment services on AWS with Docker and Kubernetes. Led a team of four."
+)
+NURSE_RESUME = (
+    "John Roe. Registered nurse with 8 years in intensive care. Patient care, medication "
+    "administration, triage, BLS and ACLS certified. Epic EHR charting."
+)
+
+
+def make_pdf(text: str) -> bytes:
+    """A real PDF with a text layer, written by fpdf2."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    pdf.multi_cell(0, 6, text)
+    return bytes(pdf.output())
+
+
+def make_docx(text: str, table: list[list[str]] | None = None) -> bytes:
+    """A real DOCX written by python-docx, optionally with a table."""
+    import docx
+
+    document = docx.Document()
+    for para in text.split("\n"):
+        document.add_paragraph(para)
+    if table:
+        t = document.add_table(rows=len(table), cols=len(table[0]))
+        for r, row in enumerate(table):
+            for c, value in enumerate(row):
+                t.cell(r, c).text = value
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
+
+
+@pytest.fixture
+def pdf_bytes() -> bytes:
+    return make_pdf(PYTHON_RESUME)
+
+
+@pytest.fixture
+def docx_bytes() -> bytes:
+    return make_docx(NURSE_RESUME, table=[["Skill", "Years"], ["Critical care", "8"]])
+
+
+@pytest.fixture
+def demo_dir() -> Path:
+    """The demo files shipped with the project (real PDF, DOCX and TXT resumes)."""
+    return Path(__file__).resolve().parent.parent / "demo"

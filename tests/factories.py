@@ -1,0 +1,37 @@
+"""factory_boy factories for rows the tests need in bulk."""
+
+from __future__ import annotations
+
+import hashlib
+
+import factory
+
+from matching import lexical
+from matching.models import Job, Resume
+from matching.vectors import text_hash
+
+
+class JobFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Job
+
+    title = factory.Sequence(lambda n: f"Python developer {n}")
+    description = "We need a Python developer with Django and PostgreSQL experience."
+    must_have = "Python\nDjango"
+    nice_to_have = "Kubernetes"
+
+
+class ResumeFactory(factory.django.DjangoModelFactory):
+    """An extracted resume whose text, hashes and term vector agree."""
+
+    class Meta:
+        model = Resume
+
+    original_name = factory.Sequence(lambda n: f"resume-{n}.txt")
+    text = factory.Sequence(lambda n: f"Candidate {n}. Python developer, Django, SQL.")
+    sha256 = factory.LazyAttribute(lambda o: hashlib.sha256(o.text.encode()).hexdigest())
+    text_sha256 = factory.LazyAttribute(lambda o: text_hash(o.text))
+    term_ids = factory.LazyAttribute(lambda o: lexical.term_vector(o.text).to_bytes()[0])
+    term_counts = factory.LazyAttribute(lambda o: lexical.term_vector(o.text).to_bytes()[1])
+    status = Resume.Status.EXTRACTED
+    file = factory.django.FileField(filename="resume.txt", data=b"resume")

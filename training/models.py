@@ -1,0 +1,1 @@
+"""Training runs and datasets (the custom-training issue fills this app in)."""
