@@ -39,15 +39,40 @@ class ResumeUploadForm(forms.Form):
     )
 
 
+STAR_CHOICES = [("", "-")] + [(str(n), "\u2605" * n + "\u2606" * (5 - n)) for n in range(1, 6)]
+
+
 class RatingAdminForm(forms.ModelForm):
-    """A reviewer's rating of one pair; `?pair=<id>` in the add URL preselects the pair."""
+    """A score 0..1, or 1-5 stars that map onto it (1 star = 0.0, 5 stars = 1.0).
+
+    `?pair=<id>` in the add URL preselects the pair.
+    """
+
+    stars = forms.TypedChoiceField(
+        choices=STAR_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text="Or give stars instead of a score: 1 = poor match, 5 = strong match.",
+    )
 
     class Meta:
         model = Rating
-        fields = ["pair", "score", "note"]
-        help_texts = {
-            "score": "0 = not a fit at all, 1 = an excellent fit (0.25 steps = 1 to 5 stars).",
-        }
+        fields = ["pair", "score", "stars", "note"]
+        help_texts = {"score": "0 = not a fit at all, 1 = an excellent fit."}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["score"].required = False
+
+    def clean(self):
+        data = super().clean()
+        stars, score = data.get("stars"), data.get("score")
+        if stars:
+            data["score"] = Rating.stars_to_score(stars)
+        elif score is None:
+            raise forms.ValidationError("Give a score between 0 and 1 or a number of stars.")
+        return data
 
 
 # --- ranking pages -----------------------------------------------------------------------

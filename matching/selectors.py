@@ -37,7 +37,9 @@ def corpus_idf() -> np.ndarray:
     return idf
 
 
-def resume_batch(*, resume_ids: list[int], encoder_key: str) -> tuple[ResumeBatch, list[int]]:
+def resume_batch(
+    *, resume_ids: list[int], encoder_key: str, idf: np.ndarray | None = None
+) -> tuple[ResumeBatch, list[int]]:
     """The stacked vectors and terms of resumes, embedding those not cached yet.
 
     Two queries for any number of resumes (terms, then vectors), plus the embedding of
@@ -60,7 +62,7 @@ def resume_batch(*, resume_ids: list[int], encoder_key: str) -> tuple[ResumeBatc
         vectors=[vectors[h].vector for _, h, _, _ in rows],
         chunk_vectors=[vectors[h].chunk_vectors for _, h, _, _ in rows],
         terms=[lexical.TermVector.from_bytes(bytes(i), bytes(c)) for _, _, i, c in rows],
-        idf=corpus_idf(),
+        idf=corpus_idf() if idf is None else idf,
     )
     return batch, [pk for pk, _, _, _ in rows]
 

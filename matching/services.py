@@ -30,7 +30,8 @@ from matching.vectors import encode_uncached, ensure_vectors, text_hash
 logger = logging.getLogger(__name__)
 
 PRETRAINED_VERSION = "pretrained"
-SCORING_BATCH = 256
+# Resumes scored per pass: 20,000 resumes of ~4 windows are ~120 MB of float32 vectors.
+SCORING_BATCH = 20_000
 
 
 # --- scoring models ---------------------------------------------------------------------
@@ -300,12 +301,14 @@ def _schedule_job(job: Job) -> None:
 
 
 def job_text(job: Job) -> str:
+    """The text embedded for a job; its requirement headings parse back with
+    lexical.requirements_from_text, so a job scores the same from the database or a file."""
     parts = [job.title, job.description]
-    if job.must_have.strip():
-        parts.append("Must have: " + "; ".join(lexical.split_requirements(job.must_have)))
-    if job.nice_to_have.strip():
-        parts.append("Nice to have: " + "; ".join(lexical.split_requirements(job.nice_to_have)))
-    return "\n".join(parts)
+    for heading, raw in (("Must have:", job.must_have), ("Nice to have:", job.nice_to_have)):
+        items = lexical.split_requirements(raw)
+        if items:
+            parts.append("\n".join([heading, *items]))
+    return "\n\n".join(parts)
 
 
 # --- scores ------------------------------------------------------------------------------
@@ -338,7 +341,7 @@ def pairs_score(
     the stacked vectors of the resumes; resumes are embedded first if not cached.
     """
     from matching.heads import scorer_for
-    from matching.selectors import resume_batch
+    from matching.selectors import corpus_idf, resume_batch
 
     model = scoring_model_active()
     scorer = scorer_for(model)
@@ -347,14 +350,20 @@ def pairs_score(
     if resume_ids is not None:
         resumes = resumes.filter(pk__in=resume_ids)
     ids = list(resumes.order_by("pk").values_list("pk", flat=True))
+    if not ids or not jobs:
+        return 0
+    job_inputs = [(job, job_input(job, encoder_key=model.encoder_key)) for job in jobs]
+    idf = corpus_idf()
     written = 0
     total = len(ids) * len(jobs)
-    for start in range(0, len(ids), SCORING_BATCH * 8):
-        chunk_ids = ids[start : start + SCORING_BATCH * 8]
-        batch, batch_ids = resume_batch(resume_ids=chunk_ids, encoder_key=model.encoder_key)
-        for job in jobs:
-            features = pair_features(job_input(job, encoder_key=model.encoder_key), batch)
-            scores = scorer(features, batch)
+    # Batches bound the memory of the stacked vectors, not the speed: each job is still
+    # one vectorised pass per batch.
+    for start in range(0, len(ids), SCORING_BATCH):
+        batch, batch_ids = resume_batch(
+            resume_ids=ids[start : start + SCORING_BATCH], encoder_key=model.encoder_key, idf=idf
+        )
+        for job, inputs in job_inputs:
+            scores = scorer(pair_features(inputs, batch), batch)
             written += _store_scores(job=job, resume_ids=batch_ids, scores=scores, model=model)
             if progress:
                 progress(written, total)

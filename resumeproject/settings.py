@@ -6,6 +6,8 @@ PostgreSQL and REDIS_URL for a Redis broker. The README has the full table.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -78,7 +80,13 @@ else:
             # lock instead of failing at once with "database is locked".
             "OPTIONS": {"timeout": 30, "transaction_mode": "IMMEDIATE"},
             # A file, not memory, so a qcluster subprocess in the tests sees the test data.
-            "TEST": {"NAME": env_str("SQLITE_TEST_PATH", str(BASE_DIR / "test_db.sqlite3"))},
+            # Per process, so two test runs on one machine never share a file.
+            "TEST": {
+                "NAME": env_str(
+                    "SQLITE_TEST_PATH",
+                    str(Path(tempfile.gettempdir()) / f"resumes-test-{os.getpid()}.sqlite3"),
+                )
+            },
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

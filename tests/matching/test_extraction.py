@@ -56,7 +56,8 @@ def test_truncated_pdf_is_rejected_as_corrupt(pdf_bytes):
 
 
 def test_garbage_with_pdf_header_is_rejected_as_corrupt():
-    assert _code("junk.pdf", b"%PDF-1.7\n" + bytes(range(256)) * 20) in {"corrupt_pdf", "no_text_pdf"}
+    junk = b"%PDF-1.7\n" + bytes(range(256)) * 20
+    assert _code("junk.pdf", junk) in {"corrupt_pdf", "no_text_pdf"}
 
 
 def test_encrypted_pdf_is_rejected(pdf_bytes):

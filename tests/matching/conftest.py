@@ -1,0 +1,55 @@
+"""Fixtures of the ranking-page tests (test_pages.py, test_browser.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import pytest
+from django.utils import timezone
+
+from matching import services
+from matching.models import Job, Pair
+from matching.vectors import ensure_vectors, text_hash
+from tests.factories import JobFactory, ResumeFactory
+
+RankedJob = tuple[Job, list[Pair]]
+
+
+@pytest.fixture
+def make_ranked_job() -> Callable[..., RankedJob]:
+    """Builds a job with scored candidates, ready for the ranking page.
+
+    Pairs are written directly with the given scores (no scoring run), by the live model,
+    and every text is embedded (by the suite's fake encoder) so explanations have
+    passages. Pairs come back in the order of `scores`, not ranked.
+    """
+
+    def build(
+        scores: Sequence[float],
+        *,
+        texts: Sequence[str] | None = None,
+        names: Sequence[str] | None = None,
+        **job_fields,
+    ) -> RankedJob:
+        model = services.scoring_model_active()
+        job = JobFactory(**job_fields)
+        resumes = []
+        for i, _ in enumerate(scores):
+            fields = {}
+            if texts is not None:
+                fields["text"] = texts[i]
+            if names is not None:
+                fields["original_name"] = names[i]
+            resumes.append(ResumeFactory(**fields))
+        now = timezone.now()
+        pairs = [
+            Pair.objects.create(
+                resume=resume, job=job, score=score, scoring_model=model, scored_at=now
+            )
+            for resume, score in zip(resumes, scores, strict=True)
+        ]
+        all_texts = [services.job_text(job), *(r.text for r in resumes)]
+        ensure_vectors(texts={text_hash(t): t for t in all_texts}, encoder_key=model.encoder_key)
+        return job, pairs
+
+    return build

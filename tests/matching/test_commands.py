@@ -1,0 +1,83 @@
+"""The management commands as a user types them."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from matching import services
+from matching.models import Pair
+from tests.conftest import NURSE_RESUME, PYTHON_RESUME, make_pdf
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args) -> str:
+    out = StringIO()
+    call_command(*args, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def test_import_resumes_prints_a_summary_with_reasons(tmp_path):
+    (tmp_path / "jane.pdf").write_bytes(make_pdf(PYTHON_RESUME))
+    (tmp_path / "john.txt").write_text(NURSE_RESUME)
+    (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.4 nothing here")
+    output = run("import_resumes", str(tmp_path), "--no-progress")
+    assert "2 imported, 0 skipped as duplicate, 1 rejected." in output
+    assert "scan.pdf:" in output
+    again = run("import_resumes", str(tmp_path / "jane.pdf"), "--no-progress")
+    assert "0 imported, 1 skipped as duplicate, 0 rejected." in again
+
+
+def test_import_resumes_refuses_an_empty_folder(tmp_path):
+    with pytest.raises(CommandError, match="No files found"):
+        run("import_resumes", str(tmp_path))
+
+
+def test_rank_prints_candidates_best_first():
+    job = services.job_create(title="Python developer", description="Python Django PostgreSQL")
+    services.resume_create(name="py.txt", data=PYTHON_RESUME.encode())
+    services.resume_create(name="rn.txt", data=NURSE_RESUME.encode())
+    output = run("rank", "--job", str(job.pk), "--top", "5")
+    lines = [line for line in output.splitlines() if line.strip()[:1].isdigit()]
+    assert lines[0].split()[0] == "1" and lines[0].endswith("py.txt")
+    assert lines[1].endswith("rn.txt")
+    assert Pair.objects.filter(job=job).count() == 2
+
+
+def test_rank_of_unknown_job_is_a_clear_error():
+    with pytest.raises(CommandError, match="No job with id 999"):
+        run("rank", "--job", "999")
+
+
+def test_score_prints_one_pair_as_json(tmp_path):
+    resume = tmp_path / "jane.pdf"
+    resume.write_bytes(make_pdf(PYTHON_RESUME))
+    job = tmp_path / "job.txt"
+    job.write_text("Senior Python developer\nRequirements:\nPython, Django\n")
+    payload = json.loads(run("score", "--resume", str(resume), "--job", str(job), "--json"))
+    assert 0 <= payload["score"] <= 1
+    assert payload["features"]["coverage"] == pytest.approx(1.0)
+
+
+def test_score_with_a_bad_file_says_why(tmp_path):
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(b"")
+    job = tmp_path / "job.txt"
+    job.write_text("Python developer")
+    with pytest.raises(CommandError, match=r"bad.pdf: the file is empty"):
+        run("score", "--resume", str(bad), "--job", str(job))
+
+
+def test_load_demo_creates_jobs_resumes_ratings_and_a_login(demo_dir):
+    output = run("load_demo")
+    assert "Reviewer login: reviewer / " in output
+    from matching.models import Job, Rating, Resume
+
+    assert Job.objects.count() == 5
+    assert Resume.objects.filter(status="extracted").count() >= 12
+    assert Rating.objects.count() >= 15
+    assert "0 resumes imported (12 already there)" in run("load_demo")
