@@ -74,9 +74,8 @@ def gulp(path: Path) -> dict:
 def roles(path: Path) -> dict:
     data = json.loads(path.read_text())
     resumes = data["resumes"]
-    out: dict[str, list[float]] = {"blend": [], "cosine": [], "tfidf": []}
-    separation: dict[str, list[float]] = {"match": [], "other": []}
-    for spec in data["jobs"]:
+    pairs, relevant, job_of = [], [], []
+    for k, spec in enumerate(data["jobs"]):
         job = Job(
             title=spec["title"],
             description=spec["description"],
@@ -84,17 +83,35 @@ def roles(path: Path) -> dict:
             nice_to_have="\n".join(spec.get("nice_to_have", [])),
         )
         text = job_text(job)
-        pairs = [TextPair(resume=r["text"], job=text, title=job.title) for r in resumes]
-        relevant = np.array([r["role"] == spec["id"] for r in resumes])
-        result = evaluate_all(pairs)
-        for name, s in result.items():
-            top = np.argsort(-s, kind="stable")[:10]
-            out[name].append(float(relevant[top].mean()))
-        separation["match"].extend(result["blend"][relevant].tolist())
-        separation["other"].extend(result["blend"][~relevant].tolist())
-    summary = {name: {"precision@10": round(float(np.mean(v)), 3)} for name, v in out.items()}
-    summary["blend"]["median_score_matching_role"] = round(float(np.median(separation["match"])), 3)
-    summary["blend"]["median_score_other_roles"] = round(float(np.median(separation["other"])), 3)
+        for r in resumes:
+            pairs.append(TextPair(resume=r["text"], job=text, title=job.title))
+            relevant.append(r["role"] == spec["id"])
+            job_of.append(k)
+    relevant_arr, job_arr = np.array(relevant), np.array(job_of)
+    # TF-IDF is fitted per job (its 96 resumes and the job), as a user would run it.
+    tfidf = np.zeros(len(pairs))
+    for k in range(len(data["jobs"])):
+        idx = np.flatnonzero(job_arr == k)
+        tfidf[idx] = tfidf_scores([pairs[i] for i in idx])
+    scores, features = texts_score(pairs=pairs, model=PRETRAINED, cache=False)
+    result = {"blend": scores, "cosine": features["cosine"], "tfidf": tfidf}
+    summary: dict = {}
+    for name, s in result.items():
+        p10, ap = [], []
+        for k in range(len(data["jobs"])):
+            idx = np.flatnonzero(job_arr == k)
+            ranked = relevant_arr[idx[np.argsort(-s[idx], kind="stable")]]
+            p10.append(float(ranked[:10].mean()))
+            # Average precision over the whole ranking: where every right resume lands.
+            hits = np.cumsum(ranked)
+            ap.append(float((hits[ranked] / (np.flatnonzero(ranked) + 1)).mean()))
+        summary[name] = {
+            "precision@10": round(float(np.mean(p10)), 3),
+            "map": round(float(np.mean(ap)), 3),
+        }
+    blend = result["blend"]
+    summary["blend"]["median_score_matching_role"] = round(float(np.median(blend[relevant_arr])), 3)
+    summary["blend"]["median_score_other_roles"] = round(float(np.median(blend[~relevant_arr])), 3)
     summary["jobs"] = len(data["jobs"])
     summary["resumes"] = len(resumes)
     return summary

@@ -1,16 +1,18 @@
 """Pair features and scores, computed for one job against many resumes in one pass.
 
 The pre-trained scorer is a fixed, calibrated blend that needs no training data:
-- passage: cosine of the job with the resume's best matching window (a long resume is
-  not diluted by its unrelated parts, as a whole-document mean is),
+- maxsim: each window of the job finds its best matching window of the resume, and the
+  mean is taken (a long resume is not diluted by its unrelated parts, as a
+  whole-document mean is),
 - lexical: TF-IDF cosine over the corpus being ranked (exact skills and jargon that a
   small English model misses, e.g. in German texts),
 - coverage: the IDF-weighted share of the job's must-have requirements (or, with none
   given, its title) that the resume names.
-Weights and calibration were chosen on gulp-dev and checked on the English role set
-(docs/benchmarks.md): Spearman 0.47 there against 0.33 for plain cosine and 0.42 for
-plain TF-IDF. A trained head (training app) replaces the blend with learned weights over
-the same features plus the vectors.
+Weights were chosen on gulp-dev and the English role set together, and the blend beats
+plain MiniLM cosine and plain TF-IDF on both (docs/benchmarks.md). The calibration puts
+the median candidate of the right profession at 0.8 and of other professions near 0.05.
+A trained head (training app) replaces the blend with learned weights over the same
+features plus the vectors.
 """
 
 from __future__ import annotations
@@ -27,9 +29,9 @@ FEATURE_NAMES = ("cosine", "passage", "maxsim", "lexical", "coverage", "nice_cov
 
 # Blend of the pre-trained scorer on raw feature values, then a logistic calibration
 # that puts a strong match near 0.8 and a poor one near 0.2 (see module docstring).
-BLEND_WEIGHTS = {"passage": 0.5, "lexical": 2.0, "coverage": 0.2}
-CALIBRATION_SLOPE = 9.0
-CALIBRATION_CENTER = 0.40
+BLEND_WEIGHTS = {"maxsim": 0.25, "lexical": 2.0, "coverage": 0.1}
+CALIBRATION_SLOPE = 12.0
+CALIBRATION_CENTER = 0.36
 
 
 @dataclass
