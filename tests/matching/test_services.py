@@ -133,10 +133,12 @@ def test_only_one_model_is_active():
 
 
 def test_import_paths_reports_imported_duplicate_and_rejected(tmp_path):
-    (tmp_path / "a.pdf").write_bytes(make_pdf(PYTHON_RESUME))
+    # One PDF written twice: fpdf2 stamps the creation time, so two calls may differ.
+    pdf = make_pdf(PYTHON_RESUME)
+    (tmp_path / "a.pdf").write_bytes(pdf)
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "b.txt").write_text(NURSE_RESUME)
-    (tmp_path / "sub" / "copy.pdf").write_bytes(make_pdf(PYTHON_RESUME))
+    (tmp_path / "sub" / "copy.pdf").write_bytes(pdf)
     (tmp_path / "bad.pdf").write_bytes(b"%PDF-1.4 broken")
     (tmp_path / "notes.xlsx").write_bytes(b"not supported")
     summary = services.resumes_import_paths(paths=[tmp_path])
