@@ -13,7 +13,7 @@ from matching import lexical
 from matching.models import Job, Pair, Resume
 from matching.scoring import ResumeBatch
 from matching.skills import skills_in
-from matching.vectors import cached_vectors, ensure_vectors
+from matching.vectors import cached_vectors, ensure_vectors, text_hash
 
 # --- vectors and corpus statistics -------------------------------------------------------
 
@@ -134,7 +134,7 @@ def explain_pairs(
         )
     }
     jtext = job_text(job)
-    job_vec = cached_vectors(hashes=[_hash(jtext)], encoder_key=encoder_key).get(_hash(jtext))
+    job_vec = cached_vectors(hashes=[text_hash(jtext)], encoder_key=encoder_key).get(text_hash(jtext))
     vectors = cached_vectors(
         hashes={r.text_sha256 for r in resumes.values()}, encoder_key=encoder_key
     )
@@ -181,8 +181,3 @@ def best_passages(text: str, vectors, job_vectors, *, k: int, length: int = 320)
         picked.append(snippet[:length] + ("…" if len(snippet) > length else ""))
     return picked
 
-
-def _hash(text: str) -> str:
-    from matching.vectors import text_hash
-
-    return text_hash(text)
