@@ -134,7 +134,9 @@ def explain_pairs(
         )
     }
     jtext = job_text(job)
-    job_vec = cached_vectors(hashes=[text_hash(jtext)], encoder_key=encoder_key).get(text_hash(jtext))
+    job_vec = cached_vectors(hashes=[text_hash(jtext)], encoder_key=encoder_key).get(
+        text_hash(jtext)
+    )
     vectors = cached_vectors(
         hashes={r.text_sha256 for r in resumes.values()}, encoder_key=encoder_key
     )
@@ -180,4 +182,3 @@ def best_passages(text: str, vectors, job_vectors, *, k: int, length: int = 320)
         snippet = " ".join(text[start:end].split())
         picked.append(snippet[:length] + ("…" if len(snippet) > length else ""))
     return picked
-
