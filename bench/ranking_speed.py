@@ -132,7 +132,7 @@ def main() -> None:
     scoring = []
     for _ in range(args.repeat * 4):
         t = time.perf_counter()
-        scorer(pair_features(job_in, batch), batch)
+        scorer(batch.vectors, job_in.vector, pair_features(job_in, batch))
         scoring.append(time.perf_counter() - t)
 
     services.pairs_score(jobs=[job])  # first pass creates the Pair rows

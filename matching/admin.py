@@ -17,6 +17,7 @@ from django.utils.html import format_html
 
 from matching import selectors, services
 from matching.forms import RatingAdminForm, ResumeUploadForm
+from matching.heads import ModelUnavailable
 from matching.models import Embedding, Job, Pair, Rating, Resume, ScoringModel
 
 
@@ -300,7 +301,16 @@ class RatingAdmin(admin.ModelAdmin):
 
 @admin.register(ScoringModel)
 class ScoringModelAdmin(admin.ModelAdmin):
-    list_display = ["version", "kind", "is_active", "created_at", "activated_at"]
+    list_display = [
+        "version",
+        "kind",
+        "is_active",
+        "spearman",
+        "band_accuracy",
+        "compared_with_live",
+        "created_at",
+        "activated_at",
+    ]
     list_filter = ["kind", "is_active"]
     readonly_fields = [
         "version",
@@ -312,9 +322,52 @@ class ScoringModelAdmin(admin.ModelAdmin):
         "created_at",
         "activated_at",
     ]
+    actions = ["activate", "activate_anyway"]
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    @admin.display(description="Spearman")
+    def spearman(self, obj: ScoringModel):
+        return obj.metrics.get("spearman", "—")
+
+    @admin.display(description="Band accuracy")
+    def band_accuracy(self, obj: ScoringModel):
+        return obj.metrics.get("band_accuracy", "—")
+
+    @admin.display(description="Against the live model at training")
+    def compared_with_live(self, obj: ScoringModel) -> str:
+        live = obj.metrics.get("live_at_training")
+        if not live:
+            return "—"
+        verdict = "better" if obj.metrics.get("better_than_live") else "worse"
+        return f"{verdict} ({obj.metrics.get('spearman')} vs {live.get('spearman')})"
+
+    def _activate(self, request, queryset, *, force: bool) -> None:
+        if queryset.count() != 1:
+            self.message_user(request, "Select exactly one version.", messages.ERROR)
+            return
+        model = queryset.get()
+        try:
+            services.scoring_model_activate(model=model, force=force)
+        except (services.ActivationRefused, ModelUnavailable) as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return
+        self.message_user(
+            request, f"{model.version} is live; all pairs are being re-scored.", messages.SUCCESS
+        )
+
+    @admin.action(
+        description="Activate (or roll back to) the selected version", permissions=["change"]
+    )
+    def activate(self, request, queryset) -> None:
+        self._activate(request, queryset, force=False)
+
+    @admin.action(
+        description="Activate even if it measured worse than the live model", permissions=["change"]
+    )
+    def activate_anyway(self, request, queryset) -> None:
+        self._activate(request, queryset, force=True)
 
 
 @admin.register(Embedding)

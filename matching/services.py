@@ -63,6 +63,43 @@ def scoring_model_active() -> ScoringModel:
     return ScoringModel.objects.get(is_active=True)
 
 
+class ActivationRefused(Exception):
+    """The candidate measured worse than the model it would replace."""
+
+
+def scoring_model_activate(*, model: ScoringModel, force: bool = False) -> ScoringModel:
+    """Make `model` the live one, then re-score every pair in the background.
+
+    A version that measured worse than the live model on the same validation set (its
+    training run records `better_than_live`) is refused unless forced. Rollback is the
+    same call on an earlier version, or on the pre-trained one.
+
+    Every web and worker process reads the live model from the database when it scores,
+    and loads a version's head and encoder once, so the switch needs no restart. The
+    model's files are loaded first: a missing or unreadable folder fails here, before
+    anything changes.
+    """
+    from matching.heads import scorer_for
+    from matching.tasks import enqueue_rescore_all
+
+    if not force and model.metrics.get("better_than_live") is False:
+        live = model.metrics.get("live_at_training", {})
+        raise ActivationRefused(
+            f"{model.version} was worse than {live.get('model', 'the live model')} on the same "
+            f"validation set (Spearman {model.metrics.get('spearman')} against "
+            f"{live.get('spearman')}); not activated. Activate it anyway to insist."
+        )
+    scorer_for(model)
+    with transaction.atomic():
+        # Locks the live row: two activations at once are applied one after the other.
+        list(ScoringModel.objects.select_for_update().filter(is_active=True))
+        ScoringModel.objects.filter(is_active=True).exclude(pk=model.pk).update(is_active=False)
+        ScoringModel.objects.filter(pk=model.pk).update(is_active=True, activated_at=timezone.now())
+        enqueue_rescore_all()
+    model.refresh_from_db()
+    return model
+
+
 # --- resumes -----------------------------------------------------------------------------
 
 
@@ -315,17 +352,13 @@ def job_text(job: Job) -> str:
 
 
 def job_input(job: Job, *, encoder_key: str) -> JobInput:
+    """A stored job as the scorer reads it: the same path as a job given as text, so a
+    job scores the same from the database, a file or the API."""
     text = job_text(job)
     h = text_hash(text)
     vectors = ensure_vectors(texts={h: text}, encoder_key=encoder_key)[h]
-    return JobInput(
-        title=job.title,
-        text=text,
-        must_have=lexical.split_requirements(job.must_have),
-        nice_to_have=lexical.split_requirements(job.nice_to_have),
-        vector=vectors.vector,
-        chunk_vectors=vectors.chunk_vectors,
-        terms=lexical.term_vector(text),
+    return job_input_from_text(
+        text, title=job.title, vectors=vectors, terms=lexical.term_vector(text)
     )
 
 
@@ -363,7 +396,7 @@ def pairs_score(
             resume_ids=ids[start : start + SCORING_BATCH], encoder_key=model.encoder_key, idf=idf
         )
         for job, inputs in job_inputs:
-            scores = scorer(pair_features(inputs, batch), batch)
+            scores = scorer(batch.vectors, inputs.vector, pair_features(inputs, batch))
             written += _store_scores(job=job, resume_ids=batch_ids, scores=scores, model=model)
             if progress:
                 progress(written, total)
@@ -429,25 +462,29 @@ class TextPair:
     title: str = ""
 
 
-def texts_score(
-    *, pairs: list[TextPair], model: ScoringModel | None = None, cache: bool = True
-) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Scores and features of resume/job texts that need not be in the database.
+@dataclass
+class PairInputs:
+    """What a scorer reads for a list of pairs: both sides' vectors and the pair features."""
+
+    resume_vectors: np.ndarray  # float32[n, dim]
+    job_vectors: np.ndarray  # float32[n, dim]
+    features: dict[str, np.ndarray]  # FEATURE_NAMES -> float32[n]
+
+
+def texts_features(*, pairs: list[TextPair], encoder_key: str, cache: bool = True) -> PairInputs:
+    """Vectors and features of resume/job texts that need not be in the database.
 
     Pairs are grouped by job so each job is one vectorised pass. IDF comes from the
     resumes given when there are enough of them, otherwise from the stored corpus. With
     cache=False nothing is written (ad-hoc scoring of texts a client does not keep).
     """
-    from matching.heads import scorer_for
     from matching.selectors import corpus_idf
 
-    model = model or scoring_model_active()
-    scorer = scorer_for(model)
     texts = {text_hash(t): t for p in pairs for t in (p.resume, p.job)}
     vectors = (
-        ensure_vectors(texts=texts, encoder_key=model.encoder_key)
+        ensure_vectors(texts=texts, encoder_key=encoder_key)
         if cache
-        else encode_uncached(texts=texts, encoder_key=model.encoder_key)
+        else encode_uncached(texts=texts, encoder_key=encoder_key)
     )
     terms = {h: lexical.term_vector(t) for h, t in texts.items()}
     resume_hashes = [text_hash(p.resume) for p in pairs]
@@ -457,8 +494,12 @@ def texts_score(
         if len(unique_resumes) >= MIN_LOCAL_IDF_DOCS
         else corpus_idf()
     )
-    scores = np.zeros(len(pairs), dtype=np.float32)
-    features = {name: np.zeros(len(pairs), dtype=np.float32) for name in FEATURE_NAMES}
+    dim = next(iter(vectors.values())).vector.shape[0] if vectors else 384
+    out = PairInputs(
+        resume_vectors=np.zeros((len(pairs), dim), np.float32),
+        job_vectors=np.zeros((len(pairs), dim), np.float32),
+        features={name: np.zeros(len(pairs), dtype=np.float32) for name in FEATURE_NAMES},
+    )
     by_job: dict[str, list[int]] = {}
     for i, p in enumerate(pairs):
         by_job.setdefault(text_hash(p.job), []).append(i)
@@ -473,11 +514,26 @@ def texts_score(
             terms=[terms[h] for h in hashes],
             idf=idf,
         )
-        job_features = pair_features(job, batch)
-        scores[idx] = scorer(job_features, batch)
-        for name, values in job_features.items():
-            features[name][idx] = values
-    return scores, features
+        out.resume_vectors[idx] = batch.vectors
+        out.job_vectors[idx] = job.vector
+        for name, values in pair_features(job, batch).items():
+            out.features[name][idx] = values
+    return out
+
+
+def texts_score(
+    *, pairs: list[TextPair], model: ScoringModel | None = None, cache: bool = True
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Scores (and features) of text pairs under a model, the live one by default."""
+    from matching.heads import scorer_for
+
+    model = model or scoring_model_active()
+    scorer = scorer_for(model)
+    inputs = texts_features(pairs=pairs, encoder_key=model.encoder_key, cache=cache)
+    if not pairs:
+        return np.zeros(0, np.float32), inputs.features
+    scores = scorer(inputs.resume_vectors, inputs.job_vectors, inputs.features)
+    return np.asarray(scores, np.float32), inputs.features
 
 
 # Below this many distinct resumes, IDF from the texts themselves is meaningless.
