@@ -24,6 +24,7 @@ browser:
 
 migrate: install
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput -v0
 
 demo: migrate
 	$(PY) manage.py load_demo
@@ -54,6 +55,7 @@ format: install
 bench: install
 	$(PY) bench/ranking_speed.py
 	$(PY) bench/ranking_quality.py
+	$(PY) bench/training_quality.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
-from django.db.models import F, Max, Q, QuerySet
+from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from matching import lexical
 from matching.models import Job, Pair, Resume
@@ -182,3 +183,26 @@ def best_passages(text: str, vectors, job_vectors, *, k: int, length: int = 320)
         snippet = " ".join(text[start:end].split())
         picked.append(snippet[:length] + ("…" if len(snippet) > length else ""))
     return picked
+
+
+# --- scoring progress (REST API: clients poll it after an upload) ------------------------
+
+
+def resumes_with_scoring_progress() -> QuerySet[Resume]:
+    """Resumes without their long columns, each annotated with `scored_jobs`: how many open
+    jobs it has a score against. One subquery per row, not a join, so counting a filtered
+    list stays one cheap COUNT."""
+    scored = (
+        Pair.objects.filter(resume=OuterRef("pk"), score__isnull=False, job__is_open=True)
+        .order_by()
+        .values("resume")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Resume.objects.defer("text", "term_ids", "term_counts").annotate(
+        scored_jobs=Coalesce(Subquery(scored, output_field=IntegerField()), 0)
+    )
+
+
+def open_job_count() -> int:
+    return Job.objects.filter(is_open=True).count()

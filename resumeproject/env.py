@@ -59,3 +59,25 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_score_map(name: str, default: dict[str, float]) -> dict[str, float]:
+    """`a=0.9,b=0.3` as {"a": 0.9, "b": 0.3}; every value must lie in 0..1."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return dict(default)
+    out: dict[str, float] = {}
+    for item in raw.split(","):
+        if not item.strip():
+            continue
+        key, sep, value = item.partition("=")
+        try:
+            score = float(value)
+        except ValueError:
+            score = -1.0
+        if not sep or not key.strip() or not 0.0 <= score <= 1.0:
+            raise ImproperlyConfigured(
+                f"{name}: {item.strip()!r} is not name=score with a score between 0 and 1."
+            )
+        out[key.strip().lower()] = score
+    return out

@@ -13,7 +13,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from resumeproject.env import env_bool, env_float, env_int, env_list, env_str
+from resumeproject.env import env_bool, env_float, env_int, env_list, env_score_map, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -35,8 +35,14 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_q",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "matching",
     "training",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -129,6 +135,24 @@ RANKING_PAGE_SIZE = env_int("RANKING_PAGE_SIZE", 25, minimum=1)
 # Ratings whose mean differs from the model score by this much count as disagreements.
 DISAGREEMENT_THRESHOLD = env_float("DISAGREEMENT_THRESHOLD", 0.3)
 
+# --- training -------------------------------------------------------------------------
+# Fewer labeled examples than this and a run refuses to start unless forced.
+TRAINING_MIN_EXAMPLES = env_int("TRAINING_MIN_EXAMPLES", 50, minimum=1)
+# New labels since the live model was trained that make the admin and API suggest a run,
+# and whether that many queue one automatically.
+RETRAIN_SUGGEST_AFTER = env_int("RETRAIN_SUGGEST_AFTER", 100, minimum=1)
+RETRAIN_AUTO = env_bool("RETRAIN_AUTO", False)
+# Hiring outcomes as training scores (the product notes: hired 0.95, rejected 0.30).
+# Override with e.g. HIRING_OUTCOME_SCORES="hired=0.95,offer=0.9,interviewed=0.6,rejected=0.3"
+HIRING_OUTCOME_SCORES = env_score_map(
+    "HIRING_OUTCOME_SCORES",
+    {"hired": 0.95, "offer": 0.85, "interviewed": 0.6, "screened": 0.45, "rejected": 0.3},
+)
+# A run whose worker has not reported for this long is marked failed (the worker died).
+TRAINING_STALE_AFTER_S = env_int("TRAINING_STALE_AFTER_S", 900, minimum=60)
+# The default trainer when a run does not name one: the one that measures best.
+TRAINING_DEFAULT_MODE = env_str("TRAINING_DEFAULT_MODE", "fast")
+
 # --- django-q2 ------------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "")
 Q_CLUSTER: dict = {
@@ -155,4 +179,78 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# --- REST API (the api app; docs/api.md) ---------------------------------------------
+API_PAGE_SIZE = env_int("API_PAGE_SIZE", 25, minimum=1)
+API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 200, minimum=1)
+# Requests per client (user, or address when anonymous) on the expensive endpoints, as
+# DRF reads them: "<count>/<second|minute|hour|day>". Counters live in the default cache
+# (per process unless CACHES points at a shared one such as Redis).
+API_THROTTLE_RATES = {
+    "uploads": env_str("API_THROTTLE_UPLOADS", "60/minute"),
+    "scoring": env_str("API_THROTTLE_SCORING", "60/minute"),
+    "training": env_str("API_THROTTLE_TRAINING", "10/hour"),
+    # Token requests carry a password: slow down guessing.
+    "auth": env_str("API_THROTTLE_AUTH", "20/minute"),
+}
+_PERIODS = {"s", "sec", "second", "m", "min", "minute", "h", "hour", "d", "day"}
+for _scope, _rate in API_THROTTLE_RATES.items():
+    _count, _, _period = _rate.partition("/")
+    if not (_count.isdigit() and int(_count) > 0 and _period in _PERIODS):
+        raise ImproperlyConfigured(
+            f"API_THROTTLE_{_scope.upper()} must look like 60/minute "
+            f"(a count per second, minute, hour or day), got {_rate!r}"
+        )
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first: its WWW-Authenticate header makes a request without credentials a
+        # 401 (with session first DRF answers 403).
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.IsReviewer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
+    "PAGE_SIZE": API_PAGE_SIZE,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "api.filters.StableOrderingFilter",
+    ],
+    "DEFAULT_THROTTLE_RATES": API_THROTTLE_RATES,
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
+    # OPTIONS answers 405: the OpenAPI schema describes the API (DRF's metadata would
+    # also need a serializer on views that take no body).
+    "DEFAULT_METADATA_CLASS": None,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Resume Screening API",
+    "DESCRIPTION": (
+        "Resumes, jobs, rankings, ad-hoc scoring and ratings. Authenticate with "
+        "`Authorization: Token <key>` or a session. Every 4xx answer has one body: "
+        "`{error: {status, code, message, fields}}`. Guide: docs/api.md."
+    ),
+    "VERSION": "1",
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Separate request and response components: file fields and read-only fields then
+    # appear only where they apply.
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from the drf-spectacular-sidecar package's static files, never a CDN:
+    # many sites that run this have no internet access.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {
+        "deepLinking": True,
+        "persistAuthorization": True,
+        # The badge would send the schema to validator.swagger.io.
+        "validatorUrl": None,
+    },
 }

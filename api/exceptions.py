@@ -1,0 +1,20 @@
+"""API exceptions of this project (beside DRF's); kept apart from errors.py, which imports
+rest_framework.views, so parsers and permissions can raise them without an import cycle."""
+
+from __future__ import annotations
+
+from rest_framework import exceptions, status
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request is too large."
+    default_code = "too_large"
+
+
+class InvalidInput(exceptions.APIException):
+    """A 400 with a code of its own (a matching.errors code, for instance)."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = "Invalid input."
+    default_code = "invalid"

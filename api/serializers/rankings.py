@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rest_framework import serializers
+
+from matching.models import Pair
+from matching.selectors import Explanation
+
+
+@dataclass
+class RankedPair:
+    """One row of a ranking: the pair, its rank and (for a job's ranking) why it scored so."""
+
+    rank: int
+    pair: Pair
+    explanation: Explanation | None = None
+    stale: bool = False
+
+
+class RankingQueryIn(serializers.Serializer):
+    top = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=10_000,
+        help_text="Only the best K candidates (then paged with page and page_size).",
+    )
+    min_score = serializers.FloatField(
+        required=False, min_value=0.0, max_value=1.0, help_text="Lowest score shown, 0..1."
+    )
+    rated = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="true: only pairs with a human rating; false: only unrated ones.",
+    )
+
+
+class ExplanationOut(serializers.Serializer):
+    must_have_found = serializers.ListField(child=serializers.CharField(), source="must_found")
+    must_have_missing = serializers.ListField(child=serializers.CharField(), source="must_missing")
+    nice_to_have_found = serializers.ListField(child=serializers.CharField(), source="nice_found")
+    nice_to_have_missing = serializers.ListField(
+        child=serializers.CharField(), source="nice_missing"
+    )
+    skills_found = serializers.ListField(child=serializers.CharField())
+    skills_missing = serializers.ListField(child=serializers.CharField())
+    passages = serializers.ListField(
+        child=serializers.CharField(), help_text="The resume passages closest to the job."
+    )
+
+
+class RankedResumeOut(serializers.Serializer):
+    id = serializers.IntegerField(source="pair.resume.id")
+    original_name = serializers.CharField(source="pair.resume.original_name")
+
+
+class RankingRowOut(serializers.Serializer):
+    rank = serializers.IntegerField()
+    pair = serializers.IntegerField(source="pair.pk", help_text="Rate it with POST /ratings/.")
+    resume = RankedResumeOut(source="*")
+    score = serializers.FloatField(source="pair.score", help_text="0..1")
+    rating_mean = serializers.FloatField(source="pair.rating_mean", allow_null=True)
+    rating_count = serializers.IntegerField(source="pair.rating_count")
+    scoring_model = serializers.CharField(
+        source="pair.scoring_model.version", allow_null=True, default=None
+    )
+    scored_at = serializers.DateTimeField(source="pair.scored_at", allow_null=True)
+    stale = serializers.BooleanField(
+        help_text="Scored by a model that is no longer the live one (re-scoring pending)."
+    )
+    explanation = ExplanationOut()
+
+
+class BestJobOut(serializers.Serializer):
+    id = serializers.IntegerField(source="pair.job.id")
+    title = serializers.CharField(source="pair.job.title")
+    is_open = serializers.BooleanField(source="pair.job.is_open")
+
+
+class BestJobRowOut(serializers.Serializer):
+    rank = serializers.IntegerField()
+    pair = serializers.IntegerField(source="pair.pk")
+    job = BestJobOut(source="*")
+    score = serializers.FloatField(source="pair.score", help_text="0..1")
+    rating_mean = serializers.FloatField(source="pair.rating_mean", allow_null=True)
+    rating_count = serializers.IntegerField(source="pair.rating_count")
+    scored_at = serializers.DateTimeField(source="pair.scored_at", allow_null=True)

@@ -1,0 +1,53 @@
+"""What is not an endpoint: the schema, the interactive docs, the JSON 404 elsewhere."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.urls import Resolver404, resolve
+from drf_spectacular.renderers import (
+    OpenApiJsonRenderer,
+    OpenApiJsonRenderer2,
+    OpenApiYamlRenderer,
+    OpenApiYamlRenderer2,
+)
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI 3 schema: JSON by default (and so are its errors, like every other
+    answer of the API); YAML with `Accept: application/yaml` or `?format=yaml`."""
+
+    renderer_classes = [
+        OpenApiJsonRenderer2,
+        OpenApiJsonRenderer,
+        OpenApiYamlRenderer,
+        OpenApiYamlRenderer2,
+    ]
+
+
+# Swagger UI from this project's static files (SPECTACULAR_SETTINGS["SWAGGER_UI_DIST"]);
+# people who are not signed in are sent to the login page first.
+docs_view = login_required(SpectacularSwaggerView.as_view(url_name="api:schema"))
+
+
+class UnknownPathApi(APIView):
+    """Any other path under /api/: a 404 in the API's error body, not Django's HTML page."""
+
+    schema = None  # not an operation of the schema
+    permission_classes = [AllowAny]
+
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        message = "Not found."
+        if not request.path.endswith("/"):
+            try:
+                resolve(request.path + "/")
+            except Resolver404:
+                pass
+            else:
+                message = f"Not found. Did you mean {request.path}/ (with the final slash)?"
+        raise NotFound(message)

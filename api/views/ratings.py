@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import generics, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from api.filters import RatingFilter
+from api.serializers.ratings import RatingIn, RatingOut
+from matching import services
+from matching.models import Rating
+
+
+@extend_schema_view(get=extend_schema(summary="List ratings", description="Newest first."))
+class RatingCollectionApi(generics.ListAPIView):
+    queryset = Rating.objects.select_related("pair", "reviewer")
+    serializer_class = RatingOut
+    filterset_class = RatingFilter
+    ordering_fields = ["created_at", "score"]
+    ordering = ["-created_at"]
+
+    @extend_schema(
+        summary="Rate a resume for a job",
+        description=(
+            "A score 0..1 or 1-5 stars (1 = 0.0, 5 = 1.0), and a note. The reviewer is the "
+            "signed-in user; the model's current score is kept beside the rating."
+        ),
+        request=RatingIn,
+        responses={201: RatingOut},
+    )
+    def post(self, request: Request) -> Response:
+        data_in = RatingIn(data=request.data)
+        data_in.is_valid(raise_exception=True)
+        data = data_in.validated_data
+        pair = services.pair_get_or_create(resume=data["resume"], job=data["job"])
+        rating = services.rating_create(
+            pair=pair,
+            score=data["score"],
+            reviewer=request.user,
+            note=data.get("note", ""),
+            source=Rating.Source.API,
+        )
+        return Response(RatingOut(rating).data, status=status.HTTP_201_CREATED)

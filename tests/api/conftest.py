@@ -1,0 +1,62 @@
+"""Fixtures of the REST API tests; each says what it is for."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from tests.api.helpers import token_client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counters():
+    """Throttle counters live in the cache: each test starts with none used."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def anon() -> APIClient:
+    """A client that sends no credentials."""
+    return APIClient()
+
+
+@pytest.fixture
+def api(reviewer) -> APIClient:
+    """The staff reviewer (superuser) authenticated by API token: may do everything."""
+    return token_client(reviewer)
+
+
+@pytest.fixture
+def member(django_user_model):
+    """A signed-in user with no staff flag and no permissions: reads and rates only."""
+    return django_user_model.objects.create_user(username="mo", password="pw-mo-2026")
+
+
+@pytest.fixture
+def member_api(member) -> APIClient:
+    return token_client(member)
+
+
+@pytest.fixture
+def wsgi_app():
+    """The project's real WSGI application, for clients other than Django's (werkzeug,
+    schemathesis), inside the test's transaction.
+
+    Django closes the database connection when a request finishes; its own test client
+    switches that off for the request, and so does this fixture, or the first request
+    would end the test's transaction.
+    """
+    from django.core.signals import request_finished, request_started
+    from django.core.wsgi import get_wsgi_application
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield get_wsgi_application()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
