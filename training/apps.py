@@ -2,6 +2,17 @@ from django.apps import AppConfig
 
 
 class TrainingConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
     name = "training"
     verbose_name = "Training"
-    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # No ML imports here: the qcluster parent imports the apps before forking workers.
+        from django.db.models.signals import post_save
+
+        from matching.models import Rating
+        from training.models import LabeledExample
+        from training.signals import label_saved
+
+        post_save.connect(label_saved, sender=Rating, dispatch_uid="training_rating_saved")
+        post_save.connect(label_saved, sender=LabeledExample, dispatch_uid="training_example_saved")

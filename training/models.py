@@ -1,1 +1,131 @@
-"""Training runs and datasets (the custom-training issue fills this app in)."""
+"""Training data that is not a rated pair, and the record of every training run.
+
+Ratings of stored pairs live in matching (Rating). Labels that arrive as texts (a JSON
+import in the product notes' format, hiring history, feedback from clients) are kept
+here as `LabeledExample`, so they train models without becoming candidates in anyone's
+ranking.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from matching.models import ScoringModel
+
+UNIT_INTERVAL = [MinValueValidator(0.0), MaxValueValidator(1.0)]
+
+
+class LabeledExample(models.Model):
+    class Source(models.TextChoices):
+        IMPORT = "import", "JSON import"
+        HISTORY = "history", "Hiring history"
+        FEEDBACK = "feedback", "Feedback"
+
+    resume_text = models.TextField()
+    job_text = models.TextField()
+    # sha256 of the resume text: keeps one resume's examples on one side of a split, and
+    # finds them for erasure.
+    resume_sha256 = models.CharField(max_length=64, db_index=True)
+    score = models.FloatField(validators=UNIT_INTERVAL)
+    source = models.CharField(max_length=16, choices=Source.choices)
+    # What the model said when the label was given (feedback), to detect labels that
+    # only repeat the model.
+    predicted_score = models.FloatField(null=True, blank=True, validators=UNIT_INTERVAL)
+    outcome = models.CharField(max_length=40, blank=True, help_text="Hiring outcome, if any.")
+    # The file or client it came from, for the dataset statistics of a run.
+    origin = models.CharField(max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} {self.score:.2f}"
+
+
+class TrainingRun(models.Model):
+    """One training run, queued by the command, the admin or the API.
+
+    Status transitions (TRANSITIONS): queued -> running | cancelled | failed;
+    running -> succeeded | failed | cancelled. succeeded, failed and cancelled are final.
+    A worker that dies leaves `running` with an old heartbeat; runs_fail_stale marks it.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Mode(models.TextChoices):
+        FAST = "fast", "Fast: head on frozen vectors"
+        FULL = "full", "Full: fine-tune the transformer"
+
+    TRANSITIONS = {
+        Status.QUEUED: {Status.RUNNING, Status.CANCELLED, Status.FAILED},
+        Status.RUNNING: {Status.SUCCEEDED, Status.FAILED, Status.CANCELLED},
+        Status.SUCCEEDED: set(),
+        Status.FAILED: set(),
+        Status.CANCELLED: set(),
+    }
+    FINAL = {Status.SUCCEEDED, Status.FAILED, Status.CANCELLED}
+
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    mode = models.CharField(max_length=8, choices=Mode.choices, default=Mode.FAST)
+    # epochs, batch_size, from_ratings, force, activate, validation_fraction, seed ...
+    params = models.JSONField(default=dict, blank=True)
+    # Uploaded training / validation files in the notes' format (kept with the run).
+    train_file = models.FileField(upload_to="training/", blank=True)
+    validation_file = models.FileField(upload_to="training/", blank=True)
+    dataset = models.JSONField(default=dict, blank=True, help_text="Sources and counts.")
+    checks = models.JSONField(default=list, blank=True)
+    progress = models.FloatField(default=0.0)
+    stage = models.CharField(max_length=200, blank=True)
+    log = models.TextField(blank=True)
+    # Metrics of the live model and the candidate on the same validation examples.
+    metrics_live = models.JSONField(default=dict, blank=True)
+    metrics_candidate = models.JSONField(default=dict, blank=True)
+    # Validation pairs' human and predicted scores, for the plots.
+    validation_predictions = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    base_model = models.ForeignKey(
+        ScoringModel, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    output_model = models.OneToOneField(
+        ScoringModel,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="training_run",
+    )
+    task_id = models.CharField(max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "heartbeat_at"])]
+
+    def __str__(self) -> str:
+        return f"Run {self.pk} ({self.mode}, {self.status})"
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in self.FINAL
+
+    @property
+    def duration_s(self) -> float | None:
+        if self.started_at and self.finished_at:
+            return (self.finished_at - self.started_at).total_seconds()
+        return None

@@ -1,0 +1,168 @@
+"""The fast trainer on synthetic pairs whose label is a known function of the inputs, and
+the head it writes (matching.heads.TrainedHead)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from matching.heads import HEAD_FILE, ModelUnavailable, TrainedHead
+from matching.scoring import FEATURE_NAMES
+from matching.services import PairInputs
+from training.fast import group_folds, train_fast
+from training.metrics import evaluate
+
+DIM = 16
+JOBS = 6
+PAIRS_PER_RESUME = 3
+
+
+def _unit(x: np.ndarray) -> np.ndarray:
+    return (x / np.linalg.norm(x, axis=-1, keepdims=True)).astype(np.float32)
+
+
+def synthetic(resumes: int, *, seed: int, job_vectors: np.ndarray | None = None):
+    """Pairs whose label is 0.1 + 0.8 * (a mix of the lexical feature and the agreement of
+    the first vector components), plus a little noise: learnable, but not from any one
+    input alone. Groups are resumes, as in a real run."""
+    rng = np.random.default_rng(seed)
+    jobs = job_vectors if job_vectors is not None else _unit(rng.normal(size=(JOBS, DIM)))
+    resume_vecs = _unit(rng.normal(size=(resumes, DIM)))
+    rows = [(r, j) for r in range(resumes) for j in rng.choice(JOBS, PAIRS_PER_RESUME, False)]
+    r_idx = np.array([r for r, _ in rows])
+    j_idx = np.array([j for _, j in rows])
+    u, v = resume_vecs[r_idx], jobs[j_idx]
+    features = {name: rng.uniform(0, 1, len(rows)).astype(np.float32) for name in FEATURE_NAMES}
+    agreement = np.tanh(8 * u[:, 0] * v[:, 0]) / 2 + 0.5  # 0..1
+    truth = 0.6 * features["lexical"] + 0.4 * agreement
+    labels = np.clip(0.1 + 0.8 * truth + rng.normal(0, 0.02, len(rows)), 0, 1)
+    inputs = PairInputs(resume_vectors=u, job_vectors=v, features=features)
+    return inputs, labels, r_idx.astype(str), jobs
+
+
+@pytest.fixture(scope="module")
+def trained():
+    inputs, labels, groups, jobs = synthetic(80, seed=1)
+    reports: list[tuple[float, str]] = []
+    head, chosen = train_fast(inputs, labels, groups, progress=lambda f, s: reports.append((f, s)))
+    held_out = synthetic(30, seed=2, job_vectors=jobs)  # resumes it never saw
+    return head, chosen, reports, held_out
+
+
+def test_head_predicts_resumes_it_never_saw(trained):
+    head, _, _, (inputs, labels, _, _) = trained
+    predicted = head(inputs.resume_vectors, inputs.job_vectors, inputs.features)
+    result = evaluate(labels, predicted)
+    assert result["spearman"] > 0.85
+    assert result["band_accuracy"] > 0.7  # chance with three bands is about a third
+
+
+def test_head_trained_on_shuffled_labels_does_not(trained):
+    """The same trainer on labels unrelated to the inputs: what "chance" measures here."""
+    inputs, labels, groups, _ = synthetic(80, seed=1)
+    head, _ = train_fast(inputs, np.random.default_rng(5).permutation(labels), groups)
+    held, held_labels, _, _ = trained[3]
+    predicted = head(held.resume_vectors, held.job_vectors, held.features)
+    assert abs(evaluate(held_labels, predicted)["spearman"]) < 0.4
+
+
+def test_calibration_knots_increase_and_scores_stay_in_0_1(trained):
+    head, chosen, _, (inputs, _, _, _) = trained
+    assert len(head.knots) == 4
+    assert np.all(np.diff(head.knots) > 0)
+    assert chosen["knots"] == [round(float(k), 4) for k in head.knots]
+    extreme = {name: values * 50 - 25 for name, values in inputs.features.items()}
+    for features in (inputs.features, extreme):
+        scores = head(inputs.resume_vectors, inputs.job_vectors, features)
+        assert scores.dtype == np.float32
+        assert scores.min() >= 0.0 and scores.max() <= 1.0
+    # The knots map onto the band edges.
+    assert head.calibrate(head.knots).tolist() == pytest.approx([0.0, 0.3, 0.7, 1.0])
+
+
+def test_calibration_is_monotone_so_ranking_follows_the_raw_score(trained):
+    head, _, _, (inputs, _, _, _) = trained
+    raw = head.raw(inputs.resume_vectors, inputs.job_vectors, inputs.features)
+    calibrated = head.calibrate(raw)
+    order = np.argsort(raw)
+    assert np.all(np.diff(calibrated[order]) >= 0)
+
+
+def test_one_job_vector_scores_like_per_pair_job_vectors(trained):
+    head, _, _, (inputs, _, _, jobs) = trained
+    rows = np.flatnonzero((inputs.job_vectors == jobs[2]).all(axis=1))
+    features = {k: v[rows] for k, v in inputs.features.items()}
+    per_pair = head(inputs.resume_vectors[rows], inputs.job_vectors[rows], features)
+    one_job = head(inputs.resume_vectors[rows], jobs[2], features)
+    np.testing.assert_allclose(one_job, per_pair, atol=1e-6)
+
+
+def test_progress_moves_forward_to_one_and_the_choice_is_reported(trained):
+    _, chosen, reports, _ = trained
+    fractions = [f for f, _ in reports]
+    assert fractions == sorted(fractions)
+    assert fractions[-1] == 1.0
+    assert chosen["alpha"] in (0.3, 1.0, 3.0)
+    assert set(chosen["cv_spearman"]) == {"0.3", "1.0", "3.0"}
+    assert chosen["folds"] == 5
+
+
+def test_group_folds_keep_groups_whole_and_balanced():
+    groups = np.array(["a"] * 5 + ["b"] * 3 + ["c"] * 3 + ["d"] * 2 + ["e"] * 2 + ["f"])
+    folds = group_folds(groups, 3)
+    assert sorted(np.concatenate(folds).tolist()) == list(range(len(groups)))
+    for fold in folds:
+        for g in set(groups[fold]):
+            assert set(np.flatnonzero(groups == g)) <= set(fold.tolist())
+    assert sorted(len(f) for f in folds) == [5, 5, 6]
+    assert len(group_folds(np.array(["x", "x", "y"]), 5)) == 2  # never more than the groups
+
+
+def test_saved_head_loads_and_scores_identically(trained, tmp_path):
+    head, _, _, (inputs, _, _, _) = trained
+    path = head.save(tmp_path)
+    assert path == tmp_path / HEAD_FILE
+    loaded = TrainedHead.load(tmp_path)
+    assert loaded.feature_names == FEATURE_NAMES
+    assert loaded.resume_temperature == head.resume_temperature
+    before = head(inputs.resume_vectors, inputs.job_vectors, inputs.features)
+    after = loaded(inputs.resume_vectors, inputs.job_vectors, inputs.features)
+    assert np.array_equal(before, after)
+
+
+def test_empty_input_scores_nothing(trained):
+    head = trained[0]
+    empty = {name: np.zeros(0, np.float32) for name in FEATURE_NAMES}
+    assert head(np.zeros((0, DIM), np.float32), np.zeros(DIM, np.float32), empty).shape == (0,)
+
+
+def test_missing_head_file_is_model_unavailable(tmp_path):
+    with pytest.raises(ModelUnavailable, match="missing"):
+        TrainedHead.load(tmp_path)
+
+
+def test_head_of_another_format_version_is_model_unavailable(trained, tmp_path):
+    trained[0].save(tmp_path)
+    with np.load(tmp_path / HEAD_FILE) as data:
+        arrays = dict(data)
+    arrays["format"] = np.array(99)
+    np.savez_compressed(tmp_path / HEAD_FILE, **arrays)
+    with pytest.raises(ModelUnavailable, match="has format 99; this code reads 1"):
+        TrainedHead.load(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"not a head at all", b"PK\x03\x04 truncated zip"],
+    ids=["garbage", "truncated"],
+)
+def test_unreadable_head_file_is_model_unavailable(tmp_path, content):
+    (tmp_path / HEAD_FILE).write_bytes(content)
+    with pytest.raises(ModelUnavailable):
+        TrainedHead.load(tmp_path)
+
+
+def test_head_written_without_the_expected_arrays_is_model_unavailable(tmp_path):
+    np.savez_compressed(tmp_path / HEAD_FILE, coef=np.zeros(3))
+    with pytest.raises(ModelUnavailable):
+        TrainedHead.load(tmp_path)

@@ -1,0 +1,186 @@
+"""Admin: queue and follow training runs (live progress), see labels, act on suggestions."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.http import HttpRequest, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.views.decorators.http import require_POST
+
+from training import selectors, services
+from training.datasets import DatasetError
+from training.forms import TrainingRunForm
+from training.models import LabeledExample, TrainingRun
+
+
+def progress_bar(run: TrainingRun):
+    return format_html(
+        '<progress max="100" value="{}" data-run-progress="{}"></progress> {}%',
+        round(run.progress * 100),
+        run.pk,
+        round(run.progress * 100),
+    )
+
+
+@admin.register(TrainingRun)
+class TrainingRunAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "status",
+        "mode",
+        "bar",
+        "stage",
+        "live_spearman",
+        "candidate_spearman",
+        "output_model",
+        "created_by",
+        "created_at",
+        "duration",
+    ]
+    list_filter = ["status", "mode"]
+    list_select_related = ["output_model", "created_by"]
+    readonly_fields = [
+        "status",
+        "mode",
+        "bar",
+        "stage",
+        "params",
+        "train_file",
+        "validation_file",
+        "dataset",
+        "checks",
+        "metrics_live",
+        "metrics_candidate",
+        "base_model",
+        "output_model",
+        "error",
+        "log",
+        "task_id",
+        "created_by",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "heartbeat_at",
+    ]
+    exclude = ["progress", "validation_predictions"]
+    actions = ["cancel"]
+    change_form_template = "admin/training/trainingrun/change_form.html"
+    change_list_template = "admin/training/trainingrun/change_list.html"
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # runs are written by the trainer, not edited
+
+    @admin.display(description="Progress")
+    def bar(self, obj: TrainingRun):
+        return progress_bar(obj)
+
+    @admin.display(description="Live (same validation)")
+    def live_spearman(self, obj: TrainingRun):
+        return obj.metrics_live.get("spearman", "—")
+
+    @admin.display(description="Candidate")
+    def candidate_spearman(self, obj: TrainingRun):
+        return obj.metrics_candidate.get("spearman", "—")
+
+    @admin.display(description="Duration")
+    def duration(self, obj: TrainingRun) -> str:
+        return "—" if obj.duration_s is None else f"{obj.duration_s:.1f} s"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<int:run_id>/status/", view(self.status_view), name="training_trainingrun_status"
+            ),
+            path("train-now/", view(require_POST(self.train_now_view)), name="training_train_now"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        services.runs_fail_stale()
+        extra = {"retrain": selectors.retrain_status(), **(extra_context or {})}
+        return super().changelist_view(request, extra_context=extra)
+
+    def add_view(self, request: HttpRequest, form_url="", extra_context=None):
+        """Queue a run on the cluster; the page then follows it live."""
+        if not self.has_add_permission(request):
+            return HttpResponseRedirect(reverse("admin:training_trainingrun_changelist"))
+        form = TrainingRunForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                run = services.training_run_create(
+                    mode=data["mode"],
+                    epochs=data["epochs"],
+                    batch_size=data["batch_size"],
+                    from_ratings=data["from_ratings"],
+                    train_file=form.file_payload(data["train_file"]),
+                    validation_file=form.file_payload(data["validation_file"]),
+                    force=data["force"],
+                    activate=data["activate"],
+                    user=request.user,
+                )
+            except (DatasetError, ValueError) as exc:
+                form.add_error(None, str(exc))
+            else:
+                self.message_user(request, f"Training run {run.pk} queued.", messages.SUCCESS)
+                return HttpResponseRedirect(
+                    reverse("admin:training_trainingrun_change", args=[run.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Queue a training run",
+            "form": form,
+            "retrain": selectors.retrain_status(),
+        }
+        return render(request, "admin/training/trainingrun/queue.html", context)
+
+    def status_view(self, request: HttpRequest, run_id: int) -> JsonResponse:
+        """What the run page polls while a run works."""
+        run = get_object_or_404(TrainingRun, pk=run_id)
+        return JsonResponse(
+            {
+                "status": run.status,
+                "progress": run.progress,
+                "stage": run.stage,
+                "log": run.log.splitlines()[-15:],
+                "error": run.error,
+                "final": run.is_final,
+                "metrics_live": run.metrics_live,
+                "metrics_candidate": run.metrics_candidate,
+            }
+        )
+
+    def train_now_view(self, request: HttpRequest):
+        """The one-click action of the retraining notice."""
+        if not self.has_add_permission(request):
+            return HttpResponseRedirect(reverse("admin:training_trainingrun_changelist"))
+        run = services.training_run_create(from_ratings=True, user=request.user)
+        self.message_user(request, f"Training run {run.pk} queued.", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:training_trainingrun_change", args=[run.pk]))
+
+    @admin.action(description="Cancel the selected runs", permissions=["add"])
+    def cancel(self, request, queryset) -> None:
+        done = 0
+        for run in queryset:
+            try:
+                services.training_run_cancel(run=run)
+                done += 1
+            except services.InvalidTransition as exc:
+                self.message_user(request, str(exc), messages.WARNING)
+        if done:
+            self.message_user(request, f"Cancelled {done} run(s).", messages.SUCCESS)
+
+
+@admin.register(LabeledExample)
+class LabeledExampleAdmin(admin.ModelAdmin):
+    list_display = ["id", "source", "score", "predicted_score", "outcome", "origin", "created_at"]
+    list_filter = ["source"]
+    search_fields = ["origin", "resume_sha256"]
+    readonly_fields = ["resume_sha256", "created_by", "created_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("resume_text", "job_text")

@@ -1,0 +1,276 @@
+"""Training examples from every source, read strictly, merged and split.
+
+Files are read all or nothing: the first bad row stops the read with its row number and
+the reason (DatasetError), so a half-read file never trains anything or lands in the
+database.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import random
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+from django.db.models import Avg, Count, StdDev
+
+from matching.models import Pair, Rating
+from matching.services import job_text
+from matching.vectors import text_hash
+
+GOOD, POOR = 0.7, 0.3  # the bands: poor < 0.3 <= partial < 0.7 <= good
+
+
+class DatasetError(ValueError):
+    """A training file that cannot be used; the message names the row and the field."""
+
+
+@dataclass(frozen=True)
+class Example:
+    resume: str
+    job: str
+    score: float
+    source: str = "file"
+    # Several reviewers on one pair: `score` is their mean, `spread` their deviation.
+    n_ratings: int = 1
+    spread: float = 0.0
+    predicted: float | None = None
+
+    @property
+    def group(self) -> str:
+        """Examples of one resume stay on one side of a train/validation split."""
+        return text_hash(self.resume)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return text_hash(self.resume), text_hash(self.job)
+
+
+# --- files ---------------------------------------------------------------------------------
+
+
+def _decode(raw: bytes | str, name: str) -> str:
+    if isinstance(raw, str):
+        return raw
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DatasetError(f"{name}: not UTF-8 text (byte {exc.start}).") from exc
+
+
+def _load_json_list(raw: bytes | str, name: str) -> list:
+    try:
+        data = json.loads(_decode(raw, name))
+    except json.JSONDecodeError as exc:
+        raise DatasetError(f"{name}: not valid JSON (line {exc.lineno}: {exc.msg}).") from exc
+    if isinstance(data, dict) and isinstance(data.get("examples"), list):
+        data = data["examples"]
+    if not isinstance(data, list):
+        raise DatasetError(f"{name}: expected a JSON list of examples.")
+    return data
+
+
+def _text(row: Mapping, field: str, where: str) -> str:
+    value = row.get(field)
+    if not isinstance(value, str) or not value.strip():
+        raise DatasetError(f"{where}: '{field}' must be non-empty text.")
+    return value.strip()
+
+
+def _score(value: object, where: str, field: str = "score") -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise DatasetError(f"{where}: '{field}' must be a number between 0 and 1.")
+    try:
+        score = float(value)
+    except ValueError:
+        raise DatasetError(f"{where}: '{field}' must be a number between 0 and 1.") from None
+    if not 0.0 <= score <= 1.0 or score != score:
+        raise DatasetError(f"{where}: '{field}' is {value!r}, not between 0 and 1.")
+    return score
+
+
+def parse_examples(raw: bytes | str, *, name: str = "file", source: str = "file") -> list[Example]:
+    """The product notes' format: [{"resume", "job_description", "score"}, ...]."""
+    out = []
+    for i, row in enumerate(_load_json_list(raw, name), start=1):
+        where = f"{name}, example {i}"
+        if not isinstance(row, dict):
+            raise DatasetError(f"{where}: expected an object with resume, job_description, score.")
+        predicted = row.get("predicted_score")
+        out.append(
+            Example(
+                resume=_text(row, "resume", where),
+                job=_text(row, "job_description", where),
+                score=_score(row.get("score"), where),
+                source=source,
+                predicted=None
+                if predicted is None
+                else _score(predicted, where, "predicted_score"),
+            )
+        )
+    return out
+
+
+def parse_history(
+    raw: bytes | str, *, name: str = "file", outcome_scores: Mapping[str, float]
+) -> list[Example]:
+    """Hiring outcomes as CSV (header resume,job,outcome) or JSON objects with those keys.
+
+    `job_description` is accepted for `job`, as in the notes' format. Each outcome is
+    mapped to a score by `outcome_scores` (settings.HIRING_OUTCOME_SCORES).
+    """
+    text = _decode(raw, name)
+    if text.lstrip().startswith("["):
+        rows: Iterable[tuple[int, dict]] = enumerate(_load_json_list(text, name), start=1)
+        label = "record"
+    else:
+        reader = csv.DictReader(io.StringIO(text))
+        missing = {"resume", "outcome"} - set(reader.fieldnames or [])
+        if missing or not {"job", "job_description"} & set(reader.fieldnames or []):
+            raise DatasetError(
+                f"{name}: a hiring-history CSV needs the columns resume, job and outcome."
+            )
+        rows = enumerate(reader, start=2)  # row 1 is the header
+        label = "row"
+    known = ", ".join(sorted(outcome_scores))
+    out = []
+    for i, row in rows:
+        where = f"{name}, {label} {i}"
+        if not isinstance(row, dict):
+            raise DatasetError(f"{where}: expected an object with resume, job, outcome.")
+        job_field = "job" if row.get("job") else "job_description"
+        outcome = str(row.get("outcome") or "").strip().lower()
+        if outcome not in outcome_scores:
+            raise DatasetError(f"{where}: outcome {outcome!r} is not one of: {known}.")
+        out.append(
+            Example(
+                resume=_text(row, "resume", where),
+                job=_text(row, job_field, where),
+                score=outcome_scores[outcome],
+                source="history",
+            )
+        )
+    return out
+
+
+# --- the database --------------------------------------------------------------------------
+
+
+def examples_from_db() -> list[Example]:
+    """Every label the database holds: rated pairs (mean of their reviewers, with the
+    spread) and the imported, historical and feedback examples."""
+    from training.models import LabeledExample
+
+    out: list[Example] = []
+    rated = (
+        Pair.objects.filter(rating_count__gt=0, resume__text__gt="")
+        .select_related("resume", "job")
+        .annotate(n=Count("ratings"), mean=Avg("ratings__score"), sd=StdDev("ratings__score"))
+    )
+    predicted = {
+        pid: score
+        for pid, score in Rating.objects.filter(predicted_score__isnull=False)
+        .order_by("pair_id", "created_at")
+        .values_list("pair_id", "predicted_score")
+    }
+    for pair in rated.iterator(chunk_size=500):
+        out.append(
+            Example(
+                resume=pair.resume.text,
+                job=job_text(pair.job),
+                score=float(pair.mean),
+                source="ratings",
+                n_ratings=int(pair.n),
+                spread=float(pair.sd or 0.0),
+                predicted=predicted.get(pair.pk),
+            )
+        )
+    for row in LabeledExample.objects.order_by("pk").iterator(chunk_size=500):
+        out.append(
+            Example(
+                resume=row.resume_text,
+                job=row.job_text,
+                score=row.score,
+                source=row.source,
+                predicted=row.predicted_score,
+            )
+        )
+    return out
+
+
+# --- merging and splitting ------------------------------------------------------------------
+
+
+def merge_duplicates(examples: list[Example]) -> tuple[list[Example], int]:
+    """One example per (resume, job): duplicates become their mean. Returns the merged
+    list and how many pairs had labels more than a band apart (conflicts)."""
+    by_key: dict[tuple[str, str], list[Example]] = defaultdict(list)
+    for ex in examples:
+        by_key[ex.key].append(ex)
+    merged, conflicts = [], 0
+    for group in by_key.values():
+        if len(group) == 1:
+            merged.append(group[0])
+            continue
+        scores = np.array([e.score for e in group])
+        if scores.max() - scores.min() >= POOR:
+            conflicts += 1
+        first = group[0]
+        merged.append(
+            Example(
+                resume=first.resume,
+                job=first.job,
+                score=float(scores.mean()),
+                source=first.source,
+                n_ratings=sum(e.n_ratings for e in group),
+                spread=float(scores.std()),
+                predicted=first.predicted,
+            )
+        )
+    return merged, conflicts
+
+
+def split_by_resume(
+    examples: list[Example], *, fraction: float = 0.2, seed: int = 0
+) -> tuple[list[Example], list[Example]]:
+    """About `fraction` of the examples for validation, whole resumes at a time, so the
+    validation figures are about resumes the model never saw."""
+    groups = sorted({e.group for e in examples})
+    random.Random(seed).shuffle(groups)
+    target = fraction * len(examples)
+    sizes = defaultdict(int)
+    for e in examples:
+        sizes[e.group] += 1
+    held: set[str] = set()
+    count = 0
+    for g in groups:
+        if count >= target or len(held) >= len(groups) - 1:
+            break
+        held.add(g)
+        count += sizes[g]
+    return [e for e in examples if e.group not in held], [e for e in examples if e.group in held]
+
+
+def statistics(examples: list[Example]) -> dict:
+    scores = np.array([e.score for e in examples]) if examples else np.zeros(0)
+    sources: dict[str, int] = defaultdict(int)
+    for e in examples:
+        sources[e.source] += 1
+    bands = np.digitize(scores, [POOR, GOOD]) if len(scores) else scores
+    return {
+        "examples": len(examples),
+        "resumes": len({e.group for e in examples}),
+        "jobs": len({e.key[1] for e in examples}),
+        "sources": dict(sources),
+        "score_mean": round(float(scores.mean()), 3) if len(scores) else None,
+        "bands": {
+            "poor": int((bands == 0).sum()),
+            "partial": int((bands == 1).sum()),
+            "good": int((bands == 2).sum()),
+        },
+        "multi_rated": sum(1 for e in examples if e.n_ratings > 1),
+    }

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from django import forms
+
+from training.models import TrainingRun
+
+
+class TrainingRunForm(forms.Form):
+    """Queue a run from the admin: the same choices as `manage.py train_custom_model`."""
+
+    mode = forms.ChoiceField(choices=TrainingRun.Mode.choices, initial=TrainingRun.Mode.FAST)
+    from_ratings = forms.BooleanField(
+        required=False, initial=True, label="Train on the database's labels"
+    )
+    train_file = forms.FileField(required=False, help_text="JSON in the notes' format.")
+    validation_file = forms.FileField(
+        required=False, help_text="Optional; without it 20% of the resumes are held out."
+    )
+    epochs = forms.IntegerField(min_value=1, max_value=50, initial=2, help_text="Full mode.")
+    batch_size = forms.IntegerField(min_value=1, max_value=256, initial=16, help_text="Full mode.")
+    force = forms.BooleanField(required=False, help_text="Train despite failed data checks.")
+    activate = forms.BooleanField(required=False, help_text="Activate it if it measures better.")
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("from_ratings") and not data.get("train_file"):
+            raise forms.ValidationError("Train on the database's labels, or give a file.")
+        return data
+
+    @staticmethod
+    def file_payload(upload) -> tuple[str, bytes] | None:
+        return (upload.name, upload.read()) if upload else None

@@ -1,0 +1,106 @@
+"""Model folders under MODELS_STORE_DIR: written whole or not at all.
+
+A run writes into models_store/.incoming/run-<id>/ and renames it to
+models_store/<version>/ only when every file is in place, so a crash, a kill or a
+timeout can leave an incoming folder (removed when the run is marked failed) but
+never a half-written version.
+
+<version>/
+  encoder/                  a sentence-transformers folder (loadable on its own)
+  head.npz                  the scoring head (matching.heads.TrainedHead)
+  training_metadata.json    format, data sources and counts, parameters, metrics, code
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+
+METADATA_FILE = "training_metadata.json"
+METADATA_FORMAT = 1
+
+
+def store_dir() -> Path:
+    return Path(settings.MODELS_STORE_DIR)
+
+
+def incoming_dir(run_id: int) -> Path:
+    return store_dir() / ".incoming" / f"run-{run_id}"
+
+
+def incoming_key(run_id: int) -> str:
+    """An encoder key under which matching.vectors finds the incoming folder's encoder."""
+    return f".incoming/run-{run_id}"
+
+
+def new_version(run_id: int) -> str:
+    return f"custom-{timezone.now():%Y%m%d-%H%M%S}-run{run_id}"
+
+
+def start_incoming(run_id: int) -> Path:
+    folder = incoming_dir(run_id)
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
+
+
+def discard_incoming(run_id: int) -> None:
+    shutil.rmtree(incoming_dir(run_id), ignore_errors=True)
+
+
+def link_encoder(source: Path, folder: Path) -> None:
+    """The base encoder, unchanged (fast head): hard links where the filesystem allows,
+    so a version costs no second copy of the weights; a copy otherwise."""
+
+    def link_or_copy(src: str, dst: str) -> None:
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+
+    shutil.copytree(source, folder / "encoder", copy_function=link_or_copy)
+
+
+def code_version() -> str:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            cwd=settings.BASE_DIR,
+        )
+        if out.returncode == 0:
+            return out.stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        pass
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("resume-screening")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def write_metadata(folder: Path, metadata: dict) -> None:
+    payload = {"format_version": METADATA_FORMAT, "code_version": code_version(), **metadata}
+    (folder / METADATA_FILE).write_text(json.dumps(payload, indent=2, default=str))
+
+
+def publish(run_id: int, version: str) -> Path:
+    """Rename the complete incoming folder to its version folder (atomic on one fs)."""
+    final = store_dir() / version
+    if final.exists():
+        raise FileExistsError(f"{final} already exists.")
+    os.replace(incoming_dir(run_id), final)
+    return final
+
+
+def read_metadata(version: str) -> dict:
+    return json.loads((store_dir() / version / METADATA_FILE).read_text())
