@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from matching import heads
 from matching.encoder import DocumentVectors, unit
 
 DIM = 384
@@ -53,6 +54,16 @@ def _isolated_storage(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.MODELS_STORE_DIR = tmp_path / "models_store"
     settings.MATCHING_SYNC_TASKS = True
+
+
+@pytest.fixture(autouse=True)
+def _fresh_head_cache():
+    """Trained heads are cached per process by version name. Versions embed the run id,
+    which a rolled-back test hands to the next test again: without this a test could be
+    served the head another test trained in the same second."""
+    heads._heads.clear()
+    yield
+    heads._heads.clear()
 
 
 @pytest.fixture(autouse=True)

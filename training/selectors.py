@@ -7,7 +7,7 @@ from datetime import datetime
 
 from django.conf import settings
 
-from matching.models import Rating
+from matching.models import Rating, ScoringModel
 from matching.services import scoring_model_active
 from training.models import LabeledExample, TrainingRun
 
@@ -46,4 +46,15 @@ def retrain_status() -> RetrainStatus:
 def runs_in_progress():
     return TrainingRun.objects.filter(
         status__in=[TrainingRun.Status.QUEUED, TrainingRun.Status.RUNNING]
+    )
+
+
+def model_previously_active() -> ScoringModel | None:
+    """The version that was live before the current one, for a rollback: every activation
+    stamps activated_at, so among the versions not live now it is the one activated last
+    (rolling back twice returns to where it started). None before the first switch."""
+    return (
+        ScoringModel.objects.filter(is_active=False, activated_at__isnull=False)
+        .order_by("-activated_at", "-pk")
+        .first()
     )

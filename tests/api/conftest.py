@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from resumeproject.api.permissions import MODEL_MANAGERS_GROUP
 from tests.api.helpers import token_client
 
 
@@ -60,3 +65,39 @@ def wsgi_app():
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
+
+
+# --- training and models -------------------------------------------------------------------
+
+SAMPLE_PATH = Path(__file__).resolve().parents[2] / "training" / "sample" / "training_data.json"
+
+
+@pytest.fixture
+def manager(django_user_model):
+    """Not staff, but in the "model managers" group: may train and activate models."""
+    user = django_user_model.objects.create_user(username="lena", password="pw-lena-2026")
+    user.groups.add(Group.objects.get(name=MODEL_MANAGERS_GROUP))
+    return user
+
+
+@pytest.fixture
+def manager_api(manager) -> APIClient:
+    return token_client(manager)
+
+
+@pytest.fixture
+def sample_bytes() -> bytes:
+    """The shipped sample (63 examples in the notes' format), as a file's bytes."""
+    return SAMPLE_PATH.read_bytes()
+
+
+@pytest.fixture
+def sample_rows(sample_bytes) -> list[dict]:
+    return json.loads(sample_bytes)
+
+
+@pytest.fixture
+def queue_only(settings):
+    """Background work is queued as in production (after the commit, which never comes in
+    a test's transaction) instead of running inline: a run stays `queued`."""
+    settings.MATCHING_SYNC_TASKS = False

@@ -13,8 +13,8 @@ from rest_framework import exceptions
 from rest_framework.throttling import ScopedRateThrottle
 from werkzeug.test import Client
 
-from api.errors import as_api_exception, error_body, flatten
 from matching.errors import extraction_error
+from resumeproject.api.errors import as_api_exception, error_body, flatten
 from tests.api.helpers import assert_error, token_client
 
 pytestmark = pytest.mark.django_db

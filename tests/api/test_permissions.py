@@ -8,14 +8,14 @@ from rest_framework.response import Response
 from rest_framework.test import APIRequestFactory, force_authenticate
 from rest_framework.views import APIView
 
-from api.permissions import MODEL_MANAGERS_GROUP, IsModelManager
+from resumeproject.api.permissions import MODEL_MANAGERS_GROUP, IsModelManager
 from tests.factories import JobFactory, ResumeFactory
 
 pytestmark = pytest.mark.django_db
 
 
 class ManagersOnly(APIView):
-    """A view guarded as the training and model endpoints will be."""
+    """A view guarded as queueing runs and activating models are."""
 
     permission_classes = [IsModelManager]
 

@@ -11,11 +11,11 @@ from django.utils import timezone
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
-from api.filters import StableOrderingFilter
-from api.pagination import PageNumberPagination
-from api.views.resumes import ResumeCollectionApi
 from matching import services, tasks
+from matching.api.views.resumes import ResumeCollectionApi
 from matching.models import Embedding, Pair, Resume
+from resumeproject.api.filters import StableOrderingFilter
+from resumeproject.api.pagination import PageNumberPagination
 from tests.api.helpers import assert_error, grant
 from tests.conftest import NURSE_RESUME, PYTHON_RESUME, make_docx, make_pdf
 from tests.factories import JobFactory, ResumeFactory

@@ -23,6 +23,18 @@ def test_the_schema_generates_and_validates_without_any_warning(tmp_path):
     text = out.read_text()
     assert text.startswith("openapi: 3.")
     assert "/api/v1/jobs/{id}/ranking/" in text
+    for path in [
+        "/api/v1/feedback/",
+        "/api/v1/training/runs/",
+        "/api/v1/training/runs/{id}/",
+        "/api/v1/training/runs/{id}/cancel/",
+        "/api/v1/training/suggestion/",
+        "/api/v1/models/",
+        "/api/v1/models/{version}/",
+        "/api/v1/models/{version}/activate/",
+        "/api/v1/models/rollback/",
+    ]:
+        assert f"  {path}:" in text, path
 
 
 @pytest.mark.django_db

@@ -1,7 +1,8 @@
 """Fixtures of the training tests: the sample file, example lists and finished runs.
 
-MODELS_STORE_DIR and MEDIA_ROOT are already a fresh temporary folder per test
-(tests/conftest.py, _isolated_storage), so every model folder a test writes is its own.
+MODELS_STORE_DIR and MEDIA_ROOT are already a fresh temporary folder per test, and the
+cache of loaded heads is emptied (tests/conftest.py: _isolated_storage, _fresh_head_cache),
+so every model folder a test writes is its own.
 """
 
 from __future__ import annotations
@@ -12,21 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from matching import heads
 from training import services
 from training.models import TrainingRun
 
 SAMPLE_PATH = Path(__file__).resolve().parents[2] / "training" / "sample" / "training_data.json"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_head_cache():
-    """Heads are cached per process by version name. Versions embed the run id, which a
-    rolled-back test hands to the next test again: without this a test could be served
-    the head another test trained in the same second."""
-    heads._heads.clear()
-    yield
-    heads._heads.clear()
 
 
 @pytest.fixture

@@ -33,8 +33,8 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from api.exceptions import InvalidInput, PayloadTooLarge
 from matching.errors import MatchingError
+from resumeproject.api.exceptions import InvalidInput, PayloadTooLarge
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

@@ -18,3 +18,12 @@ class InvalidInput(exceptions.APIException):
     status_code = status.HTTP_400_BAD_REQUEST
     default_detail = "Invalid input."
     default_code = "invalid"
+
+
+class Conflict(exceptions.APIException):
+    """A 409: the request is fine, but the object's state does not allow it now (a run
+    that has already ended, a model that measured worse). `code` says which state."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The request conflicts with the current state of the object."
+    default_code = "conflict"

@@ -1,4 +1,6 @@
-"""django-filter filter sets of the list endpoints (query parameters of GET lists)."""
+"""Filter pieces every list endpoint shares: strict ids, booleans and date ranges for
+django-filter filter sets, and the default ordering backend. The filter sets themselves
+live with each app's endpoints (matching/api/filters.py, training/api/filters.py)."""
 
 from __future__ import annotations
 
@@ -10,8 +12,6 @@ from django.utils import timezone
 from django_filters.fields import IsoDateTimeField, RangeField
 from django_filters.widgets import DateRangeWidget
 from rest_framework.filters import OrderingFilter
-
-from matching.models import Job, Rating, Resume
 
 
 class IdFilter(django_filters.NumberFilter):
@@ -63,44 +63,6 @@ class DateTimeRangeFilter(django_filters.IsoDateTimeFromToRangeFilter):
     """`<name>_after` / `<name>_before`: ISO 8601 date-times, both ends included."""
 
     field_class = _UtcIsoDateTimeRangeField
-
-
-class ResumeFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=Resume.Status.choices)
-    original_name = django_filters.CharFilter(
-        lookup_expr="icontains", help_text="Part of the file name, any case."
-    )
-    created = DateTimeRangeFilter(
-        field_name="created_at",
-        help_text="created_after / created_before: ISO 8601 date-times, both ends included.",
-    )
-
-    class Meta:
-        model = Resume
-        fields = ["status", "error_code", "original_name", "created"]
-
-
-class JobFilter(django_filters.FilterSet):
-    is_open = BooleanFilter()
-    title = django_filters.CharFilter(lookup_expr="icontains", help_text="Part of the title.")
-
-    class Meta:
-        model = Job
-        fields = ["is_open", "title"]
-
-
-class RatingFilter(django_filters.FilterSet):
-    job = IdFilter(field_name="pair__job_id", help_text="Job id.")
-    resume = IdFilter(field_name="pair__resume_id", help_text="Resume id.")
-    reviewer = IdFilter(field_name="reviewer_id", help_text="User id of the reviewer.")
-    source = django_filters.ChoiceFilter(choices=Rating.Source.choices)
-    created = DateTimeRangeFilter(
-        field_name="created_at", help_text="created_after / created_before (ISO 8601)."
-    )
-
-    class Meta:
-        model = Rating
-        fields = ["job", "resume", "reviewer", "source", "created"]
 
 
 class StableOrderingFilter(OrderingFilter):

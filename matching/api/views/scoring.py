@@ -6,9 +6,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api import throttling
-from api.serializers.scoring import ScoreIn, ScoreOut, ScoreTextIn
+from matching.api.serializers.scoring import ScoreIn, ScoreOut, ScoreTextIn
 from matching.services import TextPair, scoring_model_active, texts_score
+from resumeproject.api import throttling
 
 
 class ScoreApi(APIView):

@@ -8,19 +8,18 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api import throttling
-from api.filters import ResumeFilter
-from api.permissions import HasModelPerms, IsReviewer
-from api.serializers.rankings import BestJobRowOut, RankedPair
-from api.serializers.resumes import (
+from matching import selectors, services
+from matching.api.filters import ResumeFilter
+from matching.api.serializers.rankings import BestJobRowOut, RankedPair
+from matching.api.serializers.resumes import (
     ResumeDetailOut,
     ResumeOut,
     ResumeUploadIn,
     ResumeUploadOut,
 )
-from api.services import resumes_upload
-from matching import selectors, services
 from matching.models import Resume
+from resumeproject.api import throttling
+from resumeproject.api.permissions import HasModelPerms, IsReviewer
 
 
 class _ScoringProgressMixin:
@@ -68,7 +67,9 @@ class ResumeCollectionApi(_ScoringProgressMixin, generics.ListAPIView):
     def post(self, request: Request) -> Response:
         data_in = ResumeUploadIn(data=request.data)
         data_in.is_valid(raise_exception=True)
-        results = resumes_upload(files=data_in.validated_data["files"], uploaded_by=request.user)
+        results = services.resumes_upload(
+            files=data_in.validated_data["files"], uploaded_by=request.user
+        )
         fresh = {
             r.pk: r for r in self.get_queryset().filter(pk__in=[res.resume.pk for res in results])
         }

@@ -7,12 +7,12 @@ from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.filters import JobFilter
-from api.permissions import HasModelPerms, IsReviewer
-from api.serializers.jobs import JobIn, JobOut
-from api.serializers.rankings import RankedPair, RankingQueryIn, RankingRowOut
 from matching import selectors, services
+from matching.api.filters import JobFilter
+from matching.api.serializers.jobs import JobIn, JobOut
+from matching.api.serializers.rankings import RankedPair, RankingQueryIn, RankingRowOut
 from matching.models import Job
+from resumeproject.api.permissions import HasModelPerms, IsReviewer
 
 CHANGE_JOB = ["matching.change_job"]
 

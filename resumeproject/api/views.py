@@ -1,4 +1,5 @@
-"""What is not an endpoint: the schema, the interactive docs, the JSON 404 elsewhere."""
+"""The API's endpoints that belong to no app: the token, the schema, the interactive docs,
+and the JSON 404 for any other path under /api/."""
 
 from __future__ import annotations
 
@@ -10,11 +11,41 @@ from drf_spectacular.renderers import (
     OpenApiYamlRenderer,
     OpenApiYamlRenderer2,
 )
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework import serializers
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from resumeproject.api import throttling
+
+
+class TokenOut(serializers.Serializer):
+    token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`.")
+
+
+class TokenObtainApi(APIView):
+    """The one endpoint open without credentials: it trades a username and password for
+    the user's API token (the same token every time, until an admin deletes it)."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [throttling.MethodScopedRateThrottle]
+    throttle_scope = throttling.AUTH
+
+    @extend_schema(
+        summary="Get an API token", request=AuthTokenSerializer, responses=TokenOut, auth=[]
+    )
+    def post(self, request: Request) -> Response:
+        data_in = AuthTokenSerializer(data=request.data, context={"request": request})
+        data_in.is_valid(raise_exception=True)
+        token, _ = Token.objects.get_or_create(user=data_in.validated_data["user"])
+        return Response(TokenOut({"token": token.key}).data)
 
 
 class SchemaView(SpectacularAPIView):

@@ -1,13 +1,10 @@
-"""/api/: v1 endpoints, the OpenAPI schema, the docs, and a JSON 404 for anything else."""
+"""matching's endpoints; resumeproject/urls.py mounts them under /api/v1/ (namespace "api")."""
 
-from django.urls import include, path, re_path
+from django.urls import path
 
-from api.views import auth, jobs, meta, ratings, resumes, scoring
+from matching.api.views import jobs, ratings, resumes, scoring
 
-app_name = "api"
-
-v1 = [
-    path("auth/token/", auth.TokenObtainApi.as_view(), name="token"),
+urlpatterns = [
     path("resumes/", resumes.ResumeCollectionApi.as_view(), name="resume-list"),
     path("resumes/<int:pk>/", resumes.ResumeDetailApi.as_view(), name="resume-detail"),
     path(
@@ -21,11 +18,4 @@ v1 = [
     path("jobs/<int:pk>/ranking/", jobs.JobRankingApi.as_view(), name="job-ranking"),
     path("score/", scoring.ScoreApi.as_view(), name="score"),
     path("ratings/", ratings.RatingCollectionApi.as_view(), name="rating-list"),
-]
-
-urlpatterns = [
-    path("v1/", include(v1)),
-    path("schema/", meta.SchemaView.as_view(), name="schema"),
-    path("docs/", meta.docs_view, name="docs"),
-    re_path(r"", meta.UnknownPathApi.as_view()),
 ]

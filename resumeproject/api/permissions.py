@@ -4,14 +4,15 @@
 - HasModelPerms: writes that the admin also guards (upload or delete resumes, create or
   change jobs) need the same Django model permissions there.
 - IsModelManager: training and model activation: staff, or members of the
-  "model managers" group (created by this app's first migration).
+  "model managers" group (the training app's migration 0003 creates it).
+- IsModelManagerOrReadOnly: any reviewer reads (GET, HEAD); only model managers write.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rest_framework.permissions import BasePermission
+from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 if TYPE_CHECKING:  # rest_framework.views imports the default permissions: no cycle at run time
     from rest_framework.request import Request
@@ -42,6 +43,16 @@ class IsModelManager(BasePermission):
             return False
         user = request.user
         return user.is_staff or user.groups.filter(name=MODEL_MANAGERS_GROUP).exists()
+
+
+class IsModelManagerOrReadOnly(IsModelManager):
+    """Reads for every reviewer (runs, models, the suggestion); writes (queue a run,
+    activate a model) for model managers only."""
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        if request.method in SAFE_METHODS:
+            return _signed_in(request)
+        return super().has_permission(request, view)
 
 
 class HasModelPerms(BasePermission):

@@ -13,7 +13,7 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 
-from api.throttling import scope_for
+from resumeproject.api.throttling import scope_for
 
 
 class ErrorDetailSerializer(serializers.Serializer):

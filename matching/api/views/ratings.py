@@ -5,9 +5,9 @@ from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.filters import RatingFilter
-from api.serializers.ratings import RatingIn, RatingOut
 from matching import services
+from matching.api.filters import RatingFilter
+from matching.api.serializers.ratings import RatingIn, RatingOut
 from matching.models import Rating
 
 

@@ -1,0 +1,1 @@
+"""Input and output serializers, one module per area; views import them by name."""

@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import generics
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from matching.heads import ModelUnavailable
+from matching.models import ScoringModel
+from matching.services import ActivationRefused, scoring_model_active
+from resumeproject.api.exceptions import Conflict
+from resumeproject.api.permissions import IsModelManager
+from resumeproject.api.schema import ErrorSerializer
+from training import selectors, services
+from training.api.filters import ScoringModelFilter
+from training.api.serializers.models import ActivateIn, ScoringModelOut
+
+ACTIVATION_CONFLICTS = OpenApiResponse(
+    ErrorSerializer,
+    description=(
+        "Not activated: `activation_refused` (it measured worse than the model live at its "
+        "training; send force to insist) or `model_unavailable` (its folder is missing or "
+        "unreadable). The live model is unchanged."
+    ),
+)
+
+
+def _models():
+    return ScoringModel.objects.select_related("training_run")
+
+
+def _activate(model: ScoringModel, *, force: bool) -> ScoringModel:
+    try:
+        services.model_activate(model=model, force=force)
+    except ActivationRefused as exc:
+        raise Conflict(str(exc), code="activation_refused") from None
+    except ModelUnavailable as exc:
+        raise Conflict(
+            f"{model.version} cannot be loaded: {exc} The live model is unchanged.",
+            code="model_unavailable",
+        ) from None
+    return _models().get(pk=model.pk)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="List model versions",
+        description=(
+            "Newest first, the pre-trained one included: which is live, each one's metrics "
+            "and how it compared with the model that was live when it was trained."
+        ),
+    )
+)
+class ScoringModelCollectionApi(generics.ListAPIView):
+    queryset = _models()
+    serializer_class = ScoringModelOut
+    filterset_class = ScoringModelFilter
+    ordering_fields = ["created_at", "activated_at", "version"]
+    ordering = ["-created_at"]
+
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        scoring_model_active()  # the pre-trained row exists from the first call
+        return super().get(request, *args, **kwargs)
+
+
+@extend_schema_view(get=extend_schema(summary="A model version"))
+class ScoringModelDetailApi(generics.RetrieveAPIView):
+    queryset = _models()
+    serializer_class = ScoringModelOut
+    lookup_field = "version"
+
+
+class ScoringModelActivateApi(generics.GenericAPIView):
+    queryset = _models()
+    lookup_field = "version"
+    permission_classes = [IsModelManager]
+
+    @extend_schema(
+        summary="Activate a model version (or roll back to one)",
+        description=(
+            "Makes it the live model without a restart; every pair is re-scored in the "
+            "background. Rolling back is activating an earlier version, or `pretrained`. "
+            "A version that measured worse than the model live at its training is refused "
+            "(409) unless `force` is true. Staff and model managers only."
+        ),
+        request=ActivateIn,
+        responses={200: ScoringModelOut, 409: ACTIVATION_CONFLICTS},
+    )
+    def post(self, request: Request, version: str) -> Response:
+        model = self.get_object()
+        data_in = ActivateIn(data=request.data)
+        data_in.is_valid(raise_exception=True)
+        model = _activate(model, force=data_in.validated_data["force"])
+        return Response(ScoringModelOut(model).data)
+
+
+class ScoringModelRollbackApi(APIView):
+    permission_classes = [IsModelManager]
+
+    @extend_schema(
+        summary="Roll back to the previously live version",
+        description=(
+            "Activates the version that was live before the current one (the one activated "
+            "last among the others); a second rollback returns to where you started. 409 "
+            "with `no_previous_model` if the live model is the only one ever activated. To "
+            "go further back, activate a version by name. Staff and model managers only."
+        ),
+        request=ActivateIn,
+        responses={200: ScoringModelOut, 409: ACTIVATION_CONFLICTS},
+    )
+    def post(self, request: Request) -> Response:
+        data_in = ActivateIn(data=request.data)
+        data_in.is_valid(raise_exception=True)
+        previous = selectors.model_previously_active()
+        if previous is None:
+            raise Conflict(
+                "No other version has been live: there is nothing to roll back to.",
+                code="no_previous_model",
+            )
+        model = _activate(previous, force=data_in.validated_data["force"])
+        return Response(ScoringModelOut(model).data)
