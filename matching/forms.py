@@ -112,3 +112,55 @@ class RankingFilterForm(forms.Form):
             "min_score": None if percent is None else percent / 100,
             "rated": self._RATED.get(data.get("rated") or "all"),
         }
+
+
+# --- labeling queue and settling conflicts -----------------------------------------------
+
+
+class QueueRatingForm(forms.Form):
+    """The rating screen: 1-5 stars (a button or a key) and an optional note."""
+
+    stars = forms.TypedChoiceField(
+        choices=[(str(n), str(n)) for n in range(1, 6)],
+        coerce=int,
+        error_messages={
+            "required": "Choose 1 to 5 stars.",
+            "invalid_choice": "Choose 1 to 5 stars.",
+        },
+    )
+    note = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "Optional: why (press n)"}),
+    )
+
+    @property
+    def score(self) -> float:
+        return Rating.stars_to_score(self.cleaned_data["stars"])
+
+
+class SettleForm(forms.Form):
+    """A lead's final score for a conflicting pair: a score 0..1, or stars."""
+
+    score = forms.FloatField(
+        min_value=0.0,
+        max_value=1.0,
+        required=False,
+        help_text="0 = not a fit at all, 1 = an excellent fit.",
+    )
+    stars = forms.TypedChoiceField(
+        choices=STAR_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text="Or stars: 1 = poor match, 5 = strong match.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        stars, score = data.get("stars"), data.get("score")
+        if stars:
+            data["score"] = Rating.stars_to_score(stars)
+        elif score is None:
+            raise forms.ValidationError("Give a score between 0 and 1 or a number of stars.")
+        return data

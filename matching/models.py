@@ -135,6 +135,20 @@ class Pair(models.Model):
     # them without an aggregate per row.
     rating_count = models.PositiveIntegerField(default=0)
     rating_mean = models.FloatField(null=True, blank=True)
+    # Highest minus lowest rating: the labeling queue and the conflicts list find pairs
+    # whose reviewers disagree by a band or more without aggregating ratings per row.
+    rating_spread = models.FloatField(null=True, blank=True)
+    # A lead's decision on a pair whose reviewers disagree; training uses it instead of
+    # the reviewers' mean (training.datasets.examples_from_db).
+    settled_score = models.FloatField(null=True, blank=True, validators=UNIT_INTERVAL)
+    settled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    settled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["resume", "job"], name="one_pair")]
@@ -151,6 +165,7 @@ class Pair(models.Model):
 class Rating(models.Model):
     class Source(models.TextChoices):
         ADMIN = "admin", "Admin"
+        QUEUE = "queue", "Labeling queue"
         API = "api", "API"
         FEEDBACK = "feedback", "Feedback"
         IMPORT = "import", "Import"
@@ -172,6 +187,15 @@ class Rating(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["created_at"])]
+        constraints = [
+            # A reviewer rates a pair once in the queue: a second rating updates the first
+            # (services.rating_submit), and this catches two submits racing each other.
+            models.UniqueConstraint(
+                fields=["pair", "reviewer"],
+                condition=Q(source="queue"),
+                name="one_queue_rating_per_reviewer",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.score:.2f} for {self.pair_id}"
@@ -182,3 +206,34 @@ class Rating(models.Model):
         if not 1 <= stars <= 5:
             raise ValueError("stars must be between 1 and 5")
         return (stars - 1) / 4
+
+
+class ReviewSkip(models.Model):
+    """A reviewer put a pair aside in the labeling queue until `until`.
+
+    Stored in the database rather than the session: a skip survives a logout, another
+    browser and a restart, and the queue excludes skipped pairs in the same SQL query
+    that orders the rest.
+    """
+
+    pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="+")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    until = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["pair", "reviewer"], name="one_skip_per_reviewer")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pair_id} skipped by {self.reviewer_id} until {self.until:%Y-%m-%d %H:%M}"
+
+
+class PairConflict(Pair):
+    """Pairs whose reviewers disagree by a band or more: the admin list a lead settles."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "conflicting pair"
+        permissions = [("settle_pair", "Can settle the score of a conflicting pair")]

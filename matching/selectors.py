@@ -4,14 +4,31 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from datetime import datetime
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Abs, Coalesce
+from django.utils import timezone
 
 from matching import lexical
-from matching.models import Job, Pair, Resume
+from matching.models import Job, Pair, Rating, Resume, ReviewSkip, ScoringModel
 from matching.scoring import ResumeBatch
 from matching.skills import skills_in
 from matching.vectors import cached_vectors, ensure_vectors, text_hash
@@ -206,3 +223,246 @@ def resumes_with_scoring_progress() -> QuerySet[Resume]:
 
 def open_job_count() -> int:
     return Job.objects.filter(is_open=True).count()
+
+
+# --- reviewer workflow: the labeling queue, blind reveal, agreement (docs/reviewing.md) ----
+
+# The bands of a score: poor < 0.3 <= partial < 0.7 <= good (training.datasets uses the
+# same). Ratings of one pair this far apart or more are a conflict a lead settles: the
+# width of a band, and the rule training uses to count conflicting labels. With stars it
+# means two stars apart or more.
+BAND_POOR, BAND_GOOD = 0.3, 0.7
+CONFLICT_SPREAD = BAND_POOR
+
+
+def conflicting() -> Q:
+    """Filter for pairs whose highest and lowest ratings are a band or more apart (the
+    tolerance keeps 0.4 and 0.7, typed in the admin, a conflict despite float error)."""
+    return Q(rating_count__gte=2, rating_spread__gte=CONFLICT_SPREAD - 1e-9)
+
+
+def pairs_conflicting() -> QuerySet[Pair]:
+    return Pair.objects.filter(conflicting())
+
+
+def review_queue(*, reviewer, now: datetime | None = None) -> QuerySet[Pair]:
+    """The pairs a reviewer should rate, best first; `.first()` is the next one.
+
+    Which pairs: scored pairs of open jobs and readable resumes, not rated by this
+    reviewer, not settled by a lead, with fewer ratings than REVIEWS_WANTED_PER_PAIR;
+    a pair whose reviewers disagree by a band or more gets one rating more, a tie-breaker
+    before a lead settles it.
+
+    In what order:
+      1. pairs the reviewer skipped go last until their skip runs out;
+      2. unrated pairs first;
+      3. then pairs whose reviewers disagree (a band or more apart);
+      4. the job with the fewest ratings so far first, so work spreads across open jobs
+         (each rating moves its job back: round-robin in effect);
+      5. the pair the model is least sure of: score nearest 0.5, where the calibrated
+         scorer puts the line between a fit and not (uncertainty sampling);
+      6. then by id, so the order is stable.
+
+    Two queries whatever the number of pairs: the ratings per open job (a few rows), then
+    one filtered, ordered query over pairs with no per-row Python.
+    """
+    now = now or timezone.now()
+    wanted = settings.REVIEWS_WANTED_PER_PAIR
+    per_job = dict(
+        Pair.objects.filter(job__is_open=True, rating_count__gt=0)
+        .order_by()
+        .values("job")
+        .annotate(n=Sum("rating_count"))
+        .values_list("job", "n")
+    )
+    coverage = (
+        Case(*(When(job_id=job_id, then=Value(n)) for job_id, n in per_job.items()), default=0)
+        if per_job
+        else Value(0)
+    )
+    mine = Rating.objects.filter(pair=OuterRef("pk"), reviewer=reviewer)
+    skipped = ReviewSkip.objects.filter(pair=OuterRef("pk"), reviewer=reviewer, until__gt=now)
+    conflict = conflicting()
+    return (
+        Pair.objects.filter(
+            job__is_open=True,
+            resume__status=Resume.Status.EXTRACTED,
+            score__isnull=False,
+            settled_score__isnull=True,
+        )
+        .filter(Q(rating_count__lt=wanted) | (conflict & Q(rating_count__lt=wanted + 1)))
+        .filter(~Exists(mine))
+        .annotate(
+            skipped=Exists(skipped),
+            rated_by_others=Case(When(rating_count=0, then=0), default=1),
+            agreed=Case(When(conflict, then=0), default=1),
+            job_ratings=coverage,
+            uncertainty=Abs(F("score") - 0.5),
+        )
+        .order_by("skipped", "rated_by_others", "agreed", "job_ratings", "uncertainty", "pk")
+    )
+
+
+def reviewer_rating(*, pair: Pair, reviewer) -> Rating | None:
+    """The reviewer's own rating of a pair (the one rating_submit keeps up to date)."""
+    return (
+        Rating.objects.filter(pair=pair, reviewer=reviewer).order_by("-created_at", "-pk").first()
+    )
+
+
+def pair_other_ratings(*, pair: Pair, reviewer) -> list[Rating]:
+    """Everyone else's ratings of a pair: shown only after the reviewer has rated it
+    when BLIND_RATING is on."""
+    return list(
+        Rating.objects.filter(pair=pair)
+        .exclude(reviewer=reviewer)
+        .select_related("reviewer")
+        .order_by("created_at", "pk")
+    )
+
+
+def passage_spans(*, text: str, resume_vectors, job_vectors, k: int) -> list[tuple[int, int]]:
+    """Character spans of the k resume windows closest to the job (the windows
+    best_passages quotes), merged where they overlap, in text order."""
+    if resume_vectors is None or job_vectors is None or not resume_vectors.chunk_spans:
+        return []
+    sims = resume_vectors.chunk_vectors @ job_vectors.vector
+    picked = sorted(tuple(resume_vectors.chunk_spans[int(i)]) for i in np.argsort(-sims)[:k])
+    merged: list[tuple[int, int]] = []
+    for start, end in picked:
+        start, end = max(0, int(start)), min(len(text), int(end))
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        elif start < end:
+            merged.append((start, end))
+    return merged
+
+
+def pair_passage_spans(*, pair: Pair, encoder_key: str, k: int = 2) -> list[tuple[int, int]]:
+    """Where in the resume text the best-matching passages are: one query for both
+    documents' cached vectors."""
+    from matching.services import job_text
+
+    job_hash = text_hash(job_text(pair.job))
+    vectors = cached_vectors(hashes={job_hash, pair.resume.text_sha256}, encoder_key=encoder_key)
+    return passage_spans(
+        text=pair.resume.text,
+        resume_vectors=vectors.get(pair.resume.text_sha256),
+        job_vectors=vectors.get(job_hash),
+        k=k,
+    )
+
+
+@dataclass
+class AgreementRow:
+    job: Job | None  # None: every job together
+    alpha: float | None  # None: fewer than two reviewers on any pair, or no variation
+    pairs: int  # pairs with two reviewers or more (the units alpha is measured on)
+    ratings: int  # their ratings, one per reviewer and pair
+    conflicts: int  # pairs a band or more apart, not settled yet
+
+
+@dataclass
+class AgreementReport:
+    overall: AgreementRow
+    jobs: list[AgreementRow]
+
+
+def reviewer_agreement() -> AgreementReport:
+    """Krippendorff's alpha (interval) between reviewers, per job and over every job.
+
+    Units are pairs, values the reviewers' ratings; ratings without a reviewer (imports,
+    anonymous feedback) are left out, since they could be anyone. A reviewer with two
+    ratings of one pair (from before rating_submit) counts once, with their mean.
+    Three queries: the ratings of pairs rated at least twice, the jobs, the conflicts.
+    """
+    from matching.agreement import krippendorff_alpha_interval
+
+    rows = np.array(
+        list(
+            Rating.objects.filter(reviewer__isnull=False, pair__rating_count__gte=2)
+            .values("pair_id", "pair__job_id", "reviewer_id")
+            .annotate(score=Avg("score"))
+            .order_by()
+            .values_list("pair_id", "pair__job_id", "score")
+        ),
+        dtype=np.float64,
+    ).reshape(-1, 3)
+    pair_ids, job_ids, scores = rows[:, 0].astype(np.int64), rows[:, 1].astype(np.int64), rows[:, 2]
+    conflicts = dict(
+        pairs_conflicting()
+        .filter(settled_score__isnull=True)
+        .order_by()
+        .values("job")
+        .annotate(n=Count("pk"))
+        .values_list("job", "n")
+    )
+
+    def row(job: Job | None, mask: np.ndarray) -> AgreementRow:
+        _, counts = np.unique(pair_ids[mask], return_counts=True)
+        pairable = counts >= 2
+        return AgreementRow(
+            job=job,
+            alpha=krippendorff_alpha_interval(pair_ids[mask], scores[mask]),
+            pairs=int(pairable.sum()),
+            ratings=int(counts[pairable].sum()),
+            conflicts=sum(conflicts.values()) if job is None else conflicts.get(job.pk, 0),
+        )
+
+    jobs = Job.objects.filter(pk__in=set(job_ids.tolist()) | set(conflicts)).order_by("title")
+    return AgreementReport(
+        overall=row(None, np.ones(len(pair_ids), dtype=bool)),
+        jobs=[row(job, job_ids == job.pk) for job in jobs],
+    )
+
+
+@dataclass
+class ScoringProgress:
+    """How far scoring is: resumes scored by the live model against every open job."""
+
+    resumes_done: int
+    resumes_total: int
+    pairs_done: int
+    pairs_total: int
+    open_jobs: int
+    model_version: str
+
+    @property
+    def pending(self) -> bool:
+        return self.pairs_done < self.pairs_total
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.pairs_total else int(100 * self.pairs_done / self.pairs_total)
+
+
+def scoring_progress() -> ScoringProgress:
+    """Counts behind "N of M resumes scored" on the queue, upload and resume-list pages.
+
+    A pair counts once the live model has scored it, so re-scoring after an activation
+    shows its progress too (older scores do not count). Four queries, grouped in SQL.
+    """
+    active = ScoringModel.objects.filter(is_active=True).only("pk", "version").first()
+    jobs = Job.objects.filter(is_open=True).count()
+    total = Resume.objects.filter(status=Resume.Status.EXTRACTED).count()
+    live = Pair.objects.filter(
+        job__is_open=True,
+        resume__status=Resume.Status.EXTRACTED,
+        score__isnull=False,
+        scoring_model=active,
+    )
+    # Pairs per resume, then summed: one grouped query for both counts.
+    counts = (
+        live.order_by()
+        .values("resume")
+        .annotate(n=Count("pk"))
+        .aggregate(pairs=Coalesce(Sum("n"), 0), done=Count("resume", filter=Q(n__gte=jobs)))
+    )
+    return ScoringProgress(
+        resumes_done=(counts["done"] if jobs else total) if active else 0,
+        resumes_total=total,
+        pairs_done=counts["pairs"] if active else 0,
+        pairs_total=total * jobs,
+        open_jobs=jobs,
+        model_version=active.version if active else "",
+    )

@@ -10,20 +10,22 @@ import hashlib
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Avg, Count
+from django.db.models import Avg, Count, Max, Min
 from django.utils import timezone
 
 from matching import lexical
 from matching.encoder import PRETRAINED_KEY
 from matching.errors import ExtractionError, extraction_error
 from matching.extraction import SUPPORTED_EXTENSIONS, extension_of, extract_text, human_size
-from matching.models import Job, Pair, Rating, Resume, ScoringModel
+from matching.models import Job, Pair, Rating, Resume, ReviewSkip, ScoringModel
 from matching.scoring import FEATURE_NAMES, JobInput, ResumeBatch, pair_features
 from matching.vectors import encode_uncached, ensure_vectors, text_hash
 
@@ -285,6 +287,39 @@ def resume_create_oversized(
     return UploadResult(resume, created=True)
 
 
+def resumes_upload(*, files: Iterable[UploadedFile], uploaded_by=None) -> list[UploadResult]:
+    """Store uploaded files (the admin's upload page, the API) as resumes: each one is
+    imported, a duplicate, or rejected with why, in the order given.
+
+    Text is extracted now, so the caller can show each file's outcome; scoring of
+    everything imported is queued as one batch, so the encoder runs over many resumes at
+    a time. A file over RESUME_MAX_BYTES that Django spooled to disk is hashed from there
+    and recorded as rejected without being read into memory.
+    """
+    results: list[UploadResult] = []
+    for upload in files:
+        temp_path = getattr(upload, "temporary_file_path", None)
+        if upload.size > settings.RESUME_MAX_BYTES and temp_path is not None:
+            result = resume_create_oversized(
+                name=upload.name, size=upload.size, uploaded_by=uploaded_by, path=Path(temp_path())
+            )
+        else:
+            result = resume_create(
+                name=upload.name,
+                data=upload.read(),
+                uploaded_by=uploaded_by,
+                content_type=upload.content_type or "",
+                schedule=False,
+            )
+        results.append(result)
+    imported = [r.resume.pk for r in results if r.outcome == "imported"]
+    if imported:
+        from matching.tasks import enqueue_score_resumes
+
+        enqueue_score_resumes(imported)
+    return results
+
+
 def resume_delete(*, resume: Resume) -> None:
     """Remove a resume with its file, pairs and (if no other resume shares the text) vectors."""
     from matching.models import Embedding
@@ -448,8 +483,13 @@ def rating_create(
 
 
 def pair_refresh_rating_stats(*, pair: Pair) -> None:
-    stats = Rating.objects.filter(pair=pair).aggregate(n=Count("id"), mean=Avg("score"))
-    Pair.objects.filter(pk=pair.pk).update(rating_count=stats["n"], rating_mean=stats["mean"])
+    stats = Rating.objects.filter(pair=pair).aggregate(
+        n=Count("id"), mean=Avg("score"), low=Min("score"), high=Max("score")
+    )
+    spread = None if stats["n"] == 0 else stats["high"] - stats["low"]
+    Pair.objects.filter(pk=pair.pk).update(
+        rating_count=stats["n"], rating_mean=stats["mean"], rating_spread=spread
+    )
 
 
 # --- ad-hoc scoring ----------------------------------------------------------------------
@@ -552,3 +592,99 @@ def job_input_from_text(text: str, *, title: str, vectors, terms) -> JobInput:
         chunk_vectors=vectors.chunk_vectors,
         terms=terms,
     )
+
+
+# --- reviewer workflow: queue ratings, skips, settling conflicts (docs/reviewing.md) -------
+
+# Sources where a person rates a pair in this product's own screens: one rating per
+# reviewer and pair among them (rating_submit updates it instead of adding another).
+REVIEWER_SOURCES = (Rating.Source.QUEUE, Rating.Source.ADMIN)
+
+
+@dataclass
+class SubmittedRating:
+    rating: Rating
+    created: bool  # False: the reviewer's earlier rating of the pair was updated
+
+
+def rating_submit(
+    *,
+    pair: Pair,
+    reviewer,
+    score: float,
+    note: str = "",
+    source: str = Rating.Source.QUEUE,
+) -> SubmittedRating:
+    """A reviewer's rating of a pair: created the first time, updated in place after.
+
+    Rating a pair twice (the queue, the back button, the admin) changes the reviewer's one
+    rating, so a reviewer never counts twice in the mean, the ratings wanted per pair or the
+    agreement between reviewers. The model's score is recorded as it is at this moment.
+    """
+    if not 0.0 <= score <= 1.0:
+        raise ValueError("A rating is a score between 0 and 1.")
+    with transaction.atomic():
+        # Locks the pair: two submits of one reviewer (a double click) are applied one
+        # after the other, so the second finds and updates the first.
+        locked = Pair.objects.select_for_update().only("pk", "score").get(pk=pair.pk)
+        rating = (
+            Rating.objects.filter(pair=pair, reviewer=reviewer, source__in=REVIEWER_SOURCES)
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        created = rating is None
+        if created:
+            rating = Rating.objects.create(
+                pair=pair,
+                score=score,
+                reviewer=reviewer,
+                note=note,
+                source=source,
+                predicted_score=locked.score,
+            )
+        else:
+            rating.score, rating.note, rating.source = score, note, source
+            rating.predicted_score = locked.score
+            rating.save(update_fields=["score", "note", "source", "predicted_score", "updated_at"])
+        ReviewSkip.objects.filter(pair=pair, reviewer=reviewer).delete()
+        pair_refresh_rating_stats(pair=pair)
+    return SubmittedRating(rating=rating, created=created)
+
+
+def pair_skip(*, pair: Pair, reviewer, minutes: int | None = None) -> ReviewSkip:
+    """Put a pair aside for a reviewer; the queue serves it again after `minutes`
+    (REVIEW_SKIP_MINUTES), or sooner when nothing else is waiting."""
+    now = timezone.now()
+    minutes = settings.REVIEW_SKIP_MINUTES if minutes is None else minutes
+    with transaction.atomic():
+        # The reviewer's expired skips are housekeeping: they no longer change the order.
+        ReviewSkip.objects.filter(reviewer=reviewer, until__lte=now).delete()
+        skip, _ = ReviewSkip.objects.update_or_create(
+            pair=pair,
+            reviewer=reviewer,
+            defaults={"until": now + timedelta(minutes=minutes)},
+        )
+    return skip
+
+
+class SettleRefused(ValueError):
+    """A settled score outside 0..1."""
+
+
+def pair_settle(*, pair: Pair, score: float, settled_by) -> Pair:
+    """A lead's final score for a pair whose reviewers disagree; training uses it instead
+    of the reviewers' mean. Settling again replaces the earlier decision."""
+    if not 0.0 <= score <= 1.0:
+        raise SettleRefused("A settled score is between 0 and 1.")
+    Pair.objects.filter(pk=pair.pk).update(
+        settled_score=score, settled_by=settled_by, settled_at=timezone.now()
+    )
+    pair.refresh_from_db(fields=["settled_score", "settled_by", "settled_at"])
+    return pair
+
+
+def pair_unsettle(*, pair: Pair) -> Pair:
+    """Back to the reviewers' mean (a settled score given by mistake)."""
+    Pair.objects.filter(pk=pair.pk).update(settled_score=None, settled_by=None, settled_at=None)
+    pair.refresh_from_db(fields=["settled_score", "settled_by", "settled_at"])
+    return pair

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from matching import views
+from matching import review_views, views
 
 app_name = "matching"
 
@@ -10,4 +10,9 @@ urlpatterns = [
     path("jobs/<int:job_id>/export.csv", views.job_export, name="job_export"),
     path("resumes/<int:resume_id>/", views.resume_detail, name="resume_detail"),
     path("resumes/<int:resume_id>/file", views.resume_file, name="resume_file"),
+    path("review/", review_views.review_next, name="review"),
+    path("review/pairs/<int:pair_id>/", review_views.review_pair, name="review_pair"),
+    path("review/pairs/<int:pair_id>/rate", review_views.review_rate, name="review_rate"),
+    path("review/pairs/<int:pair_id>/skip", review_views.review_skip, name="review_skip"),
+    path("review/progress.json", review_views.scoring_progress, name="scoring_progress"),
 ]

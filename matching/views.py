@@ -16,7 +16,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.text import slugify
 
 from matching import lexical, selectors, services
@@ -98,13 +98,6 @@ def _not_a_requirement(skills: list[str], requirement_terms: set[str]) -> list[s
     return [s for s in skills if not set(lexical.tokenize(s)) <= requirement_terms]
 
 
-def _rating_add_url() -> str | None:
-    try:
-        return reverse("admin:matching_rating_add")
-    except NoReverseMatch:  # admin not installed on this site
-        return None
-
-
 def _filtered_ranking(
     request: HttpRequest, job: Job
 ) -> tuple[RankingFilterForm, bool, QuerySet[Pair]]:
@@ -127,7 +120,6 @@ def job_ranking(request: HttpRequest, job_id: int) -> HttpResponse:
     page_pairs = list(page.object_list)
     active = services.scoring_model_active()
     why = selectors.explain_pairs(job=job, pairs=page_pairs, encoder_key=active.encoder_key)
-    rate_base = _rating_add_url()
     must_have = lexical.split_requirements(job.must_have)
     nice_to_have = lexical.split_requirements(job.nice_to_have)
     requirement_terms = set(lexical.tokenize(" ".join(must_have + nice_to_have)))
@@ -138,7 +130,8 @@ def job_ranking(request: HttpRequest, job_id: int) -> HttpResponse:
             why=why[pair.pk],
             score_pct=percent(pair.score),
             rating_pct=percent(pair.rating_mean),
-            rate_url=f"{rate_base}?pair={pair.pk}" if rate_base else None,
+            # The rating screen of the labeling queue: blind, side by side, any reviewer.
+            rate_url=reverse("matching:review_pair", args=[pair.pk]),
             stale=pair.scoring_model_id is not None and pair.scoring_model_id != active.pk,
             other_skills_found=_not_a_requirement(why[pair.pk].skills_found, requirement_terms),
             other_skills_missing=_not_a_requirement(why[pair.pk].skills_missing, requirement_terms),

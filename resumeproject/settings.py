@@ -42,7 +42,6 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "matching",
     "training",
-    "api",
 ]
 
 MIDDLEWARE = [
@@ -134,6 +133,13 @@ MATCHING_SYNC_TASKS = env_bool("MATCHING_SYNC_TASKS", False)
 RANKING_PAGE_SIZE = env_int("RANKING_PAGE_SIZE", 25, minimum=1)
 # Ratings whose mean differs from the model score by this much count as disagreements.
 DISAGREEMENT_THRESHOLD = env_float("DISAGREEMENT_THRESHOLD", 0.3)
+# Labeling queue (docs/reviewing.md): ratings wanted per pair before the queue stops
+# serving it (a pair whose reviewers disagree gets one more), how long a skipped pair
+# stays aside, and blind rating (the model's score and other reviewers' ratings hidden
+# until the reviewer has rated, so nobody anchors on them).
+REVIEWS_WANTED_PER_PAIR = env_int("REVIEWS_WANTED_PER_PAIR", 2, minimum=1)
+REVIEW_SKIP_MINUTES = env_int("REVIEW_SKIP_MINUTES", 60, minimum=1)
+BLIND_RATING = env_bool("BLIND_RATING", True)
 
 # --- training -------------------------------------------------------------------------
 # Fewer labeled examples than this and a run refuses to start unless forced.
@@ -181,7 +187,7 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-# --- REST API (the api app; docs/api.md) ---------------------------------------------
+# --- REST API (resumeproject/api, matching/api, training/api; docs/api.md) -------------
 API_PAGE_SIZE = env_int("API_PAGE_SIZE", 25, minimum=1)
 API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 200, minimum=1)
 # Requests per client (user, or address when anonymous) on the expensive endpoints, as
@@ -210,18 +216,18 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.IsReviewer"],
+    "DEFAULT_PERMISSION_CLASSES": ["resumeproject.api.permissions.IsReviewer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "resumeproject.api.pagination.PageNumberPagination",
     "PAGE_SIZE": API_PAGE_SIZE,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "api.filters.StableOrderingFilter",
+        "resumeproject.api.filters.StableOrderingFilter",
     ],
     "DEFAULT_THROTTLE_RATES": API_THROTTLE_RATES,
-    "EXCEPTION_HANDLER": "api.errors.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "resumeproject.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "resumeproject.api.schema.AutoSchema",
     # OPTIONS answers 405: the OpenAPI schema describes the API (DRF's metadata would
     # also need a serializer on views that take no body).
     "DEFAULT_METADATA_CLASS": None,
@@ -242,6 +248,12 @@ SPECTACULAR_SETTINGS = {
     # Separate request and response components: file fields and read-only fields then
     # appear only where they apply.
     "COMPONENT_SPLIT_REQUEST": True,
+    # Resumes and training runs both have a `status`: name each set of choices (the
+    # resumes' keeps the name it had before training runs came, for generated clients).
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "matching.models.Resume.Status",
+        "TrainingRunStatusEnum": "training.models.TrainingRun.Status",
+    },
     # Swagger UI from the drf-spectacular-sidecar package's static files, never a CDN:
     # many sites that run this have no internet access.
     "SWAGGER_UI_DIST": "SIDECAR",

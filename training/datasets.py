@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from django.db.models import Avg, Count, StdDev
+from django.db.models import Avg, Count, Q, StdDev
 
 from matching.models import Pair, Rating
 from matching.services import job_text
@@ -161,13 +161,19 @@ def parse_history(
 
 
 def examples_from_db() -> list[Example]:
-    """Every label the database holds: rated pairs (mean of their reviewers, with the
-    spread) and the imported, historical and feedback examples."""
+    """Every label the database holds: rated pairs and the imported, historical and
+    feedback examples.
+
+    A rated pair's label is the mean of its reviewers, with their spread; a pair whose
+    reviewers disagreed and a lead settled (Pair.settled_score) is labeled with the
+    settled score instead, spread 0: the lead's decision is the label, not an average.
+    """
     from training.models import LabeledExample
 
     out: list[Example] = []
     rated = (
-        Pair.objects.filter(rating_count__gt=0, resume__text__gt="")
+        Pair.objects.filter(Q(rating_count__gt=0) | Q(settled_score__isnull=False))
+        .filter(resume__text__gt="")
         .select_related("resume", "job")
         .annotate(n=Count("ratings"), mean=Avg("ratings__score"), sd=StdDev("ratings__score"))
     )
@@ -178,14 +184,15 @@ def examples_from_db() -> list[Example]:
         .values_list("pair_id", "predicted_score")
     }
     for pair in rated.iterator(chunk_size=500):
+        settled = pair.settled_score is not None
         out.append(
             Example(
                 resume=pair.resume.text,
                 job=job_text(pair.job),
-                score=float(pair.mean),
+                score=float(pair.settled_score if settled else pair.mean),
                 source="ratings",
                 n_ratings=int(pair.n),
-                spread=float(pair.sd or 0.0),
+                spread=0.0 if settled else float(pair.sd or 0.0),
                 predicted=predicted.get(pair.pk),
             )
         )

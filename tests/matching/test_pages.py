@@ -181,20 +181,18 @@ def test_ranking_explains_requirements_skills_and_passages(logged_in, make_ranke
     assert '<blockquote class="passage">Ana. Python developer' in html
 
 
-def test_each_candidate_links_to_its_resume_and_to_the_admin_rating_form(
-    logged_in, make_ranked_job
-):
+def test_each_candidate_links_to_its_resume_and_to_its_rating_screen(logged_in, make_ranked_job):
     job, pairs = make_ranked_job([0.7])
     pair = pairs[0]
     html = logged_in.get(ranking_url(job)).content.decode()
 
-    rate_url = reverse("admin:matching_rating_add") + f"?pair={pair.pk}"
+    rate_url = reverse("matching:review_pair", args=[pair.pk])
     assert f'href="{rate_url}"' in html
     assert f'href="{reverse("matching:resume_detail", args=[pair.resume_id])}"' in html
-    # The admin form opens with that pair chosen.
-    form = logged_in.get(rate_url)
-    assert form.status_code == 200
-    assert form.context["adminform"].form.initial["pair"] == str(pair.pk)
+    # The rating screen opens on that pair.
+    screen = logged_in.get(rate_url)
+    assert screen.status_code == 200
+    assert pair.resume.original_name in screen.content.decode()
 
 
 def test_min_score_filter_is_given_as_a_percentage(logged_in, make_ranked_job):

@@ -293,3 +293,34 @@ def test_examples_from_db_use_the_mean_and_spread_of_several_reviewers(django_us
     others = sorted((e.source, e.score, e.predicted) for e in examples if e.source != "ratings")
     assert others == [("feedback", 0.9, 0.4), ("history", 0.95, None)]
     assert LabeledExample.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_examples_from_db_use_the_settled_score_of_a_conflict_instead_of_the_mean(
+    django_user_model,
+):
+    job = JobFactory(title="ICU nurse", description="Adult intensive care.", must_have="")
+    lead = django_user_model.objects.create_user(username="lead")
+    settled = matching_services.pair_get_or_create(
+        resume=ResumeFactory(text="Nurse, two years in a care home."), job=job
+    )
+    open_conflict = matching_services.pair_get_or_create(
+        resume=ResumeFactory(text="Paramedic, ten years of emergency care."), job=job
+    )
+    for i, (a, b) in enumerate([(0.0, 0.75), (0.25, 1.0)]):
+        reviewers = [
+            django_user_model.objects.create_user(username=f"reviewer{i}{k}") for k in range(2)
+        ]
+        pair = settled if i == 0 else open_conflict
+        matching_services.rating_submit(pair=pair, reviewer=reviewers[0], score=a)
+        matching_services.rating_submit(pair=pair, reviewer=reviewers[1], score=b)
+    matching_services.pair_settle(pair=settled, score=0.5, settled_by=lead)
+
+    by_resume = {e.resume: e for e in datasets.examples_from_db()}
+
+    decided = by_resume["Nurse, two years in a care home."]
+    assert decided.score == 0.5  # the lead's score, not the mean 0.375
+    assert (decided.n_ratings, decided.spread) == (2, 0.0)
+    undecided = by_resume["Paramedic, ten years of emergency care."]
+    assert undecided.score == pytest.approx(0.625)  # no decision yet: the reviewers' mean
+    assert undecided.spread == pytest.approx(0.375)

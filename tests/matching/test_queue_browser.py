@@ -1,0 +1,158 @@
+"""A reviewer works through the labeling queue from the keyboard in a real browser.
+
+Drives Debian's chromium through Playwright against pytest-django's live server, and
+saves the screenshot used in the README (docs/screenshots/queue.png).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django would otherwise refuse
+# the ORM calls the test makes while the browser is open.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+from matching import services
+from matching.models import Pair, Rating, Resume, ReviewSkip
+from tests.matching.test_browser import CHROMIUM, CHROMIUM_ARGS
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "queue.png"
+
+BACKEND = {
+    "title": "Senior Python Backend Engineer",
+    "description": (
+        "Build and run our payments platform in Python: design REST APIs with Django, "
+        "model data in PostgreSQL, ship on AWS with Docker, and mentor two developers."
+    ),
+    "must_have": "Python\nDjango\nPostgreSQL\nREST APIs",
+    "nice_to_have": "Kubernetes\nAWS\nCelery",
+}
+NURSE = {
+    "title": "ICU Nurse",
+    "description": "Registered nurse for an adult intensive care unit, night shifts included.",
+    "must_have": "Registered nurse\nIntensive care\nACLS",
+    "nice_to_have": "Epic EHR",
+}
+BACKEND_CANDIDATES = [
+    (
+        "Daniel_Okafor_CV.pdf",
+        0.55,
+        "Daniel Okafor. Backend developer, 6 years. Python, Django REST framework and "
+        "PostgreSQL for a logistics marketplace. Designed REST APIs for partners, tuned slow "
+        "queries, added Redis caching. Docker, GitLab CI, Linux. Mentored a junior developer.",
+    ),
+    (
+        "Sofia_Alvarez_CV.pdf",
+        0.41,
+        "Sofia Alvarez. Data analyst, 3 years. SQL, Python with pandas and NumPy, Tableau "
+        "dashboards for finance. Automated monthly reporting and forecasting models.",
+    ),
+    (
+        "Tom_Becker.docx",
+        0.12,
+        "Tom Becker. Marketing coordinator. Social media campaigns, content marketing, SEO "
+        "and Google Ads budgets. Organised trade fairs and wrote newsletters.",
+    ),
+]
+NURSE_CANDIDATES = [
+    (
+        "Maria_Koch.pdf",
+        0.48,
+        "Maria Koch. Registered nurse, 7 years in intensive care: ventilated patients, "
+        "medication administration, triage. BLS and ACLS certified. Epic EHR charting.",
+    ),
+    (
+        "Jonas_Weber.pdf",
+        0.35,
+        "Jonas Weber. Paramedic, 9 years of emergency care and patient transport. ACLS.",
+    ),
+]
+
+
+@pytest.fixture
+def two_jobs(make_ranked_job):
+    jobs = []
+    for spec, candidates in [(BACKEND, BACKEND_CANDIDATES), (NURSE, NURSE_CANDIDATES)]:
+        job, _ = make_ranked_job(
+            [score for _, score, _ in candidates],
+            names=[name for name, _, _ in candidates],
+            texts=[text for _, _, text in candidates],
+            **spec,
+        )
+        jobs.append(job)
+    # Every resume scored against both jobs, as the scoring task leaves them: the other
+    # job's candidates are clear misfits the queue serves last.
+    model = services.scoring_model_active()
+    for job in jobs:
+        for resume in Resume.objects.exclude(pairs__job=job):
+            Pair.objects.create(resume=resume, job=job, score=0.03, scoring_model=model)
+    return jobs
+
+
+def test_reviewer_rates_three_pairs_from_the_keyboard_and_skips_one(
+    transactional_db, live_server, reviewer, two_jobs, settings
+):
+    from playwright.sync_api import expect, sync_playwright
+
+    settings.BLIND_RATING = True
+    served: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1360, "height": 1000})
+            page.goto(f"{live_server.url}/review/")
+            expect(page.locator("h1")).to_have_text("Log in")
+            page.fill("#id_username", "rita")
+            page.fill("#id_password", "pw-rita-2026")
+            page.click("button[type=submit]")
+            page.wait_for_url(f"{live_server.url}/review/")
+            expect(page.locator("#waiting")).to_have_text("10 pairs waiting for you")
+
+            # Blind: no model score on the screen before rating.
+            expect(page.locator("#scoring-progress")).to_have_count(0)
+            expect(page.locator("#blind-note")).to_be_visible()
+            expect(page.locator("#model-score")).to_have_count(0)
+            expect(page.locator(".chip.found").first).to_be_visible()
+            expect(page.locator("#resume-text mark").first).to_be_visible()
+
+            # Three ratings, one key each; the second with a note typed after "n".
+            for key, note in [("4", ""), ("2", "No Django, analytics only"), ("5", "")]:
+                served.append(page.locator("#pair-resume").inner_text())
+                if note:
+                    page.keyboard.press("n")
+                    expect(page.locator("#rate-form textarea")).to_be_focused()
+                    page.keyboard.type(note)
+                    page.keyboard.press("Escape")
+                with page.expect_navigation():
+                    page.keyboard.press(key)
+                expect(page.locator("#just-rated")).to_be_visible()
+                expect(page.locator("#just-rated .mine")).to_contain_text(f"{key}★")
+
+            expect(page.locator("#waiting")).to_have_text("7 pairs waiting for you")
+            SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOT), full_page=False)
+
+            skipped = page.locator("#pair-resume").inner_text()
+            with page.expect_navigation():
+                page.keyboard.press("s")
+            expect(page.locator("#skipped-notice")).to_be_visible()
+            expect(page.locator("#pair-resume")).not_to_have_text(skipped)
+            expect(page.locator("#waiting")).to_have_text("6 pairs waiting for you")
+        finally:
+            browser.close()
+
+    ratings = Rating.objects.filter(reviewer=reviewer, source=Rating.Source.QUEUE)
+    by_name = {r.pair.resume.original_name: r for r in ratings.select_related("pair__resume")}
+    assert sorted(by_name) == sorted(served)
+    assert [by_name[name].score for name in served] == [0.75, 0.25, 1.0]
+    assert by_name[served[1]].note == "No Django, analytics only"
+    # Both jobs were served before either job got a second pair (least-covered job first).
+    jobs = [by_name[name].pair.job_id for name in served]
+    assert jobs[0] != jobs[1]
+    assert ReviewSkip.objects.filter(reviewer=reviewer, pair__resume__original_name=skipped)
+    assert SCREENSHOT.stat().st_size > 10_000
