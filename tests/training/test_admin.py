@@ -1,0 +1,143 @@
+"""The training admin: queue a run, follow it, act on the retraining notice, go live."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from matching.models import ScoringModel
+from matching.services import scoring_model_active
+from training import services
+from training.models import TrainingRun
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sample_bytes(sample_rows) -> bytes:
+    """The shipped sample file's content, as an upload carries it."""
+    return json.dumps(sample_rows).encode()
+
+
+def test_queueing_a_run_from_the_admin_trains_it_and_opens_its_page(
+    client, reviewer, settings, sample_bytes
+):
+    settings.MATCHING_SYNC_TASKS = True  # the task runs inline instead of on a cluster
+    client.force_login(reviewer)
+    response = client.post(
+        reverse("admin:training_trainingrun_add"),
+        {
+            "mode": "fast",
+            "train_file": SimpleUploadedFile("sample.json", sample_bytes),
+            "epochs": 2,
+            "batch_size": 16,
+        },
+    )
+    run = TrainingRun.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:training_trainingrun_change", args=[run.pk])
+    assert run.status == TrainingRun.Status.SUCCEEDED, run.error
+    assert run.created_by == reviewer
+    page = client.get(response["Location"]).content.decode()
+    assert 'id="run-progress"' in page and "succeeded" in page
+    assert "setTimeout(poll" not in page  # a finished run is not polled
+
+
+def test_the_queue_form_refuses_a_bad_file_and_creates_nothing(client, reviewer):
+    client.force_login(reviewer)
+    response = client.post(
+        reverse("admin:training_trainingrun_add"),
+        {
+            "mode": "fast",
+            "train_file": SimpleUploadedFile("bad.json", b'[{"resume": "x"}]'),
+            "epochs": 2,
+            "batch_size": 16,
+        },
+    )
+    assert response.status_code == 200
+    assert "bad.json, example 1" in response.content.decode()
+    assert not TrainingRun.objects.exists()
+
+
+def test_a_running_run_page_polls_its_status(client, reviewer, sample_bytes):
+    run = services.training_run_create(
+        train_file=("sample.json", sample_bytes), enqueue=False, user=reviewer
+    )
+    TrainingRun.objects.filter(pk=run.pk).update(
+        status=TrainingRun.Status.RUNNING, progress=0.42, stage="fitting the scoring head"
+    )
+    client.force_login(reviewer)
+    page = client.get(reverse("admin:training_trainingrun_change", args=[run.pk])).content
+    assert b"setTimeout(poll" in page
+    status = client.get(reverse("admin:training_trainingrun_status", args=[run.pk])).json()
+    assert status["status"] == "running"
+    assert status["progress"] == pytest.approx(0.42)
+    assert status["stage"] == "fitting the scoring head"
+    assert status["final"] is False
+
+
+def test_the_notice_suggests_retraining_and_train_now_queues_a_run(client, reviewer, settings):
+    settings.RETRAIN_SUGGEST_AFTER = 3
+    settings.MATCHING_SYNC_TASKS = False  # the run stays queued: no cluster in this test
+    for k in range(3):
+        services.feedback_collect(
+            resume_text=f"resume {k}", job_description="job", predicted_score=0.5, actual_score=0.9
+        )
+    client.force_login(reviewer)
+    page = client.get(reverse("admin:training_trainingrun_changelist")).content.decode()
+    assert 'id="retrain-notice"' in page and "3 new labels" in page
+    response = client.post(reverse("admin:training_train_now"))
+    run = TrainingRun.objects.get()
+    assert response.status_code == 302
+    assert run.params["from_ratings"] is True
+    # With a run queued, the notice goes away.
+    page = client.get(reverse("admin:training_trainingrun_changelist")).content.decode()
+    assert 'id="retrain-notice"' not in page
+
+
+def test_no_notice_below_the_threshold(client, reviewer, settings):
+    settings.RETRAIN_SUGGEST_AFTER = 100
+    client.force_login(reviewer)
+    page = client.get(reverse("admin:training_trainingrun_changelist")).content.decode()
+    assert 'id="retrain-notice"' not in page
+
+
+def test_staff_without_the_add_permission_cannot_queue(client, django_user_model):
+    clerk = django_user_model.objects.create_user(username="clerk", password="x", is_staff=True)
+    clerk.user_permissions.add(Permission.objects.get(codename="view_trainingrun"))
+    client.force_login(clerk)
+    response = client.post(reverse("admin:training_train_now"))
+    assert response.status_code == 302
+    assert not TrainingRun.objects.exists()
+    response = client.get(reverse("admin:training_trainingrun_add"))
+    assert response.status_code in (302, 403)
+
+
+def _act(client, action: str, model: ScoringModel):
+    return client.post(
+        reverse("admin:matching_scoringmodel_changelist"),
+        {"action": action, "_selected_action": [model.pk]},
+        follow=True,
+    )
+
+
+def test_the_admin_refuses_a_worse_model_unless_asked_to_insist(client, reviewer, worse_run):
+    client.force_login(reviewer)
+    model = worse_run.output_model
+    response = _act(client, "activate", model)
+    assert "was worse than" in response.content.decode()
+    assert scoring_model_active().version == "pretrained"
+    _act(client, "activate_anyway", model)
+    assert scoring_model_active().version == model.version
+
+
+def test_rollback_to_the_pretrained_model_is_one_action(client, reviewer, better_run):
+    client.force_login(reviewer)
+    _act(client, "activate", better_run.output_model)
+    assert scoring_model_active() == better_run.output_model
+    _act(client, "activate", ScoringModel.objects.get(version="pretrained"))
+    assert scoring_model_active().version == "pretrained"
