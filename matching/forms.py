@@ -42,7 +42,21 @@ class ResumeUploadForm(forms.Form):
 STAR_CHOICES = [("", "-")] + [(str(n), "\u2605" * n + "\u2606" * (5 - n)) for n in range(1, 6)]
 
 
-class RatingAdminForm(forms.ModelForm):
+class StarsOrScore:
+    """A form that takes a score 0..1 or 1-5 stars (stars win): one rule for every form
+    a person rates or settles with."""
+
+    def clean(self):
+        data = super().clean()
+        stars, score = data.get("stars"), data.get("score")
+        if stars:
+            data["score"] = Rating.stars_to_score(stars)
+        elif score is None:
+            raise forms.ValidationError("Give a score between 0 and 1 or a number of stars.")
+        return data
+
+
+class RatingAdminForm(StarsOrScore, forms.ModelForm):
     """A score 0..1, or 1-5 stars that map onto it (1 star = 0.0, 5 stars = 1.0).
 
     `?pair=<id>` in the add URL preselects the pair.
@@ -64,15 +78,6 @@ class RatingAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["score"].required = False
-
-    def clean(self):
-        data = super().clean()
-        stars, score = data.get("stars"), data.get("score")
-        if stars:
-            data["score"] = Rating.stars_to_score(stars)
-        elif score is None:
-            raise forms.ValidationError("Give a score between 0 and 1 or a number of stars.")
-        return data
 
 
 # --- ranking pages -----------------------------------------------------------------------
@@ -139,7 +144,7 @@ class QueueRatingForm(forms.Form):
         return Rating.stars_to_score(self.cleaned_data["stars"])
 
 
-class SettleForm(forms.Form):
+class SettleForm(StarsOrScore, forms.Form):
     """A lead's final score for a conflicting pair: a score 0..1, or stars."""
 
     score = forms.FloatField(
@@ -155,12 +160,3 @@ class SettleForm(forms.Form):
         required=False,
         help_text="Or stars: 1 = poor match, 5 = strong match.",
     )
-
-    def clean(self):
-        data = super().clean()
-        stars, score = data.get("stars"), data.get("score")
-        if stars:
-            data["score"] = Rating.stars_to_score(stars)
-        elif score is None:
-            raise forms.ValidationError("Give a score between 0 and 1 or a number of stars.")
-        return data
