@@ -9,6 +9,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
+from training import plots as plot
 from training import selectors, services
 from training.datasets import DatasetError
 from training.forms import TrainingRunForm
@@ -46,6 +47,7 @@ class TrainingRunAdmin(admin.ModelAdmin):
         "mode",
         "bar",
         "stage",
+        "plots",
         "params",
         "train_file",
         "validation_file",
@@ -75,6 +77,20 @@ class TrainingRunAdmin(admin.ModelAdmin):
     @admin.display(description="Progress")
     def bar(self, obj: TrainingRun):
         return progress_bar(obj)
+
+    @admin.display(description="Validation plots")
+    def plots(self, obj: TrainingRun):
+        """Human against predicted score (grey: live model, blue: candidate), and the
+        mean human score per predicted band: a calibrated model climbs left to right."""
+        if not obj.validation_predictions:
+            return "—"
+        return format_html(
+            '<div class="run-plots">{}{}</div><p class="help">Grey: {} · blue: {}.</p>',
+            plot.scatter(obj.validation_predictions),
+            plot.calibration(obj.validation_predictions),
+            obj.metrics_live.get("model", "live model"),
+            obj.metrics_candidate.get("model", "candidate"),
+        )
 
     @admin.display(description="Live (same validation)")
     def live_spearman(self, obj: TrainingRun):

@@ -141,3 +141,16 @@ def test_rollback_to_the_pretrained_model_is_one_action(client, reviewer, better
     assert scoring_model_active() == better_run.output_model
     _act(client, "activate", ScoringModel.objects.get(version="pretrained"))
     assert scoring_model_active().version == "pretrained"
+
+
+def test_a_finished_run_page_plots_predictions_against_human_scores(client, reviewer, better_run):
+    client.force_login(reviewer)
+    page = client.get(
+        reverse("admin:training_trainingrun_change", args=[better_run.pk])
+    ).content.decode()
+    n = better_run.metrics_candidate["n"]
+    assert 'id="plot-scatter"' in page and 'id="plot-calibration"' in page
+    # One dot per validation pair and model; three bands per model in the calibration.
+    assert page.count('class="dot-candidate"') == n
+    assert page.count('class="dot-live"') == n
+    assert page.count("human mean") == 6
