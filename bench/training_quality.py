@@ -35,27 +35,20 @@ django.setup()
 from matching.encoder import PRETRAINED_KEY, pretrained_model_path  # noqa: E402
 from matching.heads import scorer_for  # noqa: E402
 from matching.models import ScoringModel  # noqa: E402
-from matching.services import PairInputs, TextPair, texts_features  # noqa: E402
+from matching.services import PairInputs  # noqa: E402
 from training.datasets import Example, split_by_resume  # noqa: E402
 from training.fast import train_fast  # noqa: E402
 from training.metrics import evaluate  # noqa: E402
+from training.services import examples_features  # noqa: E402
 
 GULP = ROOT.parent / "shared" / "datasets" / "gulp-dev.json"
 PRETRAINED = ScoringModel(version="pretrained", kind="pretrained", encoder_key=PRETRAINED_KEY)
 SIZES = (50, 200, 500, None)
 
 
-def select(inputs: PairInputs, rows) -> PairInputs:
-    return PairInputs(
-        resume_vectors=inputs.resume_vectors[rows],
-        job_vectors=inputs.job_vectors[rows],
-        features={k: v[rows] for k, v in inputs.features.items()},
-    )
-
-
 def features(examples: list[Example], encoder_key: str) -> PairInputs:
-    pairs = [TextPair(resume=e.resume, job=e.job) for e in examples]
-    return texts_features(pairs=pairs, encoder_key=encoder_key, cache=False)
+    # Nothing of the benchmark is written to the embedding cache.
+    return examples_features(examples, encoder_key, cache=False)
 
 
 def fast_curve(train, val, train_in, val_in, seed: int) -> tuple[list[dict], dict]:
@@ -69,7 +62,7 @@ def fast_curve(train, val, train_in, val_in, seed: int) -> tuple[list[dict], dic
     for size in SIZES:
         rows = np.arange(len(train)) if size is None else rng.choice(len(train), size, False)
         t = time.perf_counter()
-        head, chosen = train_fast(select(train_in, rows), y[rows], groups[rows])
+        head, chosen = train_fast(train_in.take(rows), y[rows], groups[rows])
         seconds = time.perf_counter() - t
         pred = head(val_in.resume_vectors, val_in.job_vectors, val_in.features)
         curve.append(
@@ -94,8 +87,8 @@ def fast_cross_validation(examples: list[Example], inputs: PairInputs, folds: in
     pred = np.empty(len(y))
     for fold in group_folds(groups, folds):
         rest = np.setdiff1d(np.arange(len(y)), fold)
-        head, _ = train_fast(select(inputs, rest), y[rest], groups[rest])
-        held = select(inputs, fold)
+        head, _ = train_fast(inputs.take(rest), y[rest], groups[rest])
+        held = inputs.take(fold)
         pred[fold] = head(held.resume_vectors, held.job_vectors, held.features)
     pre = scorer_for(PRETRAINED)(inputs.resume_vectors, inputs.job_vectors, inputs.features)
     return {"folds": folds, "fast": evaluate(y, pred), "pretrained": evaluate(y, pre)}
@@ -107,7 +100,7 @@ def fast_speed(train, train_in) -> dict:
     y = np.array([e.score for e in train])[rows]
     groups = np.array([e.group for e in train])[rows]
     t = time.perf_counter()
-    train_fast(select(train_in, rows), y, groups)
+    train_fast(train_in.take(rows), y, groups)
     return {"pairs": len(rows), "seconds": round(time.perf_counter() - t, 2)}
 
 

@@ -510,6 +510,14 @@ class PairInputs:
     job_vectors: np.ndarray  # float32[n, dim]
     features: dict[str, np.ndarray]  # FEATURE_NAMES -> float32[n]
 
+    def take(self, rows) -> PairInputs:
+        """The same inputs for a subset of the pairs (a fold, a training sample)."""
+        return PairInputs(
+            resume_vectors=self.resume_vectors[rows],
+            job_vectors=self.job_vectors[rows],
+            features={k: v[rows] for k, v in self.features.items()},
+        )
+
 
 def texts_features(*, pairs: list[TextPair], encoder_key: str, cache: bool = True) -> PairInputs:
     """Vectors and features of resume/job texts that need not be in the database.

@@ -97,14 +97,6 @@ def _ridge(x: np.ndarray, y: np.ndarray, alpha: float) -> tuple[np.ndarray, floa
     return coef, float(y_mean - x_mean @ coef)
 
 
-def _select(inputs: PairInputs, rows: np.ndarray) -> PairInputs:
-    return PairInputs(
-        resume_vectors=inputs.resume_vectors[rows],
-        job_vectors=inputs.job_vectors[rows],
-        features={k: v[rows] for k, v in inputs.features.items()},
-    )
-
-
 def _band_knots(raw: np.ndarray, human: np.ndarray) -> np.ndarray:
     """Knots (min, t_poor, t_good, max) whose bands best match the human bands."""
     target = np.digitize(human, [POOR, GOOD])

@@ -291,7 +291,10 @@ def _load_examples(run: TrainingRun) -> tuple[list[Example], list[Example], bool
     return train, validation, bool(run.validation_file), sources
 
 
-def _inputs(examples: list[Example], encoder_key: str, *, cache: bool = True) -> PairInputs:
+def examples_features(
+    examples: list[Example], encoder_key: str, *, cache: bool = True
+) -> PairInputs:
+    """Vectors and pair features of examples under an encoder (what trainers read)."""
     return texts_features(
         pairs=[TextPair(resume=e.resume, job=e.job) for e in examples],
         encoder_key=encoder_key,
@@ -371,8 +374,8 @@ def _execute(run: TrainingRun, reporter: RunReporter) -> TrainingRun:
     TrainingRun.objects.filter(pk=run.pk).update(base_model=base)
     reporter.log(f"embedding {len(train)} training and {len(validation)} validation pairs")
     t = time.perf_counter()
-    train_inputs = _inputs(train, base.encoder_key)
-    val_inputs = _inputs(validation, base.encoder_key)
+    train_inputs = examples_features(train, base.encoder_key)
+    val_inputs = examples_features(validation, base.encoder_key)
     timings["embedding_s"] = round(time.perf_counter() - t, 2)
     reporter(0.3, "measuring the live model")
     y_val = _scores(validation)
@@ -404,8 +407,8 @@ def _execute(run: TrainingRun, reporter: RunReporter) -> TrainingRun:
         # The new encoder embeds differently: the head learns on its vectors, read from
         # the incoming folder without touching the cache (the version is not live).
         incoming = store.incoming_key(run.pk)
-        train_inputs = _inputs(train, incoming, cache=False)
-        val_inputs = _inputs(validation, incoming, cache=False)
+        train_inputs = examples_features(train, incoming, cache=False)
+        val_inputs = examples_features(validation, incoming, cache=False)
         head_span = reporter.span(0.85, 0.95)
     else:
         encoder_key = base.encoder_key
