@@ -37,9 +37,41 @@ EXTRACTION_MESSAGES: dict[str, str] = {
         "{name}: the text is not in a recognised encoding (UTF-8, UTF-16 or Windows-1252)."
     ),
     "no_text": "{name}: no text was found in the file.",
+    # Hostile or broken files (docs/reliability.md, "Hostile and broken input").
+    "type_mismatch": (
+        "{name}: the file is named {ext} but is not a {expected} file{detail}. "
+        "Save it as PDF, DOCX or plain text and upload that."
+    ),
+    "docx_too_large": (
+        "{name}: the DOCX unpacks to {detail}, more than the limit of {limit}; "
+        "it is damaged or a zip bomb."
+    ),
+    "docx_too_many_parts": (
+        "{name}: the DOCX holds {detail} parts, more than the limit of {limit}; "
+        "it is damaged or a zip bomb."
+    ),
+    "docx_dtd": (
+        "{name}: the DOCX contains an XML document type declaration (DTD), which Word "
+        "never writes; it was refused for safety."
+    ),
+    "extraction_timeout": (
+        "{name}: reading the file took longer than {limit} and was stopped; "
+        "the file is damaged or built to overload the reader."
+    ),
+    "extraction_memory": (
+        "{name}: reading the file needed more than {limit} of memory and was stopped; "
+        "the file is damaged or built to overload the reader (a compression bomb)."
+    ),
+    "extraction_crashed": "{name}: the reader stopped on this file ({detail}); it is damaged.",
+    "extraction_unavailable": (
+        "{name}: the file could not be read now: the reader did not start ({detail}). "
+        "Upload it again later."
+    ),
 }
 
 
-def extraction_error(code: str, *, name: str, detail: str = "", limit: str = "") -> ExtractionError:
-    message = EXTRACTION_MESSAGES[code].format(name=name, detail=detail, limit=limit)
+def extraction_error(
+    code: str, *, name: str, detail: str = "", limit: str = "", **fields: str
+) -> ExtractionError:
+    message = EXTRACTION_MESSAGES[code].format(name=name, detail=detail, limit=limit, **fields)
     return ExtractionError(message, code=code)

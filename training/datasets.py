@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import random
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from matching.services import job_text
 from matching.vectors import text_hash
 
 GOOD, POOR = 0.7, 0.3  # the bands: poor < 0.3 <= partial < 0.7 <= good
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class DatasetError(ValueError):
@@ -67,6 +69,10 @@ def _load_json_list(raw: bytes | str, name: str) -> list:
         data = json.loads(_decode(raw, name))
     except json.JSONDecodeError as exc:
         raise DatasetError(f"{name}: not valid JSON (line {exc.lineno}: {exc.msg}).") from exc
+    except ValueError as exc:  # an integer of more digits than Python converts
+        raise DatasetError(f"{name}: not valid JSON ({exc}).") from exc
+    except RecursionError:
+        raise DatasetError(f"{name}: not valid JSON (nested too deeply).") from None
     if isinstance(data, dict) and isinstance(data.get("examples"), list):
         data = data["examples"]
     if not isinstance(data, list):
@@ -74,10 +80,21 @@ def _load_json_list(raw: bytes | str, name: str) -> list:
     return data
 
 
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else f"{text[:57]}..."
+
+
 def _text(row: Mapping, field: str, where: str) -> str:
     value = row.get(field)
     if not isinstance(value, str) or not value.strip():
         raise DatasetError(f"{where}: '{field}' must be non-empty text.")
+    # JSON escapes can carry both; no database stores them (PostgreSQL refuses NUL).
+    if "\x00" in value or _SURROGATE.search(value):
+        raise DatasetError(
+            f"{where}: '{field}' contains a NUL character or an unpaired surrogate, "
+            "which are not text."
+        )
     return value.strip()
 
 
@@ -86,10 +103,10 @@ def _score(value: object, where: str, field: str = "score") -> float:
         raise DatasetError(f"{where}: '{field}' must be a number between 0 and 1.")
     try:
         score = float(value)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise DatasetError(f"{where}: '{field}' must be a number between 0 and 1.") from None
     if not 0.0 <= score <= 1.0 or score != score:
-        raise DatasetError(f"{where}: '{field}' is {value!r}, not between 0 and 1.")
+        raise DatasetError(f"{where}: '{field}' is {_short(value)}, not between 0 and 1.")
     return score
 
 
@@ -128,32 +145,41 @@ def parse_history(
         rows: Iterable[tuple[int, dict]] = enumerate(_load_json_list(text, name), start=1)
         label = "record"
     else:
-        reader = csv.DictReader(io.StringIO(text))
-        missing = {"resume", "outcome"} - set(reader.fieldnames or [])
-        if missing or not {"job", "job_description"} & set(reader.fieldnames or []):
+        # newline="": csv itself splits rows, so quoted line breaks and old Mac "\r"
+        # line ends are read as the spreadsheet wrote them.
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        try:
+            columns = set(reader.fieldnames or [])
+        except csv.Error as exc:
+            raise DatasetError(f"{name}, row 1: not valid CSV ({exc}).") from exc
+        missing = {"resume", "outcome"} - columns
+        if missing or not {"job", "job_description"} & columns:
             raise DatasetError(
                 f"{name}: a hiring-history CSV needs the columns resume, job and outcome."
             )
         rows = enumerate(reader, start=2)  # row 1 is the header
         label = "row"
     known = ", ".join(sorted(outcome_scores))
-    out = []
-    for i, row in rows:
-        where = f"{name}, {label} {i}"
-        if not isinstance(row, dict):
-            raise DatasetError(f"{where}: expected an object with resume, job, outcome.")
-        job_field = "job" if row.get("job") else "job_description"
-        outcome = str(row.get("outcome") or "").strip().lower()
-        if outcome not in outcome_scores:
-            raise DatasetError(f"{where}: outcome {outcome!r} is not one of: {known}.")
-        out.append(
-            Example(
-                resume=_text(row, "resume", where),
-                job=_text(row, job_field, where),
-                score=outcome_scores[outcome],
-                source="history",
+    out: list[Example] = []
+    try:
+        for i, row in rows:
+            where = f"{name}, {label} {i}"
+            if not isinstance(row, dict):
+                raise DatasetError(f"{where}: expected an object with resume, job, outcome.")
+            job_field = "job" if row.get("job") else "job_description"
+            outcome = str(row.get("outcome") or "").strip().lower()
+            if outcome not in outcome_scores:
+                raise DatasetError(f"{where}: outcome {_short(outcome)} is not one of: {known}.")
+            out.append(
+                Example(
+                    resume=_text(row, "resume", where),
+                    job=_text(row, job_field, where),
+                    score=outcome_scores[outcome],
+                    source="history",
+                )
             )
-        )
+    except csv.Error as exc:  # the row after the last good one could not be read
+        raise DatasetError(f"{name}, {label} {len(out) + 2}: not valid CSV ({exc}).") from exc
     return out
 
 
