@@ -1,0 +1,145 @@
+"""Embedding throughput: PyTorch against ONNX Runtime int8, on the same real resumes.
+
+Real resumes (the German GULP profiles of /work/shared/datasets/gulp-dev.json when it is
+there, and the demo's TXT and Markdown resumes) are cut into the encoder's windows of
+256 word pieces and embedded by both backends through the same code path the product
+uses (encode_documents: windows, batches of EMBEDDING_BATCH_SIZE, document vectors).
+Repetitions alternate between the backends (and which goes first), so load from other
+processes hits both alike: the ratio is what to read, absolute figures are noisy on a
+shared machine. Also prints the cosine between the two backends' vectors.
+
+The ONNX export is made into a temporary MODELS_STORE_DIR, so its time is measured too.
+
+    .venv/bin/python bench/embedding_speed.py [--windows 80] [--repeat 5] [--threads N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ["DJANGO_SETTINGS_MODULE"] = "resumeproject.settings"
+os.environ["MODELS_STORE_DIR"] = tempfile.mkdtemp(prefix="bench-embedding-")
+
+import django  # noqa: E402
+
+django.setup()
+
+from matching.encoder import build_encoder, pretrained_model_path  # noqa: E402
+from matching.onnx_backend import default_threads  # noqa: E402
+
+GULP = Path("/work/shared/datasets/gulp-dev.json")
+DEMO = ROOT / "demo" / "resumes"
+
+
+def real_resumes() -> list[str]:
+    texts = [p.read_text() for p in sorted(DEMO.glob("*")) if p.suffix in {".txt", ".md"}]
+    if GULP.exists():
+        rows = json.loads(GULP.read_text())
+        texts += list(dict.fromkeys(r["resume"] for r in rows))
+    return texts
+
+
+def take_windows(encoder, texts: list[str], target: int) -> tuple[list[str], int]:
+    """Whole resumes, in order, until they make at least `target` windows."""
+    chosen, windows = [], 0
+    for text in texts:
+        if windows >= target:
+            break
+        n = len(encoder.windows(text))
+        if n:
+            chosen.append(text)
+            windows += n
+    return chosen, windows
+
+
+def timed(encoder, texts: list[str]) -> tuple[float, list]:
+    started = time.perf_counter()
+    out = encoder.encode_documents(texts)
+    return time.perf_counter() - started, out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--windows", type=int, default=80, help="Windows to embed per run.")
+    parser.add_argument("--repeat", type=int, default=5, help="Timed runs per backend.")
+    parser.add_argument("--threads", type=int, default=0, help="Threads for both (0: CPUs).")
+    args = parser.parse_args()
+
+    import torch
+
+    threads = args.threads or default_threads()
+    torch.set_num_threads(threads)
+    os.environ["EMBEDDING_ONNX_THREADS"] = str(threads)
+    from django.conf import settings
+
+    settings.EMBEDDING_ONNX_THREADS = threads
+
+    path = pretrained_model_path()
+    encoders = {"torch": build_encoder(path, backend="torch")}
+    started = time.perf_counter()
+    encoders["onnx"] = build_encoder(path, backend="onnx")
+    export_s = time.perf_counter() - started
+
+    texts, n_windows = take_windows(encoders["torch"], real_resumes(), args.windows)
+    # One untimed run each: first calls allocate and pick kernels.
+    vectors = {name: timed(enc, texts)[1] for name, enc in encoders.items()}
+    seconds: dict[str, list[float]] = {"torch": [], "onnx": []}
+    for rep in range(args.repeat):
+        order = ["torch", "onnx"] if rep % 2 == 0 else ["onnx", "torch"]
+        for name in order:
+            seconds[name].append(timed(encoders[name], texts)[0])
+
+    doc_cos = np.array(
+        [float(a.vector @ b.vector) for a, b in zip(vectors["torch"], vectors["onnx"], strict=True)]
+    )
+    win_cos = np.concatenate(
+        [
+            (a.chunk_vectors * b.chunk_vectors).sum(axis=1)
+            for a, b in zip(vectors["torch"], vectors["onnx"], strict=True)
+        ]
+    )
+    assert all(
+        a.chunk_spans == b.chunk_spans
+        for a, b in zip(vectors["torch"], vectors["onnx"], strict=True)
+    ), "the backends must cut the same windows"
+
+    rate = {k: n_windows / statistics.median(v) for k, v in seconds.items()}
+    per_rep = [t / o for t, o in zip(seconds["torch"], seconds["onnx"], strict=True)]
+    print(
+        f"{len(texts)} resumes, {n_windows} windows of up to {encoders['torch'].window + 2} "
+        f"word pieces, {args.repeat} alternating runs per backend, {threads} threads, "
+        f"{os.cpu_count()} CPUs; ONNX export {export_s:.1f}s (once per model folder)\n"
+    )
+    print("| backend | windows/s (median) | windows/s (best) | seconds per run (median) |")
+    print("|---|---|---|---|")
+    for name in ("torch", "onnx"):
+        best = n_windows / min(seconds[name])
+        med = statistics.median(seconds[name])
+        print(f"| {name} | {rate[name]:.1f} | {best:.1f} | {med:.2f} |")
+    print(
+        f"\nspeed-up onnx/torch: {rate['onnx'] / rate['torch']:.2f}x of the medians; "
+        f"per alternating pair min {min(per_rep):.2f}x, median {statistics.median(per_rep):.2f}x"
+    )
+    print(
+        f"cosine onnx vs torch: documents mean {doc_cos.mean():.4f} min {doc_cos.min():.4f}; "
+        f"windows mean {win_cos.mean():.4f} min {win_cos.min():.4f}"
+    )
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    finally:
+        shutil.rmtree(os.environ["MODELS_STORE_DIR"], ignore_errors=True)
