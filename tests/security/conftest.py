@@ -1,0 +1,72 @@
+"""Fixtures of the access, erasure, retention, audit and outage tests; each says what it
+is for. The root conftest gives `reviewer` (a staff superuser: the team lead)."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Permission
+from rest_framework.test import APIClient
+
+from tests.api.helpers import token_client
+
+
+@pytest.fixture
+def member(django_user_model):
+    """A signed-in reviewer with no staff flag and no permissions: reads and rates."""
+    return django_user_model.objects.create_user(username="mo", password="pw-mo-2026")
+
+
+@pytest.fixture
+def member_api(member) -> APIClient:
+    return token_client(member)
+
+
+@pytest.fixture
+def staff_rater(django_user_model):
+    """Staff with the admin permissions a reviewer needs to rate pairs (and nothing about
+    training or models): reaches the admin, but must not train or activate there."""
+    user = django_user_model.objects.create_user(
+        username="sam", password="pw-sam-2026", is_staff=True
+    )
+    codenames = ["view_pair", "add_rating", "view_rating", "change_rating", "view_resume"]
+    user.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label="matching", codename__in=codenames)
+    )
+    return user
+
+
+@pytest.fixture
+def manager(django_user_model):
+    """Not staff, but in the "model managers" group: trains and activates through the API."""
+    from django.contrib.auth.models import Group
+
+    from resumeproject.api.permissions import MODEL_MANAGERS_GROUP
+
+    user = django_user_model.objects.create_user(username="lena", password="pw-lena-2026")
+    user.groups.add(Group.objects.get(name=MODEL_MANAGERS_GROUP))
+    return user
+
+
+@pytest.fixture
+def trained_model():
+    """A custom model trained (fast, inline) on the shipped sample; not live yet."""
+    from pathlib import Path
+
+    from training import services
+    from training.models import TrainingRun
+
+    sample = Path(__file__).resolve().parents[2] / "training" / "sample" / "training_data.json"
+    raw = sample.read_bytes()
+    run = services.training_run_create(
+        train_file=("train.json", raw), validation_file=("validation.json", raw), enqueue=False
+    )
+    run = services.training_run_execute(run.pk)
+    assert run.status == TrainingRun.Status.SUCCEEDED, run.error
+    return run.output_model
+
+
+@pytest.fixture
+def queue_only_settings(settings):
+    """Runs are queued as in production (after the commit, which never comes in a test's
+    transaction) instead of executed inline: a queued run stays queued."""
+    settings.MATCHING_SYNC_TASKS = False
