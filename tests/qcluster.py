@@ -40,22 +40,37 @@ def running_cluster(settings_env: dict[str, str] | None = None) -> Iterator[subp
     try:
         yield proc
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        if proc.poll() is None:  # kill_cluster() may have ended it already
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
 
 
-def wait_for(condition: Callable[[], bool], *, timeout: float, what: str, proc=None) -> None:
+def kill_cluster(proc: subprocess.Popen) -> None:
+    """SIGKILL the whole cluster (parent, sentinel, workers) at once, as when its machine or
+    container dies: nothing of it gets to clean up, commit or report."""
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+
+
+def wait_for(
+    condition: Callable[[], bool],
+    *,
+    timeout: float,
+    what: str,
+    proc=None,
+    interval: float = 0.5,
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
             return
         if proc is not None and proc.poll() is not None:
             break
-        time.sleep(0.5)
+        time.sleep(interval)
     exited = proc is not None and proc.poll() is not None
     log = proc.stdout.read().decode(errors="replace")[-3000:] if exited else ""
     raise AssertionError(f"timed out waiting for {what}. {log}")
