@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
 from training import plots as plot
@@ -80,16 +80,43 @@ class TrainingRunAdmin(admin.ModelAdmin):
 
     @admin.display(description="Validation plots")
     def plots(self, obj: TrainingRun):
-        """Human against predicted score (grey: live model, blue: candidate), and the
-        mean human score per predicted band: a calibrated model climbs left to right."""
+        """Four plots on the same validation pairs: the live model against the candidate
+        (metrics side by side), the learning curve, human against predicted score, and the
+        mean human score per predicted band (a calibrated model climbs left to right)."""
         if not obj.validation_predictions:
             return "—"
+        predictions = obj.validation_predictions
+        curve = predictions.get("learning_curve") or {}
+        notes = [
+            format_html(
+                "Grey: the live model {} · blue: the candidate {}, both on the same {} "
+                "validation pairs.",
+                obj.metrics_live.get("model", ""),
+                obj.metrics_candidate.get("model", ""),
+                len(predictions.get("human") or []),
+            )
+        ]
+        if curve.get("points"):
+            notes.append(
+                format_html(
+                    "Learning curve: the candidate's head fitted again on 20 to 80% of the "
+                    "training resumes ({}), measured on the same validation "
+                    "pairs{}; still climbing at 100% means more labels should help.",
+                    "one draw each"
+                    if curve["points"][0].get("draws", 1) == 1
+                    else f"mean of {curve['points'][0]['draws']} draws",
+                    format_html(", on the {} encoder", curve["encoder"])
+                    if curve.get("encoder")
+                    else "",
+                )
+            )
         return format_html(
-            '<div class="run-plots">{}{}</div><p class="help">Grey: {} · blue: {}.</p>',
-            plot.scatter(obj.validation_predictions),
-            plot.calibration(obj.validation_predictions),
-            obj.metrics_live.get("model", "live model"),
-            obj.metrics_candidate.get("model", "candidate"),
+            '<div class="run-plots" style="display:flex;flex-wrap:wrap;gap:14px">{}{}{}{}</div>{}',
+            plot.comparison(obj.metrics_live, obj.metrics_candidate),
+            plot.learning_curve(predictions),
+            plot.scatter(predictions),
+            plot.calibration(predictions),
+            format_html_join("", '<p class="help">{}</p>', ((n,) for n in notes)),
         )
 
     @admin.display(description="Live (same validation)")
