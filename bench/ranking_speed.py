@@ -1,17 +1,26 @@
 """Ranking one job against N resumes whose vectors are cached.
 
-Builds a throwaway SQLite database with N extracted resumes (synthetic text and random
-unit vectors: the encoder's speed is not what is measured here), then times:
-- the scoring pass alone: features + scorer over the stacked vectors (numpy/scipy),
-- the whole re-ranking of the job: load vectors and terms (2 queries), score, and upsert
-  N Pair rows.
+Builds a throwaway SQLite database with N extracted resumes (bench/synthetic.py: ~250
+distinct terms each, 2-6 random unit window vectors; the encoder's speed is not what is
+measured here), then measures:
+- loading: the stacked vectors and terms of all N resumes (2 queries), their memory
+  (array bytes, and the process's resident memory before and after),
+- preparing: the batch's TF-IDF columns, built once per loaded batch and shared by every
+  job scored against it,
+- the scoring pass: features + scorer for one job over the stacked vectors (numpy/scipy),
+  for a job of one window (a posting under ~180 words) and of three,
+- plain baselines in the same run: plain cosine of the document vectors with numpy, and
+  the same cosine as a per-resume Python loop,
+- with --head, the scoring pass of a trained fast head (fitted here on 500 pairs),
+- unless --no-db, the whole re-ranking of the job: load, score, upsert N Pair rows.
 
-    .venv/bin/python bench/ranking_speed.py [--resumes 10000] [--repeat 5]
+    .venv/bin/python bench/ranking_speed.py [--resumes 100000] [--repeat 20] [--head]
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -25,8 +34,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ["DJANGO_SETTINGS_MODULE"] = "resumeproject.settings"
 os.environ["DATABASE_URL"] = ""
-_db = Path(tempfile.mkdtemp()) / "bench.sqlite3"
-os.environ["SQLITE_PATH"] = str(_db)
+_tmp = Path(tempfile.mkdtemp(prefix="bench-ranking-"))
+os.environ["SQLITE_PATH"] = str(_tmp / "bench.sqlite3")
+os.environ["MODELS_STORE_DIR"] = str(_tmp / "models_store")
 
 import django  # noqa: E402
 
@@ -36,75 +46,14 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from matching import lexical, services  # noqa: E402
-from matching.encoder import PRETRAINED_KEY  # noqa: E402
-from matching.heads import scorer_for  # noqa: E402
-from matching.models import Embedding, Job, Resume  # noqa: E402
+from bench.synthetic import create_job, populate_resumes, rss_bytes  # noqa: E402
+from matching import services  # noqa: E402
+from matching.heads import TrainedHead, scorer_for  # noqa: E402
+from matching.models import Resume  # noqa: E402
 from matching.scoring import pair_features  # noqa: E402
 from matching.selectors import resume_batch  # noqa: E402
-from matching.vectors import text_hash  # noqa: E402
 
-WORDS = (
-    "python django postgresql docker kubernetes aws java spring react nurse patient care "
-    "accounting ifrs audit sales crm negotiation teacher curriculum design figma cad "
-    "solidworks manufacturing leadership agile scrum sql excel marketing seo analytics"
-).split()
-DIM = 384
-
-
-def unit_rows(rng: np.random.Generator, n: int) -> np.ndarray:
-    v = rng.standard_normal((n, DIM)).astype(np.float32)
-    return v / np.linalg.norm(v, axis=1, keepdims=True)
-
-
-def populate(n: int, rng: np.random.Generator) -> Job:
-    resumes, embeddings = [], []
-    for i in range(n):
-        text = f"Candidate {i}. " + " ".join(rng.choice(WORDS, size=250))
-        h = text_hash(text)
-        ids, counts = lexical.term_vector(text).to_bytes()
-        resumes.append(
-            Resume(
-                original_name=f"r{i}.txt",
-                sha256=f"{i:064d}",
-                text=text,
-                text_sha256=h,
-                term_ids=ids,
-                term_counts=counts,
-                status=Resume.Status.EXTRACTED,
-                file=f"resumes/r{i}.txt",
-            )
-        )
-        chunks = unit_rows(rng, int(rng.integers(2, 7)))  # 2-6 windows, as for 500-1500 words
-        mean = chunks.mean(axis=0)
-        embeddings.append(
-            Embedding(
-                text_sha256=h,
-                encoder_key=PRETRAINED_KEY,
-                dim=DIM,
-                vector=(mean / np.linalg.norm(mean)).tobytes(),
-                chunk_vectors=chunks.tobytes(),
-                chunk_spans=[[0, 10]] * len(chunks),
-            )
-        )
-    Resume.objects.bulk_create(resumes, batch_size=2000)
-    Embedding.objects.bulk_create(embeddings, batch_size=2000)
-    job = Job.objects.create(
-        title="Python developer",
-        description="Python Django PostgreSQL AWS",
-        must_have="Python\nDjango\nPostgreSQL",
-    )
-    text = services.job_text(job)
-    chunks = unit_rows(rng, 1)
-    Embedding.objects.create(
-        text_sha256=text_hash(text),
-        encoder_key=PRETRAINED_KEY,
-        dim=DIM,
-        vector=chunks[0].tobytes(),
-        chunk_vectors=chunks.tobytes(),
-        chunk_spans=[[0, len(text)]],
-    )
-    return job
+MB = 1e6
 
 
 def percentiles(samples: list[float]) -> dict[str, float]:
@@ -115,40 +64,129 @@ def percentiles(samples: list[float]) -> dict[str, float]:
     }
 
 
+def timed(fn, repeat: int) -> list[float]:
+    samples = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - t)
+    return samples
+
+
+def fit_head(batch, job_in, rng: np.random.Generator) -> TrainedHead:
+    """A fast head as the trainer makes it, fitted on 500 pairs of this corpus whose
+    labels follow the pre-trained score with noise."""
+    from training.fast import train_fast
+
+    rows = rng.choice(len(batch), size=500, replace=False)
+    features = pair_features(job_in, batch)
+    inputs = services.PairInputs(
+        resume_vectors=batch.vectors,
+        job_vectors=np.repeat(job_in.vector[None], len(batch), axis=0),
+        features=features,
+    ).take(rows)
+    labels = scorer_for(services.scoring_model_active())(batch.vectors, job_in.vector, features)
+    labels = np.clip(labels[rows] + rng.normal(0, 0.1, len(rows)), 0, 1)
+    head, _ = train_fast(inputs, labels, groups=rows % 50)
+    return head
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--resumes", type=int, default=10_000)
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=20, help="Scoring passes timed per job.")
+    parser.add_argument("--db-repeat", type=int, default=3, help="Whole re-ranks timed.")
+    parser.add_argument("--head", action="store_true", help="Also time a trained fast head.")
+    parser.add_argument("--no-db", action="store_true", help="Skip the whole re-rank.")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     rng = np.random.default_rng(0)
-    job = populate(args.resumes, rng)
+    t = time.perf_counter()
+    populate_resumes(args.resumes, rng, progress=args.resumes >= 50_000)
+    jobs = {w: create_job(rng, windows=w, title=f"Job of {w} window(s)") for w in (1, 3)}
+    populate_s = time.perf_counter() - t
     model = services.scoring_model_active()
     scorer = scorer_for(model)
-    ids = list(Resume.objects.values_list("pk", flat=True))
+    ids = list(Resume.objects.order_by("pk").values_list("pk", flat=True))
+
+    gc.collect()
+    rss_before = rss_bytes()
+    t = time.perf_counter()
     batch, _ = resume_batch(resume_ids=ids, encoder_key=model.encoder_key)
-    job_in = services.job_input(job, encoder_key=model.encoder_key)
+    load_s = time.perf_counter() - t
+    gc.collect()
+    rss_loaded = rss_bytes()
+    t = time.perf_counter()
+    batch.tfidf_columns  # noqa: B018 - built once per batch, then cached on it
+    prepare_s = time.perf_counter() - t
+    rss_prepared = rss_bytes()
+    job_inputs = {
+        w: services.job_input(job, encoder_key=model.encoder_key) for w, job in jobs.items()
+    }
 
-    scoring = []
-    for _ in range(args.repeat * 4):
-        t = time.perf_counter()
-        scorer(batch.vectors, job_in.vector, pair_features(job_in, batch))
-        scoring.append(time.perf_counter() - t)
-
-    services.pairs_score(jobs=[job])  # first pass creates the Pair rows
-    full = []
-    for _ in range(args.repeat):
-        with CaptureQueriesContext(connection) as queries:
-            t = time.perf_counter()
-            services.pairs_score(jobs=[job])
-            full.append(time.perf_counter() - t)
-    result = {
+    passes = {}
+    for w, job_in in job_inputs.items():
+        passes[f"job_of_{w}_window(s)"] = percentiles(
+            timed(
+                lambda j=job_in: scorer(batch.vectors, j.vector, pair_features(j, batch)),
+                args.repeat,
+            )
+        )
+    one = job_inputs[1]
+    plain = timed(lambda: batch.vectors @ one.vector, args.repeat)
+    loop_repeat = max(3, args.repeat // 5)
+    loop = timed(lambda: [float(np.dot(v, one.vector)) for v in batch.vectors], loop_repeat)
+    scoring_p50 = float(
+        np.percentile(
+            timed(
+                lambda: scorer(batch.vectors, one.vector, pair_features(one, batch)), args.repeat
+            ),
+            50,
+        )
+    )
+    result: dict = {
         "resumes": args.resumes,
         "windows": int(batch.chunks.shape[0]),
-        "vector_memory_mb": round((batch.vectors.nbytes + batch.chunks.nbytes) / 2**20, 1),
-        "scoring_pass": percentiles(scoring),
-        "rescore_job_with_db": {**percentiles(full), "queries": len(queries)},
+        "distinct_terms_per_resume": round(batch.terms.nnz / len(batch), 1),
+        "populate_s": round(populate_s, 1),
+        "memory_mb": {
+            "document_vectors": round(batch.vectors.nbytes / MB, 1),
+            "window_vectors": round(batch.chunks.nbytes / MB, 1),
+            "terms_csr": round(
+                (batch.terms.data.nbytes + batch.terms.indices.nbytes + batch.terms.indptr.nbytes)
+                / MB,
+                1,
+            ),
+            "rss_delta_loading": round((rss_loaded - rss_before) / MB, 1),
+            "rss_delta_tfidf_columns": round((rss_prepared - rss_loaded) / MB, 1),
+        },
+        "load_vectors_and_terms_s": round(load_s, 2),
+        "prepare_tfidf_columns_s": round(prepare_s, 2),
+        "scoring_pass": passes,
+        "plain_numpy_cosine": percentiles(plain),
+        "plain_python_loop_cosine": percentiles(loop),
+        "ratio_scoring_pass_over_numpy_cosine": round(scoring_p50 / float(np.median(plain)), 1),
+        "ratio_python_loop_over_scoring_pass": round(float(np.median(loop)) / scoring_p50, 1),
     }
+    if args.head:
+        head = fit_head(batch, one, rng)
+        result["scoring_pass_fast_head"] = percentiles(
+            timed(lambda: head(batch.vectors, one.vector, pair_features(one, batch)), args.repeat)
+        )
+        result["fast_head_memory_pairs"] = len(head.memory_scores)
+
+    if not args.no_db:
+        job = jobs[1]
+        del batch
+        gc.collect()
+        services.pairs_score(jobs=[job])  # the first pass creates the Pair rows
+        full = []
+        for _ in range(args.db_repeat):
+            with CaptureQueriesContext(connection) as queries:
+                t = time.perf_counter()
+                services.pairs_score(jobs=[job])
+                full.append(time.perf_counter() - t)
+        result["rescore_job_with_db"] = {**percentiles(full), "queries": len(queries)}
     print(json.dumps(result, indent=2))
 
 
