@@ -6,7 +6,7 @@ PIP := $(PY) -m pip
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/resumes
 
-.PHONY: install browser run migrate demo test test-sqlite test-postgres lint format bench clean
+.PHONY: install browser run migrate demo test test-sqlite test-postgres lint format bench wrk clean
 
 install: $(VENV)/.installed
 
@@ -52,10 +52,18 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: install
-	$(PY) bench/ranking_speed.py
+# Debian's wrk drives the load test (bench/load_test.py), as `browser` installs chromium.
+wrk:
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+
+bench: install wrk
+	$(PY) bench/ranking_speed.py --resumes 100000 --head
 	$(PY) bench/ranking_quality.py
 	$(PY) bench/training_quality.py
+	$(PY) bench/rescore_speed.py --resumes 10000
+	$(PY) bench/load_test.py --resumes 10000
+	$(PY) bench/bulk_import.py --resumes 1000 --workers 1 2
+	$(PY) bench/embedding_speed.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
@@ -20,7 +21,16 @@ from django.utils.html import format_html
 from matching import selectors, services
 from matching.forms import RatingAdminForm, ResumeUploadForm, SettleForm
 from matching.heads import ModelUnavailable
-from matching.models import Embedding, Job, Pair, PairConflict, Rating, Resume, ScoringModel
+from matching.models import (
+    Embedding,
+    Job,
+    Pair,
+    PairConflict,
+    Rating,
+    Resume,
+    ReviewerPreference,
+    ScoringModel,
+)
 
 
 class LargeTablePaginator(Paginator):
@@ -35,8 +45,81 @@ def pct(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.0f}%"
 
 
+class _Labelled:
+    """An object shown under another name: the admin templates read its attributes."""
+
+    def __init__(self, obj, label: str) -> None:
+        self._obj, self._label = obj, label
+
+    def __getattr__(self, name: str):
+        return getattr(self._obj, name)
+
+    def __str__(self) -> str:
+        return self._label
+
+
+class AnonymizedViewMixin:
+    """The admin follows the same anonymized-view choice as the pages (the reviewer's own,
+    else ANONYMIZE_REVIEWS): file names become "Candidate #<id>" and the resume text is
+    masked. Admins who need the original switch their own view off."""
+
+    # Column or field -> what replaces it in the anonymized view.
+    anonymized_swaps: dict[str, str] = {}
+
+    def _swap(self, request: HttpRequest, names):
+        if not selectors.reviewer_anonymizes(user=request.user):
+            return names
+        return [self.anonymized_swaps.get(n, n) for n in names]
+
+    def get_list_display(self, request):
+        return self._swap(request, super().get_list_display(request))
+
+    def get_readonly_fields(self, request, obj=None):
+        return self._swap(request, super().get_readonly_fields(request, obj))
+
+    def get_fields(self, request, obj=None):
+        return self._swap(request, super().get_fields(request, obj))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The page's title and breadcrumb name the object by str(), which carries the
+        file name: in the anonymized view they show the candidate's number instead."""
+        if selectors.reviewer_anonymizes(user=request.user):
+            obj = self.get_object(request, unquote(object_id))
+            if obj is not None:
+                label = self.anonymized_str(obj)
+                extra_context = {
+                    **(extra_context or {}),
+                    "subtitle": label,
+                    "original": _Labelled(obj, label),
+                }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def anonymized_str(self, obj) -> str:
+        if isinstance(obj, Resume):
+            return selectors.resume_label(resume=obj, anonymized=True)
+        return f"{selectors.resume_label(resume=obj.resume, anonymized=True)} x {obj.job}"
+
+    @admin.display(description="Resume")
+    def resume_anonymized(self, obj) -> str:
+        return selectors.resume_label(resume=obj.resume, anonymized=True)
+
+    @admin.display(description="Original name")
+    def name_anonymized(self, obj: Resume) -> str:
+        return selectors.resume_label(resume=obj, anonymized=True)
+
+    @admin.display(description="Text (anonymized)")
+    def text_anonymized(self, obj: Resume) -> str:
+        text = selectors.resume_display_text(text=obj.text, anonymized=True)
+        return format_html('<div style="white-space: pre-wrap">{}</div>', text)
+
+
 @admin.register(Resume)
-class ResumeAdmin(admin.ModelAdmin):
+class ResumeAdmin(AnonymizedViewMixin, admin.ModelAdmin):
+    anonymized_swaps = {
+        "original_name": "name_anonymized",
+        "text": "text_anonymized",
+        "file": "name_anonymized",
+    }
     list_display = ["original_name", "status", "error_code", "size_kb", "created_at", "uploaded_by"]
     list_filter = ["status", "error_code"]
     search_fields = ["original_name", "sha256"]
@@ -116,12 +199,14 @@ class ResumeAdmin(admin.ModelAdmin):
         enqueue_score_resumes(ids)
         self.message_user(request, f"Re-scoring of {len(ids)} resumes queued.")
 
+    # Deleting in the admin (one, or the bulk action) is erasure: file, text, pairs,
+    # vectors and training copies, recorded in the audit log (services.resume_delete).
     def delete_model(self, request: HttpRequest, obj: Resume) -> None:
-        services.resume_delete(resume=obj)
+        services.resume_delete(resume=obj, actor=request.user)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Resume]) -> None:
         for resume in queryset:
-            services.resume_delete(resume=resume)
+            services.resume_delete(resume=resume, actor=request.user)
 
 
 @admin.register(Job)
@@ -183,7 +268,8 @@ class RatedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Pair)
-class PairAdmin(admin.ModelAdmin):
+class PairAdmin(AnonymizedViewMixin, admin.ModelAdmin):
+    anonymized_swaps = {"resume": "resume_anonymized"}
     list_display = [
         "resume",
         "job",
@@ -396,10 +482,11 @@ class SettledFilter(admin.SimpleListFilter):
 
 
 @admin.register(PairConflict)
-class PairConflictAdmin(admin.ModelAdmin):
+class PairConflictAdmin(AnonymizedViewMixin, admin.ModelAdmin):
     """Pairs whose reviewers are a band or more apart; a lead settles the score training
     uses. Settling needs the permission "Can settle the score of a conflicting pair"."""
 
+    anonymized_swaps = {"resume": "resume_anonymized"}
     list_display = [
         "resume",
         "job",
@@ -552,3 +639,19 @@ class PairConflictAdmin(admin.ModelAdmin):
             "form": form,
         }
         return render(request, "admin/matching/pairconflict/settle.html", context)
+
+
+# --- anonymized view: each reviewer's choice (docs/reviewing.md, "Anonymized view") -------
+
+
+@admin.register(ReviewerPreference)
+class ReviewerPreferenceAdmin(admin.ModelAdmin):
+    """Set a reviewer's anonymized view; empty follows the ANONYMIZE_REVIEWS default."""
+
+    list_display = ["user", "anonymize", "updated_at"]
+    list_filter = ["anonymize"]
+    list_select_related = ["user"]
+    search_fields = ["user__username"]
+    raw_id_fields = ["user"]
+    fields = ["user", "anonymize", "updated_at"]
+    readonly_fields = ["updated_at"]

@@ -237,3 +237,24 @@ class PairConflict(Pair):
         proxy = True
         verbose_name = "conflicting pair"
         permissions = [("settle_pair", "Can settle the score of a conflicting pair")]
+
+
+class ReviewerPreference(models.Model):
+    """Per-reviewer display choices; for now whether resumes are shown anonymized.
+
+    `anonymize` is nullable on purpose: None follows the ANONYMIZE_REVIEWS setting, so
+    changing the global default reaches every reviewer who never chose for themselves.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviewer_preference"
+    )
+    anonymize = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text="Mask names, contact details and photos in resumes. Empty: the site default.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"preferences of {self.user_id}"

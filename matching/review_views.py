@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from matching import lexical, selectors, services
@@ -116,11 +117,20 @@ def _screen(
         "skipped_notice": request.GET.get("skipped", "").isdigit(),
     }
     if pair is not None:
+        anonymized = selectors.reviewer_anonymizes(user=request.user)
         active = services.scoring_model_active()
         why = selectors.explain_pairs(
-            job=pair.job, pairs=[pair], encoder_key=active.encoder_key, passages=3
+            job=pair.job,
+            pairs=[pair],
+            encoder_key=active.encoder_key,
+            passages=3,
+            anonymized=anonymized,
         )[pair.pk]
-        spans = selectors.pair_passage_spans(pair=pair, encoder_key=active.encoder_key)
+        # Spans of the text shown, so highlights line up with the masked text too.
+        spans = selectors.pair_passage_spans(
+            pair=pair, encoder_key=active.encoder_key, anonymized=anonymized
+        )
+        shown_text = selectors.resume_display_text(text=pair.resume.text, anonymized=anonymized)
         words = requirement_words(why.must_found + why.nice_found + why.skills_found)
         mine = selectors.reviewer_rating(pair=pair, reviewer=request.user)
         # Blind rating: nothing of the model or the other reviewers before this reviewer
@@ -138,7 +148,7 @@ def _screen(
             other_skills_missing=[
                 s for s in why.skills_missing if not set(lexical.tokenize(s)) <= requirement_terms
             ],
-            segments=highlight(pair.resume.text, passages=spans, words=words),
+            segments=highlight(shown_text, passages=spans, words=words),
             mine=_rating_view(mine) if mine is not None else None,
             reveal=reveal,
             model_pct=percent(pair.score),
@@ -206,3 +216,22 @@ def scoring_progress(request: HttpRequest) -> JsonResponse:
             "pending": progress.pending,
         }
     )
+
+
+ANONYMIZE_CHOICES = {"on": True, "off": False, "default": None}
+
+
+@login_required
+@require_POST
+def anonymize_toggle(request: HttpRequest) -> HttpResponse:
+    """The reviewer's own anonymized-view switch (top bar): on, off, or the site default."""
+    choice = request.POST.get("anonymize", "")
+    if choice not in ANONYMIZE_CHOICES:
+        return HttpResponse("anonymize must be on, off or default.", status=400)
+    services.reviewer_preference_set(user=request.user, anonymize=ANONYMIZE_CHOICES[choice])
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("matching:review")
+    return redirect(target)

@@ -28,10 +28,24 @@ from django.db.models.functions import Abs, Coalesce
 from django.utils import timezone
 
 from matching import lexical
-from matching.models import Job, Pair, Rating, Resume, ReviewSkip, ScoringModel
+from matching.models import (
+    Job,
+    Pair,
+    Rating,
+    Resume,
+    ReviewerPreference,
+    ReviewSkip,
+    ScoringModel,
+)
 from matching.scoring import ResumeBatch
 from matching.skills import skills_in
-from matching.vectors import cached_vectors, ensure_vectors, text_hash
+from matching.vectors import (
+    cached_vectors,
+    ensure_vectors,
+    resume_cache_key,
+    scored_text,
+    text_hash,
+)
 
 # --- vectors and corpus statistics -------------------------------------------------------
 
@@ -69,13 +83,15 @@ def resume_batch(
         .values_list("pk", "text_sha256", "term_ids", "term_counts")
     )
     hashes = {h for _, h, _, _ in rows}
-    vectors = cached_vectors(hashes=hashes, encoder_key=encoder_key)
+    key = resume_cache_key(encoder_key)
+    vectors = cached_vectors(hashes=hashes, encoder_key=key)
     missing = hashes - vectors.keys()
     if missing:
         texts = dict(
             Resume.objects.filter(text_sha256__in=missing).values_list("text_sha256", "text")
         )
-        vectors.update(ensure_vectors(texts=texts, encoder_key=encoder_key))
+        texts = {h: scored_text(t) for h, t in texts.items()}
+        vectors.update(ensure_vectors(texts=texts, encoder_key=key))
     batch = ResumeBatch.build(
         vectors=[vectors[h].vector for _, h, _, _ in rows],
         chunk_vectors=[vectors[h].chunk_vectors for _, h, _, _ in rows],
@@ -91,9 +107,16 @@ def resume_batch(
 def job_ranking(
     *, job: Job, min_score: float | None = None, rated: bool | None = None
 ) -> QuerySet[Pair]:
-    """A job's scored candidates, best first; the resume text is not loaded."""
+    """A job's scored candidates, best first; the resume text is not loaded.
+
+    Unreadable resumes are left out by id (the few not extracted), not by joining each
+    pair to its resume: the page's COUNT then reads only the pair index, where the join
+    read every resume row, half the time of a page with 10,000 candidates.
+    """
+    unreadable = Resume.objects.exclude(status=Resume.Status.EXTRACTED).values("pk")
     qs = (
-        Pair.objects.filter(job=job, score__isnull=False, resume__status=Resume.Status.EXTRACTED)
+        Pair.objects.filter(job=job, score__isnull=False)
+        .exclude(resume_id__in=unreadable)
         .select_related("resume", "scoring_model")
         .defer("resume__text", "resume__term_ids", "resume__term_counts")
         .order_by(F("score").desc(), "pk")
@@ -138,9 +161,15 @@ class Explanation:
 
 
 def explain_pairs(
-    *, job: Job, pairs: list[Pair], encoder_key: str, passages: int = 2
+    *,
+    job: Job,
+    pairs: list[Pair],
+    encoder_key: str,
+    passages: int = 2,
+    anonymized: bool = False,
 ) -> dict[int, Explanation]:
-    """Why each pair scored as it did; cached vectors only, so no model is loaded."""
+    """Why each pair scored as it did; cached vectors only, so no model is loaded. With
+    `anonymized` the passages are quoted from the masked text."""
     from matching.services import job_text
 
     if not pairs:
@@ -156,7 +185,7 @@ def explain_pairs(
         text_hash(jtext)
     )
     vectors = cached_vectors(
-        hashes={r.text_sha256 for r in resumes.values()}, encoder_key=encoder_key
+        hashes={r.text_sha256 for r in resumes.values()}, encoder_key=resume_cache_key(encoder_key)
     )
     must = lexical.split_requirements(job.must_have)
     nice = lexical.split_requirements(job.nice_to_have)
@@ -176,7 +205,11 @@ def explain_pairs(
             skills_found=[s for s in job_skills if s in have],
             skills_missing=[s for s in job_skills if s not in have],
             passages=best_passages(
-                resume.text, vectors.get(resume.text_sha256), job_vec, k=passages
+                resume_display_text(text=resume.text, anonymized=anonymized),
+                vectors.get(resume.text_sha256),
+                job_vec,
+                k=passages,
+                to_shown=_shown_span(resume.text, anonymized=anonymized),
             ),
         )
     return out
@@ -190,13 +223,19 @@ def requirement_met(requirement: str, resume_terms: set[str]) -> bool:
     return sum(w in resume_terms for w in words) / len(words) >= 0.5
 
 
-def best_passages(text: str, vectors, job_vectors, *, k: int, length: int = 320) -> list[str]:
+def best_passages(
+    text: str, vectors, job_vectors, *, k: int, length: int = 320, to_shown=None
+) -> list[str]:
+    """The k windows of `text` closest to the job; `to_shown` maps a window's span in the
+    embedded text to one in `text` when the two differ (anonymized view)."""
     if vectors is None or job_vectors is None:
         return []
     sims = vectors.chunk_vectors @ job_vectors.vector
     picked = []
     for i in np.argsort(-sims)[:k]:
         start, end = vectors.chunk_spans[int(i)]
+        if to_shown is not None:
+            start, end = to_shown(start, end)
         snippet = " ".join(text[start:end].split())
         picked.append(snippet[:length] + ("…" if len(snippet) > length else ""))
     return picked
@@ -338,19 +377,30 @@ def passage_spans(*, text: str, resume_vectors, job_vectors, k: int) -> list[tup
     return merged
 
 
-def pair_passage_spans(*, pair: Pair, encoder_key: str, k: int = 2) -> list[tuple[int, int]]:
-    """Where in the resume text the best-matching passages are: one query for both
-    documents' cached vectors."""
+def pair_passage_spans(
+    *, pair: Pair, encoder_key: str, k: int = 2, anonymized: bool = False
+) -> list[tuple[int, int]]:
+    """Where in the resume text as shown (masked with `anonymized`) the best-matching
+    passages are: one query for both documents' cached vectors (two when resume vectors
+    are those of the masked text, cached under their own key)."""
     from matching.services import job_text
 
     job_hash = text_hash(job_text(pair.job))
-    vectors = cached_vectors(hashes={job_hash, pair.resume.text_sha256}, encoder_key=encoder_key)
-    return passage_spans(
-        text=pair.resume.text,
-        resume_vectors=vectors.get(pair.resume.text_sha256),
+    resume_hash = pair.resume.text_sha256
+    resume_key = resume_cache_key(encoder_key)
+    if resume_key == encoder_key:
+        vectors = cached_vectors(hashes={job_hash, resume_hash}, encoder_key=encoder_key)
+    else:
+        vectors = cached_vectors(hashes={job_hash}, encoder_key=encoder_key)
+        vectors.update(cached_vectors(hashes={resume_hash}, encoder_key=resume_key))
+    spans = passage_spans(
+        text=scored_text(pair.resume.text),
+        resume_vectors=vectors.get(resume_hash),
         job_vectors=vectors.get(job_hash),
         k=k,
     )
+    to_shown = _shown_span(pair.resume.text, anonymized=anonymized)
+    return spans if to_shown is None else [to_shown(s, e) for s, e in spans]
 
 
 @dataclass
@@ -466,3 +516,103 @@ def scoring_progress() -> ScoringProgress:
         open_jobs=jobs,
         model_version=active.version if active else "",
     )
+
+
+# --- bulk import: how far the scoring of one import is (manage.py import_resumes --wait) --
+
+# Ids per IN (...) list: under every backend's limit on query parameters.
+_IDS_PER_QUERY = 900
+
+
+def resumes_scoring_progress(*, resume_ids: list[int]) -> ScoringProgress:
+    """scoring_progress for some resumes only: pairs the live model has scored between
+    them and the open jobs. One query per 900 resumes, plus two."""
+    active = ScoringModel.objects.filter(is_active=True).only("pk", "version").first()
+    jobs = Job.objects.filter(is_open=True).count()
+    pairs = resumes = 0
+    for start in range(0, len(resume_ids), _IDS_PER_QUERY):
+        chunk = resume_ids[start : start + _IDS_PER_QUERY]
+        counts = (
+            Pair.objects.filter(
+                resume_id__in=chunk,
+                job__is_open=True,
+                score__isnull=False,
+                scoring_model=active,
+            )
+            .order_by()
+            .values("resume")
+            .annotate(n=Count("pk"))
+            .aggregate(pairs=Coalesce(Sum("n"), 0), done=Count("resume", filter=Q(n__gte=jobs)))
+        )
+        pairs += counts["pairs"]
+        resumes += counts["done"]
+    return ScoringProgress(
+        resumes_done=(resumes if jobs else len(resume_ids)) if active else 0,
+        resumes_total=len(resume_ids),
+        pairs_done=pairs if active else 0,
+        pairs_total=len(resume_ids) * jobs,
+        open_jobs=jobs,
+        model_version=active.version if active else "",
+    )
+
+
+def scoring_task_failures(*, group: str) -> list[str]:
+    """Errors of the failed django-q2 tasks of one group (an import's scoring tasks).
+    django-q2 keeps every failure, whatever its save_limit for successes."""
+    from django_q.models import Failure
+
+    return [
+        f"{task.name}: {str(task.result).strip().splitlines()[-1] if task.result else 'failed'}"
+        for task in Failure.objects.filter(group=group).order_by("started")
+    ]
+
+
+# --- anonymized view: what reviewers see of a resume (matching/anonymize.py) ---------------
+
+
+def reviewer_anonymizes(*, user) -> bool:
+    """Whether `user` sees resumes anonymized: their own choice if they made one, else
+    ANONYMIZE_REVIEWS. No query for a session user: matching.backends loads the
+    preference with the user; elsewhere one query per user object, then cached on it."""
+    choice = None
+    if user is not None and user.is_authenticated:
+        try:
+            choice = user.reviewer_preference.anonymize
+        except ReviewerPreference.DoesNotExist:
+            choice = None
+    return settings.ANONYMIZE_REVIEWS if choice is None else choice
+
+
+def reviewer_preference(*, user) -> bool | None:
+    """The reviewer's own choice: True, False, or None (follows ANONYMIZE_REVIEWS)."""
+    try:
+        return user.reviewer_preference.anonymize
+    except ReviewerPreference.DoesNotExist:
+        return None
+
+
+def resume_label(*, resume: Resume, anonymized: bool) -> str:
+    """A resume's name on pages and in exports: its file name, which often carries the
+    candidate's name, becomes "Candidate #<id>" in the anonymized view."""
+    from matching.anonymize import anonymous_label
+
+    return anonymous_label(resume.pk) if anonymized else resume.original_name
+
+
+def resume_display_text(*, text: str, anonymized: bool) -> str:
+    if not anonymized:
+        return text
+    from matching.anonymize import anonymize
+
+    return anonymize(text).text
+
+
+def _shown_span(text: str, *, anonymized: bool):
+    """How a span of the embedded resume text (window spans of the cached vectors) maps
+    onto the text shown, or None when the two are the same text."""
+    if bool(settings.ANONYMIZE_SCORED_TEXT) == anonymized:
+        return None
+    from matching.anonymize import anonymize
+
+    masked = anonymize(text)
+    return masked.span_to_masked if anonymized else masked.span_to_original

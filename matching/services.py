@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -18,16 +19,30 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Avg, Count, Max, Min
+from django.db.models import Avg, Count, Max, Min, Q
 from django.utils import timezone
 
 from matching import lexical
 from matching.encoder import PRETRAINED_KEY
 from matching.errors import ExtractionError, extraction_error
 from matching.extraction import SUPPORTED_EXTENSIONS, extension_of, extract_text, human_size
-from matching.models import Job, Pair, Rating, Resume, ReviewSkip, ScoringModel
+from matching.models import (
+    Job,
+    Pair,
+    Rating,
+    Resume,
+    ReviewerPreference,
+    ReviewSkip,
+    ScoringModel,
+)
 from matching.scoring import FEATURE_NAMES, JobInput, ResumeBatch, pair_features
-from matching.vectors import encode_uncached, ensure_vectors, text_hash
+from matching.vectors import (
+    encode_uncached,
+    ensure_vectors,
+    resume_cache_key,
+    scored_text,
+    text_hash,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -65,11 +80,15 @@ def scoring_model_active() -> ScoringModel:
     return ScoringModel.objects.get(is_active=True)
 
 
+# Activations that may take the live row between one waiting activation's looks at it.
+ACTIVATION_LOCK_TRIES = 20
+
+
 class ActivationRefused(Exception):
     """The candidate measured worse than the model it would replace."""
 
 
-def scoring_model_activate(*, model: ScoringModel, force: bool = False) -> ScoringModel:
+def scoring_model_activate(*, model: ScoringModel, force: bool = False, actor=None) -> ScoringModel:
     """Make `model` the live one, then re-score every pair in the background.
 
     A version that measured worse than the live model on the same validation set (its
@@ -92,14 +111,41 @@ def scoring_model_activate(*, model: ScoringModel, force: bool = False) -> Scori
             f"{live.get('spearman')}); not activated. Activate it anyway to insist."
         )
     scorer_for(model)
+    scoring_model_active()  # on a fresh database, creates the pre-trained row to lock
     with transaction.atomic():
         # Locks the live row: two activations at once are applied one after the other.
-        list(ScoringModel.objects.select_for_update().filter(is_active=True))
+        # One that waited finds the row it waited for no longer live, and locks the row
+        # that is live now (each statement reads what committed before it).
+        live = None
+        for _ in range(ACTIVATION_LOCK_TRIES):
+            live = ScoringModel.objects.select_for_update().filter(is_active=True).first()
+            if live is not None:
+                break
         ScoringModel.objects.filter(is_active=True).exclude(pk=model.pk).update(is_active=False)
         ScoringModel.objects.filter(pk=model.pk).update(is_active=True, activated_at=timezone.now())
         enqueue_rescore_all()
+        _audit_activation(model=model, live=live, force=force, actor=actor)
     model.refresh_from_db()
     return model
+
+
+def _audit_activation(
+    *, model: ScoringModel, live: ScoringModel | None, force: bool, actor
+) -> None:
+    from audit.services import Target, audit_record
+
+    # Going back to a version older than the live one is a rollback, whichever screen did it.
+    rolled_back = live is not None and live.pk != model.pk and model.created_at < live.created_at
+    audit_record(
+        actor=actor,
+        action="rolled_back" if rolled_back else "activated",
+        target=Target.of(model, label=model.version),
+        details={
+            "version": model.version,
+            "previous": live.version if live else None,
+            "force": force,
+        },
+    )
 
 
 # --- resumes -----------------------------------------------------------------------------
@@ -145,19 +191,12 @@ def resume_create(
         resume.error = exc.message
     # An oversized file is recorded but its bytes are not stored.
     stored = data if resume.error_code != "too_large" else b""
-    try:
-        with transaction.atomic():
-            resume.file.save(Path(name).name or "resume", ContentFile(stored), save=False)
-            resume.save()
-    except IntegrityError:
-        # The same file uploaded at the same moment by someone else.
-        resume.file.delete(save=False)
-        return UploadResult(Resume.objects.get(sha256=digest), created=False)
-    if schedule and resume.status == Resume.Status.EXTRACTED:
+    result = _resume_save_new(resume, name=name, data=stored)
+    if result.created and schedule and resume.status == Resume.Status.EXTRACTED:
         from matching.tasks import enqueue_score_resumes
 
         enqueue_score_resumes([resume.pk])
-    return UploadResult(resume, created=True)
+    return result
 
 
 def _set_text(resume: Resume, text: str) -> None:
@@ -175,6 +214,9 @@ class ImportSummary:
     duplicates: list[str] = field(default_factory=list)
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     resume_ids: list[int] = field(default_factory=list)
+    # Scoring tasks queued for the imported resumes, all under one django-q2 group.
+    scoring_tasks: int = 0
+    scoring_group: str = ""
 
     def record(self, path: str, result: UploadResult) -> None:
         if result.outcome == "imported":
@@ -208,11 +250,16 @@ def resumes_import_paths(
 ) -> ImportSummary:
     """Import files and folders: each file is imported, a duplicate, or rejected with why.
 
-    One bad file never stops the batch. Scoring of everything imported is queued as one
-    batch at the end, so the encoder runs over many resumes at a time.
+    One bad file never stops the batch. Text is extracted here, so the summary can say
+    at once why a file was rejected; scoring (embedding dominates it) is queued in tasks
+    of IMPORT_BATCH_SIZE resumes as soon as each is full, so django-q2 workers embed in
+    parallel while the rest is still being read.
     """
-    summary = ImportSummary()
+    from matching.tasks import enqueue_score_resumes
+
+    summary = ImportSummary(scoring_group=f"import-{uuid.uuid4().hex[:12]}")
     limit = settings.RESUME_MAX_BYTES
+    pending: list[int] = []
     for path in collect_resume_files(paths):
         result: UploadResult | None = None
         try:
@@ -242,12 +289,15 @@ def resumes_import_paths(
                 summary.record(str(path), result)
         except OSError as exc:
             summary.rejected.append((str(path), f"{path.name}: cannot be read ({exc.strerror})."))
+        if result is not None and result.outcome == "imported":
+            pending.append(result.resume.pk)
+        if len(pending) >= settings.IMPORT_BATCH_SIZE:
+            summary.scoring_tasks += enqueue_score_resumes(pending, group=summary.scoring_group)
+            pending = []
         if progress:
             progress(path, result)
-    if summary.resume_ids:
-        from matching.tasks import enqueue_score_resumes
-
-        enqueue_score_resumes(summary.resume_ids)
+    if pending:
+        summary.scoring_tasks += enqueue_score_resumes(pending, group=summary.scoring_group)
     return summary
 
 
@@ -282,8 +332,19 @@ def resume_create_oversized(
         error_code=error.code,
         error=error.message,
     )
-    resume.file.save(Path(name).name, ContentFile(b""), save=False)
-    resume.save()
+    return _resume_save_new(resume, name=name, data=b"")
+
+
+def _resume_save_new(resume: Resume, *, name: str, data: bytes) -> UploadResult:
+    """Save a new resume with its file; if the same bytes were saved at the same moment
+    by another upload, return that resume instead, as a duplicate."""
+    try:
+        with transaction.atomic():
+            resume.file.save(Path(name).name or "resume", ContentFile(data), save=False)
+            resume.save()
+    except IntegrityError:
+        resume.file.delete(save=False)
+        return UploadResult(Resume.objects.get(sha256=resume.sha256), created=False)
     return UploadResult(resume, created=True)
 
 
@@ -320,17 +381,115 @@ def resumes_upload(*, files: Iterable[UploadedFile], uploaded_by=None) -> list[U
     return results
 
 
-def resume_delete(*, resume: Resume) -> None:
-    """Remove a resume with its file, pairs and (if no other resume shares the text) vectors."""
-    from matching.models import Embedding
+def resume_delete(*, resume: Resume, actor=None, reason: str = "deleted") -> dict:
+    """Erase a resume: its file, text, pairs and their ratings and skips, and, when no
+    other resume has the same text, its vectors and every copy kept for training (the
+    resume_erased signal: training removes labeled examples, rows of uploaded training
+    files and the vectors in trained heads' memory). Names in the admin's history become
+    "resume #id". Returns what was removed; the audit log records it with `actor`.
 
-    text_sha = resume.text_sha256
+    A model already trained on the resume keeps what it learned: weights cannot unlearn
+    one example (docs/reliability.md).
+    """
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Value
+    from django.db.models.functions import Concat
+
+    from audit.services import Target, audit_record
+    from matching.models import Embedding, PairConflict
+    from matching.signals import resume_erased
+
+    resume_id, text_sha = resume.pk, resume.text_sha256
+    target = Target(type="matching.resume", id=str(resume_id), label=f"resume #{resume_id}")
     with transaction.atomic():
         storage, file_name = resume.file.storage, resume.file.name
+        pair_ids = list(Pair.objects.filter(resume_id=resume_id).values_list("pk", flat=True))
+        removed: dict = {
+            "reason": reason,
+            "pairs": len(pair_ids),
+            "ratings": Rating.objects.filter(pair_id__in=pair_ids).count(),
+            "file": bool(file_name),
+            "embeddings": 0,
+            "training": {},
+        }
+        text_unshared = bool(text_sha) and not (
+            Resume.objects.filter(text_sha256=text_sha).exclude(pk=resume_id).exists()
+        )
+        if text_unshared:
+            embeddings = Embedding.objects.filter(text_sha256=text_sha)
+            vectors = {
+                row.encoder_key: np.frombuffer(bytes(row.vector), dtype=np.float32)
+                for row in embeddings.only("encoder_key", "vector")
+            }
+            for _, result in resume_erased.send(
+                sender=Resume,
+                resume_id=resume_id,
+                text_sha256=text_sha,
+                vectors=vectors,
+                actor=actor,
+            ):
+                removed["training"].update(result or {})
+            removed["embeddings"] = embeddings.delete()[0]
         resume.delete()
-        if text_sha and not Resume.objects.filter(text_sha256=text_sha).exists():
-            Embedding.objects.filter(text_sha256=text_sha).delete()
+        # The admin's history names objects by str(): the file name and "name x job".
+        for model, ids in ((Resume, [resume_id]), (Pair, pair_ids), (PairConflict, pair_ids)):
+            content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+            LogEntry.objects.filter(
+                content_type=content_type, object_id__in=[str(i) for i in ids]
+            ).update(object_repr=Concat(Value(f"{model._meta.verbose_name} #"), "object_id"))
+        audit_record(actor=actor, action="deleted_resume", target=target, details=removed)
         transaction.on_commit(lambda: file_name and storage.delete(file_name))
+    return removed
+
+
+@dataclass
+class PurgeResult:
+    days: int
+    cutoff: datetime | None
+    resume_ids: list[int] = field(default_factory=list)
+    dry_run: bool = False
+
+
+def resumes_purge_expired(
+    *, days: int | None = None, dry_run: bool = False, now: datetime | None = None
+) -> PurgeResult:
+    """Erase resumes uploaded more than `days` (RESUME_RETENTION_DAYS) ago, each through
+    resume_delete, so nothing of them stays in training data either. 0 keeps everything.
+
+    Run daily by django-q2 (migration matching/0004) and by `manage.py purge_resumes`.
+    Each resume is erased in its own transaction: a failure stops the purge with the ones
+    before it done, and the next run continues.
+    """
+    from audit.services import Target, audit_record
+
+    days = settings.RESUME_RETENTION_DAYS if days is None else days
+    if days <= 0:
+        return PurgeResult(days=days, cutoff=None, dry_run=dry_run)
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    expired = Resume.objects.filter(created_at__lt=cutoff).order_by("pk")
+    result = PurgeResult(days=days, cutoff=cutoff, dry_run=dry_run)
+    if dry_run:
+        result.resume_ids = list(expired.values_list("pk", flat=True))
+        return result
+    # Ids first: rows are deleted one by one while the list is walked.
+    for resume_id in list(expired.values_list("pk", flat=True)):
+        resume = Resume.objects.defer("text", "term_ids", "term_counts").filter(pk=resume_id)
+        for row in resume:  # gone already if someone deleted it meanwhile
+            resume_delete(resume=row, reason=f"retention ({days} days)")
+            result.resume_ids.append(resume_id)
+    if result.resume_ids:
+        audit_record(
+            actor=None,
+            action="purged",
+            target=Target(
+                type="matching.resume",
+                id="",
+                label=f"{len(result.resume_ids)} resumes older than {days} days",
+            ),
+            details={"days": days, "cutoff": cutoff.isoformat(), "resumes": result.resume_ids},
+        )
+    return result
 
 
 # --- jobs --------------------------------------------------------------------------------
@@ -432,27 +591,62 @@ def pairs_score(
         )
         for job, inputs in job_inputs:
             scores = scorer(batch.vectors, inputs.vector, pair_features(inputs, batch))
-            written += _store_scores(job=job, resume_ids=batch_ids, scores=scores, model=model)
+            stored = _store_scores(job=job, resume_ids=batch_ids, scores=scores, model=model)
+            if stored is None:
+                logger.info("stopped scoring with %s: another model went live", model.version)
+                return written
+            written += stored
             if progress:
                 progress(written, total)
     return written
 
 
+def pairs_rescore(*, progress: Callable[[int, int], None] | None = None) -> int:
+    """Score with the live model every open job it has not fully scored since it went
+    live: after an activation, every job; when that re-scoring was interrupted (a worker
+    killed) and runs again, only the jobs it had not finished."""
+    model = scoring_model_active()
+    total = Resume.objects.filter(status=Resume.Status.EXTRACTED).count()
+    done = Q(
+        pairs__scoring_model=model,
+        pairs__score__isnull=False,
+        pairs__resume__status=Resume.Status.EXTRACTED,
+    )
+    if model.activated_at is not None:
+        done &= Q(pairs__scored_at__gte=model.activated_at)
+    jobs = (
+        Job.objects.filter(is_open=True)
+        .annotate(live_pairs=Count("pairs", filter=done))
+        .filter(live_pairs__lt=total)
+        .order_by("pk")
+    )
+    return pairs_score(jobs=list(jobs), progress=progress)
+
+
 def _store_scores(
     *, job: Job, resume_ids: list[int], scores: np.ndarray, model: ScoringModel
-) -> int:
+) -> int | None:
+    """Write the scores; None, writing nothing, when `model` is no longer live."""
     now = timezone.now()
     rows = [
         Pair(resume_id=rid, job=job, score=float(s), scoring_model=model, scored_at=now)
         for rid, s in zip(resume_ids, scores, strict=True)
     ]
-    Pair.objects.bulk_create(
-        rows,
-        update_conflicts=True,
-        unique_fields=["resume", "job"],
-        update_fields=["score", "scoring_model", "scored_at"],
-        batch_size=1000,
-    )
+    with transaction.atomic():
+        # Locks the model's row while it is live, as activation does: a pass that began
+        # before an activation never overwrites the new model's scores (the activation
+        # re-scores everything), and an activation waits for the batch being written.
+        live = ScoringModel.objects.select_for_update().filter(pk=model.pk, is_active=True)
+        if live.values_list("pk", flat=True).first() is None:
+            return None
+        # Only the score's columns: ratings and settled scores written meanwhile stay.
+        Pair.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["resume", "job"],
+            update_fields=["score", "scoring_model", "scored_at"],
+            batch_size=1000,
+        )
     return len(rows)
 
 
@@ -470,6 +664,9 @@ def rating_create(
     if not 0.0 <= score <= 1.0:
         raise ValueError("A rating is a score between 0 and 1.")
     with transaction.atomic():
+        # Locks the pair as rating_submit does: two ratings of one pair at once are counted
+        # one after the other, so neither's statistics overwrite the other's.
+        Pair.objects.select_for_update().filter(pk=pair.pk).values_list("pk").first()
         rating = Rating.objects.create(
             pair=pair,
             score=score,
@@ -479,17 +676,49 @@ def rating_create(
             predicted_score=pair.score,
         )
         pair_refresh_rating_stats(pair=pair)
+        _audit_rating(rating=rating, actor=reviewer, created=True)
     return rating
 
 
+def _pair_target(pair: Pair):
+    """A pair in the audit log: ids only, never the resume's name or text."""
+    from audit.services import Target
+
+    return Target.of(pair, label=f"pair #{pair.pk} (resume #{pair.resume_id}, job #{pair.job_id})")
+
+
+def _audit_rating(*, rating: Rating, actor, created: bool) -> None:
+    from audit.services import audit_record
+
+    pair = rating.pair
+    audit_record(
+        actor=actor,
+        action="rated",
+        target=_pair_target(pair),
+        details={
+            "rating": rating.pk,
+            "score": rating.score,
+            "source": rating.source,
+            "created": created,
+        },
+    )
+
+
 def pair_refresh_rating_stats(*, pair: Pair) -> None:
-    stats = Rating.objects.filter(pair=pair).aggregate(
-        n=Count("id"), mean=Avg("score"), low=Min("score"), high=Max("score")
-    )
-    spread = None if stats["n"] == 0 else stats["high"] - stats["low"]
-    Pair.objects.filter(pk=pair.pk).update(
-        rating_count=stats["n"], rating_mean=stats["mean"], rating_spread=spread
-    )
+    """Count, mean and spread of the pair's ratings, read under the pair's row lock: a
+    rating written by another transaction meanwhile is counted by whichever refresh comes
+    second (each statement reads what committed before it). Writers that insert a rating
+    take the lock before the insert (rating_create, rating_submit): the insert's foreign
+    key check would otherwise hold a share lock that two of them then wait on."""
+    with transaction.atomic():
+        Pair.objects.select_for_update().filter(pk=pair.pk).values_list("pk").first()
+        stats = Rating.objects.filter(pair=pair).aggregate(
+            n=Count("id"), mean=Avg("score"), low=Min("score"), high=Max("score")
+        )
+        spread = None if stats["n"] == 0 else stats["high"] - stats["low"]
+        Pair.objects.filter(pk=pair.pk).update(
+            rating_count=stats["n"], rating_mean=stats["mean"], rating_spread=spread
+        )
 
 
 # --- ad-hoc scoring ----------------------------------------------------------------------
@@ -528,12 +757,22 @@ def texts_features(*, pairs: list[TextPair], encoder_key: str, cache: bool = Tru
     """
     from matching.selectors import corpus_idf
 
+    def embed(texts: dict[str, str], key: str):
+        if cache:
+            return ensure_vectors(texts=texts, encoder_key=key)
+        return encode_uncached(texts=texts, encoder_key=key)
+
     texts = {text_hash(t): t for p in pairs for t in (p.resume, p.job)}
-    vectors = (
-        ensure_vectors(texts=texts, encoder_key=encoder_key)
-        if cache
-        else encode_uncached(texts=texts, encoder_key=encoder_key)
-    )
+    # ANONYMIZE_SCORED_TEXT: resumes are embedded masked, cached under their own key, the
+    # same vectors ranking reads (selectors.resume_batch). Lexical terms stay on the text.
+    resume_key = resume_cache_key(encoder_key)
+    if resume_key == encoder_key:
+        vectors = resume_vectors = embed(texts, encoder_key)
+    else:
+        vectors = embed({text_hash(p.job): p.job for p in pairs}, encoder_key)
+        resume_vectors = embed(
+            {text_hash(p.resume): scored_text(p.resume) for p in pairs}, resume_key
+        )
     terms = {h: lexical.term_vector(t) for h, t in texts.items()}
     resume_hashes = [text_hash(p.resume) for p in pairs]
     unique_resumes = set(resume_hashes)
@@ -557,8 +796,8 @@ def texts_features(*, pairs: list[TextPair], encoder_key: str, cache: bool = Tru
         )
         hashes = [resume_hashes[i] for i in idx]
         batch = ResumeBatch.build(
-            vectors=[vectors[h].vector for h in hashes],
-            chunk_vectors=[vectors[h].chunk_vectors for h in hashes],
+            vectors=[resume_vectors[h].vector for h in hashes],
+            chunk_vectors=[resume_vectors[h].chunk_vectors for h in hashes],
             terms=[terms[h] for h in hashes],
             idf=idf,
         )
@@ -656,6 +895,7 @@ def rating_submit(
             rating.save(update_fields=["score", "note", "source", "predicted_score", "updated_at"])
         ReviewSkip.objects.filter(pair=pair, reviewer=reviewer).delete()
         pair_refresh_rating_stats(pair=pair)
+        _audit_rating(rating=rating, actor=reviewer, created=created)
     return SubmittedRating(rating=rating, created=created)
 
 
@@ -684,9 +924,18 @@ def pair_settle(*, pair: Pair, score: float, settled_by) -> Pair:
     of the reviewers' mean. Settling again replaces the earlier decision."""
     if not 0.0 <= score <= 1.0:
         raise SettleRefused("A settled score is between 0 and 1.")
-    Pair.objects.filter(pk=pair.pk).update(
-        settled_score=score, settled_by=settled_by, settled_at=timezone.now()
-    )
+    from audit.services import audit_record
+
+    with transaction.atomic():
+        Pair.objects.filter(pk=pair.pk).update(
+            settled_score=score, settled_by=settled_by, settled_at=timezone.now()
+        )
+        audit_record(
+            actor=settled_by,
+            action="settled",
+            target=_pair_target(pair),
+            details={"score": score},
+        )
     pair.refresh_from_db(fields=["settled_score", "settled_by", "settled_at"])
     return pair
 
@@ -696,3 +945,16 @@ def pair_unsettle(*, pair: Pair) -> Pair:
     Pair.objects.filter(pk=pair.pk).update(settled_score=None, settled_by=None, settled_at=None)
     pair.refresh_from_db(fields=["settled_score", "settled_by", "settled_at"])
     return pair
+
+
+# --- anonymized view: a reviewer's own choice (docs/reviewing.md, "Anonymized view") ------
+
+
+def reviewer_preference_set(*, user, anonymize: bool | None) -> ReviewerPreference:
+    """Record whether `user` sees resumes anonymized; None follows ANONYMIZE_REVIEWS."""
+    preference, _ = ReviewerPreference.objects.update_or_create(
+        user=user, defaults={"anonymize": anonymize}
+    )
+    # The user object in hand answers selectors.reviewer_anonymizes with the new choice.
+    user.reviewer_preference = preference
+    return preference

@@ -15,4 +15,5 @@ urlpatterns = [
     path("review/pairs/<int:pair_id>/rate", review_views.review_rate, name="review_rate"),
     path("review/pairs/<int:pair_id>/skip", review_views.review_skip, name="review_skip"),
     path("review/progress.json", review_views.scoring_progress, name="scoring_progress"),
+    path("review/anonymize", review_views.anonymize_toggle, name="anonymize_toggle"),
 ]

@@ -17,8 +17,39 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+# Bump when matching.anonymize masks differently: resume vectors cached under the old
+# key are then never read again, and resumes are embedded afresh on their next scoring.
+ANONYMIZER_VERSION = 1
+_MASKED = "#masked-v"
+
+
+def scored_text(resume_text: str) -> str:
+    """The text of a resume that the model embeds: masked with ANONYMIZE_SCORED_TEXT, so
+    names, contact details and addresses cannot sway a score."""
+    if not settings.ANONYMIZE_SCORED_TEXT:
+        return resume_text
+    from matching.anonymize import anonymize
+
+    return anonymize(resume_text).text
+
+
+def resume_cache_key(encoder_key: str) -> str:
+    """The Embedding.encoder_key under which resume vectors are cached.
+
+    With ANONYMIZE_SCORED_TEXT the vectors are those of the masked text, kept under
+    (text_sha256 of the resume's own text, "<encoder>#masked-v<N>"): one key, one embedded
+    text. Resume.text_sha256 stays the hash of the resume's own text, which erasure and
+    training copies match on, and the lookup needs no text, so ranking stays one query
+    over cached vectors. Jobs are never masked and keep the plain key.
+    """
+    if not settings.ANONYMIZE_SCORED_TEXT:
+        return encoder_key
+    return f"{encoder_key}{_MASKED}{ANONYMIZER_VERSION}"
+
+
 def encoder_path(encoder_key: str) -> Path:
     """The folder of an encoder: the bundled model, or a fine-tuned one in models_store."""
+    encoder_key = encoder_key.split(_MASKED, 1)[0]  # the same encoder reads masked text
     if encoder_key == PRETRAINED_KEY:
         return pretrained_model_path()
     return Path(settings.MODELS_STORE_DIR) / encoder_key / "encoder"

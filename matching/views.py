@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -20,6 +21,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from matching import lexical, selectors, services
+from matching.anonymize import ORIGINAL_FILE_HIDDEN
 from matching.forms import RankingFilterForm
 from matching.models import Job, Pair, Resume
 
@@ -119,7 +121,12 @@ def job_ranking(request: HttpRequest, job_id: int) -> HttpResponse:
     page = Paginator(pairs, settings.RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
     page_pairs = list(page.object_list)
     active = services.scoring_model_active()
-    why = selectors.explain_pairs(job=job, pairs=page_pairs, encoder_key=active.encoder_key)
+    why = selectors.explain_pairs(
+        job=job,
+        pairs=page_pairs,
+        encoder_key=active.encoder_key,
+        anonymized=selectors.reviewer_anonymizes(user=request.user),
+    )
     must_have = lexical.split_requirements(job.must_have)
     nice_to_have = lexical.split_requirements(job.nice_to_have)
     requirement_terms = set(lexical.tokenize(" ".join(must_have + nice_to_have)))
@@ -188,7 +195,9 @@ def _batches(pairs: Iterable[Pair], size: int) -> Iterator[list[Pair]]:
         yield batch
 
 
-def _export_rows(job: Job, pairs: QuerySet[Pair]) -> Iterator[list[object]]:
+def _export_rows(
+    job: Job, pairs: QuerySet[Pair], *, anonymized: bool = False
+) -> Iterator[list[object]]:
     yield EXPORT_HEADER
     must = lexical.split_requirements(job.must_have)
     rank = 0
@@ -204,7 +213,7 @@ def _export_rows(job: Job, pairs: QuerySet[Pair]) -> Iterator[list[object]]:
             yield [
                 rank,
                 f"{pair.score:.4f}",
-                _cell(pair.resume.original_name),
+                _cell(selectors.resume_label(resume=pair.resume, anonymized=anonymized)),
                 "" if pair.rating_mean is None else f"{pair.rating_mean:.4f}",
                 pair.rating_count,
                 _cell("; ".join(found)),
@@ -219,7 +228,12 @@ def job_export(request: HttpRequest, job_id: int) -> StreamingHttpResponse:
     _, _, pairs = _filtered_ranking(request, job)
     writer = csv.writer(_Echo())
     response = StreamingHttpResponse(
-        (writer.writerow(row) for row in _export_rows(job, pairs)),
+        (
+            writer.writerow(row)
+            for row in _export_rows(
+                job, pairs, anonymized=selectors.reviewer_anonymizes(user=request.user)
+            )
+        ),
         content_type="text/csv; charset=utf-8",
     )
     name = slugify(job.title) or f"job-{job.pk}"
@@ -243,11 +257,13 @@ def resume_detail(request: HttpRequest, resume_id: int) -> HttpResponse:
         }
         for pair in best
     ]
+    anonymized = selectors.reviewer_anonymizes(user=request.user)
     return render(
         request,
         "matching/resume_detail.html",
         {
             "resume": resume,
+            "shown_text": selectors.resume_display_text(text=resume.text, anonymized=anonymized),
             "best_jobs": jobs,
             "has_file": bool(resume.file) and resume.error_code != "too_large",
         },
@@ -262,4 +278,7 @@ def resume_file(request: HttpRequest, resume_id: int) -> FileResponse:
     )
     if not resume.file or not resume.file.storage.exists(resume.file.name):
         raise Http404("The file of this resume is not stored.")
+    if selectors.reviewer_anonymizes(user=request.user):
+        # The file shows what the anonymized view masks, and cannot be masked itself.
+        raise PermissionDenied(ORIGINAL_FILE_HIDDEN)
     return FileResponse(resume.file.open("rb"), as_attachment=True, filename=resume.original_name)

@@ -17,14 +17,32 @@ from resumeproject.env import env_bool, env_float, env_int, env_list, env_score_
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+# --- deployment: one switch for production (docs/reliability.md, "Deployment settings") --
+# DJANGO_ENV=production requires SECRET_KEY and ALLOWED_HOSTS from the environment and
+# turns on HTTPS-only cookies, the SSL redirect and HSTS; each can still be set on its own.
+DJANGO_ENV = env_str("DJANGO_ENV", "development").strip().lower()
+if DJANGO_ENV not in {"development", "production"}:
+    raise ImproperlyConfigured(f"DJANGO_ENV must be development or production, got {DJANGO_ENV!r}")
+PRODUCTION = DJANGO_ENV == "production"
+# Never on unless asked for, production or not.
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG and env_bool("REQUIRE_SECRET_KEY", False):
-        raise ImproperlyConfigured("SECRET_KEY must be set in production")
-    # Local development and tests only; production sets SECRET_KEY (and REQUIRE_SECRET_KEY).
+    if PRODUCTION or (not DEBUG and env_bool("REQUIRE_SECRET_KEY", False)):
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set in the environment in production (DJANGO_ENV=production): "
+            "a long random string, the same on every web and qcluster machine."
+        )
+    # Local development and tests only; production sets SECRET_KEY.
     SECRET_KEY = "dev-only-insecure-key-set-SECRET_KEY-in-production"
+if PRODUCTION and "ALLOWED_HOSTS" not in os.environ:
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS must be set in the environment in production (DJANGO_ENV=production): "
+        "the comma-separated host names the site is served under."
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("ALLOWED_HOSTS is empty: name the site's host names.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -42,9 +60,12 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "matching",
     "training",
+    "audit",
 ]
 
 MIDDLEWARE = [
+    # Outermost: a database that drops out anywhere below answers 503 (resumeproject/middleware.py).
+    "resumeproject.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -53,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # After authentication: the audit log names the signed-in user (audit/context.py).
+    "audit.context.AuditActorMiddleware",
 ]
 
 ROOT_URLCONF = "resumeproject.urls"
@@ -128,6 +151,18 @@ MODELS_STORE_DIR = Path(env_str("MODELS_STORE_DIR", str(BASE_DIR / "models_store
 EMBEDDING_WINDOW_TOKENS = env_int("EMBEDDING_WINDOW_TOKENS", 256, minimum=16)
 EMBEDDING_WINDOW_OVERLAP = env_int("EMBEDDING_WINDOW_OVERLAP", 64, minimum=0)
 EMBEDDING_BATCH_SIZE = env_int("EMBEDDING_BATCH_SIZE", 32, minimum=1)
+# --- embedding backend (matching/onnx_backend.py; docs/benchmarks.md, "Embedding backend") --
+# "onnx": the model's transformer exported to ONNX and quantized to int8, run by ONNX
+# Runtime (exported once per model folder, kept under MODELS_STORE_DIR); "torch": plain
+# sentence-transformers. Both give vectors within 0.99 cosine of each other, so cached
+# vectors stay valid when it changes.
+EMBEDDING_BACKEND = env_str("EMBEDDING_BACKEND", "onnx").strip().lower()
+if EMBEDDING_BACKEND not in {"onnx", "torch"}:
+    raise ImproperlyConfigured(
+        f"EMBEDDING_BACKEND must be onnx or torch, got {EMBEDDING_BACKEND!r}"
+    )
+# ONNX Runtime threads per process; 0 means the CPUs this process may run on.
+EMBEDDING_ONNX_THREADS = env_int("EMBEDDING_ONNX_THREADS", 0, minimum=0)
 # Runs scoring inline instead of through django-q2 (tests, one-off scripts).
 MATCHING_SYNC_TASKS = env_bool("MATCHING_SYNC_TASKS", False)
 RANKING_PAGE_SIZE = env_int("RANKING_PAGE_SIZE", 25, minimum=1)
@@ -140,6 +175,28 @@ DISAGREEMENT_THRESHOLD = env_float("DISAGREEMENT_THRESHOLD", 0.3)
 REVIEWS_WANTED_PER_PAIR = env_int("REVIEWS_WANTED_PER_PAIR", 2, minimum=1)
 REVIEW_SKIP_MINUTES = env_int("REVIEW_SKIP_MINUTES", 60, minimum=1)
 BLIND_RATING = env_bool("BLIND_RATING", True)
+
+# --- speed at scale (bulk import; docs/benchmarks.md) ---------------------------------
+# Resumes per scoring task of an import or upload: each worker of every qcluster takes
+# whole tasks, so smaller tasks spread a bulk import over more workers, larger ones
+# embed in bigger batches and recompute the corpus IDF less often.
+IMPORT_BATCH_SIZE = env_int("IMPORT_BATCH_SIZE", 100, minimum=1)
+
+# --- hostile input (text extraction limits; docs/reliability.md) ----------------------
+# PDF and DOCX files are read in a child process with a wall-clock and CPU limit and an
+# address-space limit, so a damaged or malicious file (a compression bomb, an endless
+# page tree) costs one rejected upload, never the web or worker process. Off only where
+# a child process cannot be started; the page, character and DOCX limits apply anyway.
+EXTRACTION_SANDBOX = env_bool("EXTRACTION_SANDBOX", True)
+EXTRACTION_TIMEOUT_S = env_int("EXTRACTION_TIMEOUT_S", 30, minimum=1)
+EXTRACTION_MAX_MEMORY_MB = env_int("EXTRACTION_MAX_MEMORY_MB", 1024, minimum=256)
+# Resumes are 1-5 pages: a longer PDF is read up to this page, a longer text is cut here
+# (about 30 dense pages), which also bounds the embedding work per resume.
+EXTRACTION_MAX_PAGES = env_int("EXTRACTION_MAX_PAGES", 50, minimum=1)
+EXTRACTION_MAX_CHARS = env_int("EXTRACTION_MAX_CHARS", 100_000, minimum=1000)
+# A DOCX is a zip: its parts' declared sizes are checked before anything is unpacked.
+DOCX_MAX_UNCOMPRESSED_BYTES = env_int("DOCX_MAX_UNCOMPRESSED_BYTES", 64 * 1024 * 1024, minimum=1)
+DOCX_MAX_PARTS = env_int("DOCX_MAX_PARTS", 1000, minimum=10)
 
 # --- training -------------------------------------------------------------------------
 # Fewer labeled examples than this and a run refuses to start unless forced.
@@ -266,3 +323,52 @@ SPECTACULAR_SETTINGS = {
         "validatorUrl": None,
     },
 }
+
+# --- access, HTTPS, database outages, personal data (docs/reliability.md) ---------------
+# HTTPS: on in production, each switchable on its own. Behind a proxy that ends TLS, say
+# which header carries the original scheme:
+#   SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO=https
+# (only when the proxy always sets it: a client could otherwise claim https).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", PRODUCTION)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", PRODUCTION)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+# The header only allows preloading; nothing is preloaded until someone submits the domain.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
+_proxy_header = env_str("SECURE_PROXY_SSL_HEADER", "")
+if _proxy_header:
+    _name, _sep, _value = _proxy_header.partition("=")
+    if not (_sep and _name.startswith("HTTP_") and _value):
+        raise ImproperlyConfigured(
+            "SECURE_PROXY_SSL_HEADER must look like HTTP_X_FORWARDED_PROTO=https, "
+            f"got {_proxy_header!r}"
+        )
+    SECURE_PROXY_SSL_HEADER = (_name, _value)
+# A persistent PostgreSQL connection the server dropped (restart, failover,
+# pg_terminate_backend) is checked and replaced at the start of a request instead of
+# failing it; one that drops during a request answers 503 (DatabaseUnavailableMiddleware).
+if DATABASE_URL:
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("DB_CONN_HEALTH_CHECKS", True)
+# Retention: resumes uploaded more than this many days ago are erased every day (with
+# their pairs, ratings, vectors and training copies; matching.services.resumes_purge_expired).
+# 0 keeps them forever.
+RESUME_RETENTION_DAYS = env_int("RESUME_RETENTION_DAYS", 0, minimum=0)
+
+# --- anonymized view (matching/anonymize.py; docs/reviewing.md, "Anonymized view") -------
+# Mask names, contact details, photos and dates of birth in what reviewers see. Off by
+# default: the ranking pages are where recruiters find whom to call. Each reviewer can
+# switch it for themselves (ReviewerPreference), which overrides this default.
+ANONYMIZE_REVIEWS = env_bool("ANONYMIZE_REVIEWS", False)
+# Embed the masked text, so the model cannot use names or addresses. Changing it changes
+# what is embedded: re-score afterwards (resumes are embedded again on their next scoring).
+ANONYMIZE_SCORED_TEXT = env_bool("ANONYMIZE_SCORED_TEXT", False)
+# Session users come with their ReviewerPreference in the same query (matching.backends).
+AUTHENTICATION_BACKENDS = ["matching.backends.ReviewerBackend"]
+# Every page knows whether its reviewer sees resumes anonymized (the toggle in the top bar).
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("matching.context_processors.anonymized_view")
+# The same for API tokens: the preference comes with the token's user.
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
+    "matching.backends.ReviewerTokenAuthentication",
+    "rest_framework.authentication.SessionAuthentication",
+]

@@ -12,6 +12,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 from datetime import timedelta
+from pathlib import Path
 
 import numpy as np
 from django.conf import settings
@@ -19,6 +20,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from audit.services import audit_record
 from matching.heads import scorer_for
 from matching.models import ScoringModel
 from matching.services import (
@@ -155,6 +157,12 @@ def training_run_create(
                 validation_file[0], ContentFile(validation_file[1]), save=False
             )
         run.save()
+        audit_record(
+            actor=user,
+            action="training_queued",
+            target=run,
+            details={"mode": mode, **params},
+        )
         if enqueue:
             from training.tasks import enqueue_training_run
 
@@ -174,9 +182,12 @@ def _transition(run_id: int, to: str, **fields) -> TrainingRun:
     return run
 
 
-def training_run_cancel(*, run: TrainingRun) -> TrainingRun:
+def training_run_cancel(*, run: TrainingRun, actor=None) -> TrainingRun:
     """Queued runs stop at once; a running one stops at its next progress report."""
-    return _transition(run.pk, TrainingRun.Status.CANCELLED, finished_at=timezone.now())
+    with transaction.atomic():
+        cancelled = _transition(run.pk, TrainingRun.Status.CANCELLED, finished_at=timezone.now())
+        audit_record(actor=actor, action="training_cancelled", target=cancelled)
+    return cancelled
 
 
 def runs_fail_stale() -> int:
@@ -193,13 +204,20 @@ def runs_fail_stale() -> int:
                 finished_at=timezone.now(),
                 error=(
                     f"The worker stopped reporting at {run.heartbeat_at:%Y-%m-%d %H:%M:%S} "
-                    "(killed, timed out or crashed). The live model is unchanged."
+                    "(killed, timed out or crashed). The live model is unchanged. A run is "
+                    "not resumed: queue it again."
                 ),
             )
         except InvalidTransition:
             continue
-        store.discard_incoming(run.pk)
+        _discard_run_folders(run.pk)
     return len(stale)
+
+
+def _discard_run_folders(run_id: int) -> None:
+    """The run's incoming folder, and a version folder whose row never committed."""
+    published = ScoringModel.objects.filter(version__endswith=f"-run{run_id}")
+    store.discard_unpublished(run_id, keep=published.values_list("version", flat=True))
 
 
 class RunReporter:
@@ -326,7 +344,7 @@ def training_run_execute(run_id: int, *, listener: Listener | None = None) -> Tr
         TrainingRun.objects.filter(pk=run_id).update(log="\n".join(reporter.lines))
         return TrainingRun.objects.get(pk=run_id)
     except Exception as exc:
-        store.discard_incoming(run_id)
+        _discard_run_folders(run_id)
         logger.exception("training run %s failed", run_id)
         reason = str(exc) or exc.__class__.__name__
         with contextlib.suppress(InvalidTransition):  # cancelled meanwhile
@@ -432,6 +450,20 @@ def _execute(run: TrainingRun, reporter: RunReporter) -> TrainingRun:
         f"{metrics_candidate['spearman']}"
     )
 
+    t = time.perf_counter()
+    curve = _learning_curve(
+        run,
+        reporter,
+        train,
+        train_inputs,
+        val_inputs,
+        y_val,
+        metrics_candidate,
+        metrics_live,
+        alpha=chosen.get("alpha"),
+    )
+    timings["learning_curve_s"] = round(time.perf_counter() - t, 2)
+
     head.save(folder)
     timings["total_s"] = round(time.perf_counter() - t0, 2)
     params = {**run.params, "mode": run.mode, "head": chosen}
@@ -479,13 +511,18 @@ def _execute(run: TrainingRun, reporter: RunReporter) -> TrainingRun:
                 "human": [round(float(v), 4) for v in y_val],
                 "candidate": [round(float(v), 4) for v in candidate_pred],
                 "live": [round(float(v), 4) for v in live_pred],
+                "learning_curve": curve,
             },
             dataset={**dataset, "timings": timings, **extra},
         )
         store.publish(run.pk, version)
     if run.params.get("activate"):
         try:
-            model_activate(model=model, force=bool(run.params.get("activate_if_worse")))
+            model_activate(
+                model=model,
+                force=bool(run.params.get("activate_if_worse")),
+                actor=run.created_by,
+            )
             reporter.lines.append(f"activated {version}")
         except ActivationRefused as exc:
             reporter.lines.append(str(exc))
@@ -493,9 +530,188 @@ def _execute(run: TrainingRun, reporter: RunReporter) -> TrainingRun:
     return TrainingRun.objects.get(pk=run.pk)
 
 
+def _learning_curve(
+    run: TrainingRun,
+    reporter: RunReporter,
+    train: list[Example],
+    train_inputs: PairInputs,
+    val_inputs: PairInputs,
+    y_val: np.ndarray,
+    metrics_candidate: dict,
+    metrics_live: dict,
+    *,
+    alpha: float | None = None,
+) -> dict:
+    """The candidate head refitted on growing shares of the training resumes, measured on
+    the same validation pairs (training.fast.learning_curve), with the live model's
+    values as the line to beat. Kept in validation_predictions beside the other plot
+    data: no migration, and it stays out of the model's metrics the API lists.
+
+    Full runs fit the heads on the fine-tuned encoder's vectors; the encoder itself is
+    not retrained per share (that would cost a fine-tune each). A curve that cannot be
+    drawn never fails the run: the reason goes to the log."""
+    from training.fast import learning_curve
+
+    try:
+        points = learning_curve(
+            train_inputs,
+            _scores(train),
+            np.array([e.group for e in train]),
+            val_inputs,
+            y_val,
+            full=metrics_candidate,
+            alpha=alpha,
+            progress=reporter.span(0.95, 0.97),
+        )
+    except RunCancelled:
+        raise
+    except Exception as exc:  # a plot is not worth a run
+        logger.warning("run %s: learning curve skipped", run.pk, exc_info=True)
+        reporter.log(f"learning curve skipped: {exc}")
+        return {}
+    reporter.log(
+        "learning curve (Spearman by share of resumes): "
+        + ", ".join(f"{p['fraction']:.0%} {p['spearman']}" for p in points)
+    )
+    return {
+        "points": points,
+        "live": {k: metrics_live.get(k) for k in ("spearman", "band_accuracy")},
+        "encoder": "fine-tuned on all training pairs" if run.mode == TrainingRun.Mode.FULL else "",
+    }
+
+
 # --- models ------------------------------------------------------------------------------
 
 
-def model_activate(*, model: ScoringModel, force: bool = False) -> ScoringModel:
+def model_activate(*, model: ScoringModel, force: bool = False, actor=None) -> ScoringModel:
     """Activate a version (see matching.services.scoring_model_activate)."""
-    return scoring_model_activate(model=model, force=force)
+    return scoring_model_activate(model=model, force=force, actor=actor)
+
+
+# --- erasure (training.signals.erase_training_copies) --------------------------------------
+
+
+def training_files_erase_resume(*, text_sha256: str) -> int:
+    """Take the examples of one resume text out of every run's uploaded training and
+    validation file; returns the rows removed. The file keeps its format (a list, or
+    {"examples": [...]}); the run's log says how many rows went and when.
+
+    Every file is read: the hash of the text is the only key, and these files are few
+    (one or two per run) and small next to the time a run takes.
+    """
+    removed = 0
+    runs = TrainingRun.objects.exclude(train_file="", validation_file="").only(
+        "pk", "train_file", "validation_file", "log"
+    )
+    for run in runs:
+        notes = []
+        for field_name in ("train_file", "validation_file"):
+            if not getattr(run, field_name):
+                continue
+            count, note = _file_erase_resume(run, field_name, text_sha256=text_sha256)
+            removed += count
+            if note:
+                notes.append(note)
+        if notes:
+            line = f"{timezone.now():%Y-%m-%d %H:%M:%S} erasure of a resume: {'; '.join(notes)}"
+            TrainingRun.objects.filter(pk=run.pk).update(
+                log="\n".join([*run.log.splitlines(), line][-LOG_LINES:])
+            )
+    return removed
+
+
+def _file_erase_resume(run: TrainingRun, field_name: str, *, text_sha256: str) -> tuple[int, str]:
+    import json
+
+    field_file = getattr(run, field_name)
+    storage, name = field_file.storage, field_file.name
+    if not storage.exists(name):
+        return 0, ""
+    with storage.open(name, "rb") as fh:
+        raw = fh.read()
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        data = None
+    rows = data["examples"] if isinstance(data, dict) else data
+    if not isinstance(rows, list):
+        # Files are checked when a run is queued; one that no longer parses cannot be
+        # searched for the resume, so it cannot be kept either.
+        storage.delete(name)
+        TrainingRun.objects.filter(pk=run.pk).update(**{field_name: ""})
+        return 0, f"{field_name} could not be read and was deleted"
+    kept = [
+        row
+        for row in rows
+        if not (isinstance(row, dict) and text_hash(str(row.get("resume", ""))) == text_sha256)
+    ]
+    if len(kept) == len(rows):
+        return 0, ""
+    out = {**data, "examples": kept} if isinstance(data, dict) else kept
+    storage.delete(name)
+    saved = storage.save(name, ContentFile(json.dumps(out, ensure_ascii=False).encode()))
+    if saved != name:  # the storage chose another name: the run points at the new file
+        TrainingRun.objects.filter(pk=run.pk).update(**{field_name: saved})
+    count = len(rows) - len(kept)
+    return count, f"{count} example(s) removed from {field_name}"
+
+
+# Document vectors are stored as float32 twice (the cache and the head): a copy of one
+# resume's vector matches to rounding.
+MEMORY_MATCH_TOLERANCE = 1e-5
+
+
+def trained_heads_erase_resume(
+    *, vectors: dict[str, np.ndarray]
+) -> tuple[dict[str, int], list[str]]:
+    """Take one resume's pairs out of the memory of every trained head (matching.heads:
+    the head remembers rated pairs' vectors and labels). Returns rows removed per version,
+    and the versions that could not be checked because the resume was never embedded by
+    their encoder (a fine-tuned encoder that never scored it)."""
+    import dataclasses
+    import os
+    import shutil
+    import tempfile
+
+    from matching import heads
+
+    removed: dict[str, int] = {}
+    unchecked: list[str] = []
+    for model in ScoringModel.objects.filter(kind=ScoringModel.Kind.CUSTOM):
+        folder = heads.model_folder(model)
+        if not (folder / heads.HEAD_FILE).exists():
+            continue
+        vector = vectors.get(model.encoder_key)
+        if vector is None:
+            unchecked.append(model.version)
+            continue
+        try:
+            head = heads.TrainedHead.load(folder)
+        except heads.ModelUnavailable:
+            continue
+        memory = np.asarray(head.memory_resumes, np.float32)
+        if memory.shape[0] == 0 or memory.shape[1] != vector.shape[0]:
+            continue
+        match = np.abs(memory - vector[None, :]).max(axis=1) <= MEMORY_MATCH_TOLERANCE
+        if not match.any():
+            continue
+        keep = ~match
+        smaller = dataclasses.replace(
+            head,
+            memory_resumes=head.memory_resumes[keep],
+            memory_jobs=head.memory_jobs[keep],
+            memory_scores=head.memory_scores[keep],
+        )
+        # Written beside the old file and renamed over it: a process loading the head
+        # meanwhile reads the old one or the new one, never half of one.
+        temp = Path(tempfile.mkdtemp(prefix=".erasure-", dir=folder))
+        try:
+            smaller.save(temp)
+            os.replace(temp / heads.HEAD_FILE, folder / heads.HEAD_FILE)
+        finally:
+            shutil.rmtree(temp, ignore_errors=True)
+        # This process serves the smaller head from now on; others when they next load
+        # the version (a restart or an activation).
+        heads._heads.pop(model.version, None)
+        removed[model.version] = int(match.sum())
+    return removed, unchecked

@@ -13,10 +13,12 @@ never a half-written version.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import subprocess
+from collections.abc import Iterable
 from pathlib import Path
 
 from django.conf import settings
@@ -54,6 +56,20 @@ def discard_incoming(run_id: int) -> None:
     shutil.rmtree(incoming_dir(run_id), ignore_errors=True)
 
 
+def discard_unpublished(run_id: int, *, keep: Iterable[str]) -> list[str]:
+    """Remove the run's incoming folder and its version folders not in `keep` (the
+    versions that have a ScoringModel row). The rename to a version folder happens inside
+    the transaction that creates the row: a worker killed between the rename and the
+    commit leaves a complete folder that no row names and nothing would ever serve."""
+    discard_incoming(run_id)
+    published, removed = set(keep), []
+    for folder in store_dir().glob(f"*-run{run_id}"):
+        if folder.is_dir() and folder.name not in published:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder.name)
+    return removed
+
+
 def link_encoder(source: Path, folder: Path) -> None:
     """The base encoder, unchanged (fast head): hard links where the filesystem allows,
     so a version costs no second copy of the weights; a copy otherwise."""
@@ -88,7 +104,25 @@ def code_version() -> str:
         return "unknown"
 
 
+def export_encoder(folder: Path, metadata: dict) -> None:
+    """With EMBEDDING_BACKEND=onnx, a version with its own (fine-tuned) encoder is
+    published with its ONNX export inside (encoder/onnx-int8/), so no worker pays the
+    export on its first request. Usually already there: the run embedded its validation
+    set with this encoder. A version that reuses its base's encoder needs nothing."""
+    if settings.EMBEDDING_BACKEND != "onnx" or metadata.get("encoder_key") != metadata.get(
+        "version"
+    ):
+        return
+    from matching.onnx_backend import UnsupportedModel, ensure_export
+
+    # An unsupported encoder is served by torch (matching.encoder.build_encoder).
+    with contextlib.suppress(UnsupportedModel):
+        ensure_export(folder / "encoder")
+
+
 def write_metadata(folder: Path, metadata: dict) -> None:
+    # The last step of a run before the rename, and outside its transaction.
+    export_encoder(folder, metadata)
     payload = {"format_version": METADATA_FORMAT, "code_version": code_version(), **metadata}
     (folder / METADATA_FILE).write_text(json.dumps(payload, indent=2, default=str))
 

@@ -4,8 +4,26 @@ from dataclasses import dataclass
 
 from rest_framework import serializers
 
+from matching import selectors
 from matching.models import Pair
 from matching.selectors import Explanation
+
+ANONYMIZE_HELP = (
+    "true: names, contact details and photos masked in resume texts and passages, file "
+    "names replaced by 'Candidate #<id>'; false: as uploaded. Default: the caller's own "
+    "preference, else the ANONYMIZE_REVIEWS setting."
+)
+
+
+def anonymized_for(request) -> bool:
+    """?anonymize=true|false, else the caller's preference (selectors.reviewer_anonymizes)."""
+    raw = request.query_params.get("anonymize", "") if request is not None else ""
+    if raw == "":
+        return selectors.reviewer_anonymizes(user=getattr(request, "user", None))
+    try:
+        return serializers.BooleanField().to_internal_value(raw)
+    except serializers.ValidationError as exc:
+        raise serializers.ValidationError({"anonymize": ["Must be true or false."]}) from exc
 
 
 @dataclass
@@ -34,6 +52,9 @@ class RankingQueryIn(serializers.Serializer):
         default=None,
         help_text="true: only pairs with a human rating; false: only unrated ones.",
     )
+    anonymize = serializers.BooleanField(
+        required=False, allow_null=True, default=None, help_text=ANONYMIZE_HELP
+    )
 
 
 class ExplanationOut(serializers.Serializer):
@@ -52,7 +73,13 @@ class ExplanationOut(serializers.Serializer):
 
 class RankedResumeOut(serializers.Serializer):
     id = serializers.IntegerField(source="pair.resume.id")
-    original_name = serializers.CharField(source="pair.resume.original_name")
+    original_name = serializers.SerializerMethodField(
+        help_text="The file name as uploaded; 'Candidate #<id>' when anonymized."
+    )
+
+    def get_original_name(self, row: RankedPair) -> str:
+        anonymized = bool(self.context.get("anonymized"))
+        return selectors.resume_label(resume=row.pair.resume, anonymized=anonymized)
 
 
 class RankingRowOut(serializers.Serializer):

@@ -4,6 +4,7 @@ from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from matching import selectors
 from matching.extraction import SUPPORTED_EXTENSIONS
 from matching.models import Resume
 
@@ -50,6 +51,19 @@ class ResumeOut(serializers.ModelSerializer):
 
     def get_open_jobs(self, resume: Resume) -> int:
         return self.context["open_jobs"]
+
+    def to_representation(self, resume: Resume) -> dict:
+        """Masked for a caller who asked for (or prefers) the anonymized view."""
+        from matching.api.serializers.rankings import anonymized_for
+
+        data = super().to_representation(resume)
+        if "anonymized" not in self.context:
+            self.context["anonymized"] = anonymized_for(self.context.get("request"))
+        if self.context["anonymized"]:
+            data["original_name"] = selectors.resume_label(resume=resume, anonymized=True)
+            if "text" in data:
+                data["text"] = selectors.resume_display_text(text=resume.text, anonymized=True)
+        return data
 
     @extend_schema_field(serializers.ChoiceField(choices=["pending", "done", "skipped"]))
     def get_scoring(self, resume: Resume) -> str:

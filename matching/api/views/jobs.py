@@ -101,12 +101,18 @@ class JobRankingApi(generics.GenericAPIView):
         query = RankingQueryIn(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         top = query.validated_data.pop("top", None)
+        anonymize = query.validated_data.pop("anonymize", None)
+        anonymized = (
+            selectors.reviewer_anonymizes(user=request.user) if anonymize is None else anonymize
+        )
         pairs: QuerySet = selectors.job_ranking(job=job, **query.validated_data)
         if top is not None:
             pairs = pairs[:top]
         page = self.paginate_queryset(pairs)
         active = services.scoring_model_active()
-        why = selectors.explain_pairs(job=job, pairs=page, encoder_key=active.encoder_key)
+        why = selectors.explain_pairs(
+            job=job, pairs=page, encoder_key=active.encoder_key, anonymized=anonymized
+        )
         start = self.paginator.page_start
         rows = [
             RankedPair(
@@ -117,4 +123,5 @@ class JobRankingApi(generics.GenericAPIView):
             )
             for i, pair in enumerate(page)
         ]
-        return self.get_paginated_response(RankingRowOut(rows, many=True).data)
+        out = RankingRowOut(rows, many=True, context={"anonymized": anonymized})
+        return self.get_paginated_response(out.data)
