@@ -467,6 +467,8 @@ def _execute(run: TrainingRun, reporter: RunReporter) -> TrainingRun:
     head.save(folder)
     timings["total_s"] = round(time.perf_counter() - t0, 2)
     params = {**run.params, "mode": run.mode, "head": chosen}
+    # Before the rename and outside its transaction, so no worker exports on first use.
+    store.export_encoder(folder, version=version, encoder_key=encoder_key)
     store.write_metadata(
         folder,
         {

@@ -104,14 +104,12 @@ def code_version() -> str:
         return "unknown"
 
 
-def export_encoder(folder: Path, metadata: dict) -> None:
+def export_encoder(folder: Path, *, version: str, encoder_key: str) -> None:
     """With EMBEDDING_BACKEND=onnx, a version with its own (fine-tuned) encoder is
     published with its ONNX export inside (encoder/onnx-int8/), so no worker pays the
     export on its first request. Usually already there: the run embedded its validation
     set with this encoder. A version that reuses its base's encoder needs nothing."""
-    if settings.EMBEDDING_BACKEND != "onnx" or metadata.get("encoder_key") != metadata.get(
-        "version"
-    ):
+    if settings.EMBEDDING_BACKEND != "onnx" or encoder_key != version:
         return
     from matching.onnx_backend import UnsupportedModel, ensure_export
 
@@ -121,8 +119,6 @@ def export_encoder(folder: Path, metadata: dict) -> None:
 
 
 def write_metadata(folder: Path, metadata: dict) -> None:
-    # The last step of a run before the rename, and outside its transaction.
-    export_encoder(folder, metadata)
     payload = {"format_version": METADATA_FORMAT, "code_version": code_version(), **metadata}
     (folder / METADATA_FILE).write_text(json.dumps(payload, indent=2, default=str))
 

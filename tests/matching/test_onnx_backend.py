@@ -197,11 +197,12 @@ def test_get_encoder_follows_the_setting_and_caches_per_backend(
 @pytest.mark.integration
 def test_a_trained_version_gets_its_export_inside_its_folder(real_encoders, settings, tmp_path):
     # A fine-tuned version as training/store.py publishes it: its own encoder folder (here
-    # a copy of the bundled one), exported before the rename by write_metadata.
+    # a copy of the bundled one), exported before the rename as the run does it.
     settings.EMBEDDING_BACKEND = "onnx"
     version = "custom-20260101-000000-run1"
     incoming = store.start_incoming(1)
     shutil.copytree(pretrained_model_path(), incoming / "encoder")
+    store.export_encoder(incoming, version=version, encoder_key=version)
     store.write_metadata(incoming, {"version": version, "encoder_key": version})
     store.publish(1, version)
 
