@@ -6,7 +6,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from matching.heads import HEAD_FILE, ModelUnavailable, TrainedHead
+from matching.heads import (
+    HEAD_FILE,
+    MEMORY_CUTOFF,
+    MEMORY_PRIOR,
+    ROW_BLOCK,
+    ModelUnavailable,
+    TrainedHead,
+    design_matrix,
+)
 from matching.scoring import FEATURE_NAMES
 from matching.services import PairInputs
 from training.fast import group_folds, train_fast
@@ -95,6 +103,42 @@ def test_one_job_vector_scores_like_per_pair_job_vectors(trained):
     per_pair = head(inputs.resume_vectors[rows], inputs.job_vectors[rows], features)
     one_job = head(inputs.resume_vectors[rows], jobs[2], features)
     np.testing.assert_allclose(one_job, per_pair, atol=1e-6)
+
+
+def _memory_by_definition(head: TrainedHead, resume_vectors, job_vector) -> np.ndarray:
+    """The memory feature written out pair by pair, in float64: the reference that the
+    folded, blocked float32 version in TrainedHead must reproduce."""
+    job_w = np.exp((head.memory_jobs.astype(np.float64) @ job_vector - 1) / head.job_temperature)
+    keep = job_w >= job_w.max() * MEMORY_CUTOFF
+    prior = float(head.memory_scores.mean())
+    out = []
+    for u in resume_vectors.astype(np.float64):
+        sims = head.memory_resumes[keep].astype(np.float64) @ u
+        w = np.exp((sims - 1) / head.resume_temperature) * job_w[keep]
+        out.append((w @ head.memory_scores[keep] + MEMORY_PRIOR * prior) / (w.sum() + MEMORY_PRIOR))
+    return np.array(out)
+
+
+def test_applying_a_head_computes_what_it_was_fitted_on(trained):
+    """Scoring never builds the design matrix or the full kernel (too slow at 100,000
+    resumes), so check it against both, on more rows than one block, for one job and
+    for per-pair jobs. The remembered pairs repeat resumes (3 jobs each): folded."""
+    head, _, _, (_, _, _, jobs) = trained
+    assert len(np.unique(head.memory_resumes, axis=0)) < len(head.memory_resumes)
+    rng = np.random.default_rng(9)
+    n = ROW_BLOCK + 123
+    resumes = rng.normal(size=(n, jobs.shape[1])).astype(np.float32)
+    resumes /= np.linalg.norm(resumes, axis=1, keepdims=True)
+    features = {name: rng.uniform(0, 1, n).astype(np.float32) for name in FEATURE_NAMES}
+    memory = _memory_by_definition(head, resumes, jobs[1].astype(np.float64))
+    np.testing.assert_allclose(head.memory_scores_for(resumes, jobs[1]), memory, atol=1e-5)
+    per_pair_jobs = np.repeat(jobs[1][None], n, axis=0)
+    expected = (
+        design_matrix(resumes, per_pair_jobs, features, memory, head.feature_names) @ head.coef
+        + head.intercept
+    )
+    np.testing.assert_allclose(head.raw(resumes, jobs[1], features), expected, atol=1e-4)
+    np.testing.assert_allclose(head.raw(resumes, per_pair_jobs, features), expected, atol=1e-4)
 
 
 def test_progress_moves_forward_to_one_and_the_choice_is_reported(trained):
