@@ -9,6 +9,7 @@ from django.contrib.staticfiles import finders
 from django.core.management import call_command
 
 from tests.api.helpers import assert_error
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, log_in
 
 # Playwright's sync API runs an event loop in this thread; Django would otherwise refuse
 # the ORM calls the browser test makes while the browser is open.
@@ -93,18 +94,11 @@ def test_swagger_ui_renders_and_calls_the_api_with_no_outside_request(
             route.abort()
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.route("**/*", only_local)
-            page.goto(f"{live_server.url}/api/docs/")
-            page.fill("#id_username", "rita")
-            page.fill("#id_password", "pw-rita-2026")
-            page.click("button[type=submit]")
-            page.wait_for_url(f"{live_server.url}/api/docs/")
+            log_in(page, f"{live_server.url}/api/docs/")
             expect(page.locator(".swagger-ui .info .title")).to_contain_text("Resume Screening API")
             operations = page.locator(".opblock")
             expect(operations.first).to_be_visible()

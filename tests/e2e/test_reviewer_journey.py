@@ -21,8 +21,8 @@ from django.core.management import call_command
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 from matching.models import Job, Pair, Rating, Resume, ScoringModel
+from tests.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.conftest import make_pdf
-from tests.matching.test_browser import CHROMIUM, CHROMIUM_ARGS
 from tests.qcluster import running_cluster, wait_for
 from training.models import TrainingRun
 

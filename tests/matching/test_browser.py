@@ -16,17 +16,11 @@ import pytest
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 from matching import services
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, log_in
 
 pytestmark = pytest.mark.browser
 
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "ranking.png"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
 
 JOB = {
     "title": "Senior Python Backend Engineer",
@@ -116,12 +110,7 @@ def test_reviewer_logs_in_and_sees_candidates_ranked_with_percentages(
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             # An anonymous visit lands on the login page, then back on the ranking.
-            page.goto(f"{live_server.url}/jobs/{job.pk}/")
-            expect(page.locator("h1")).to_have_text("Log in")
-            page.fill("#id_username", "rita")
-            page.fill("#id_password", "pw-rita-2026")
-            page.click("button[type=submit]")
-            page.wait_for_url(f"{live_server.url}/jobs/{job.pk}/")
+            log_in(page, f"{live_server.url}/jobs/{job.pk}/")
 
             expect(page.locator("h1")).to_contain_text(JOB["title"])
             names = page.locator(".cand-name").all_inner_texts()

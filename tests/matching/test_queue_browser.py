@@ -17,7 +17,7 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 from matching import services
 from matching.models import Pair, Rating, Resume, ReviewSkip
-from tests.matching.test_browser import CHROMIUM, CHROMIUM_ARGS
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -105,12 +105,7 @@ def test_reviewer_rates_three_pairs_from_the_keyboard_and_skips_one(
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1360, "height": 1000})
-            page.goto(f"{live_server.url}/review/")
-            expect(page.locator("h1")).to_have_text("Log in")
-            page.fill("#id_username", "rita")
-            page.fill("#id_password", "pw-rita-2026")
-            page.click("button[type=submit]")
-            page.wait_for_url(f"{live_server.url}/review/")
+            log_in(page, f"{live_server.url}/review/")
             expect(page.locator("#waiting")).to_have_text("10 pairs waiting for you")
 
             # Blind: no model score on the screen before rating.

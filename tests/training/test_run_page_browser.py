@@ -18,7 +18,7 @@ import pytest
 # the ORM calls the test makes while the browser is open.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-from tests.matching.test_browser import CHROMIUM, CHROMIUM_ARGS
+from tests.browser import CHROMIUM, CHROMIUM_ARGS
 from training import services
 from training.models import TrainingRun
 
