@@ -240,6 +240,16 @@ def _pretrained(resume_vectors, job_vectors, features) -> np.ndarray:
     return pretrained_scores(dict(features))
 
 
+def forget(version: str | None = None) -> None:
+    """Drop a loaded head (all of them with None): the process reads its file again the
+    next time the version scores, e.g. after erasure rewrote it."""
+    with _lock:
+        if version is None:
+            _heads.clear()
+        else:
+            _heads.pop(version, None)
+
+
 def scorer_for(model: ScoringModel) -> Scorer:
     """The scorer of a model. Heads are loaded once per process and version; only the
     latest stays loaded, so activating a new version frees the old one."""

@@ -213,6 +213,14 @@ HIRING_OUTCOME_SCORES = env_score_map(
 )
 # A run whose worker has not reported for this long is marked failed (the worker died).
 TRAINING_STALE_AFTER_S = env_int("TRAINING_STALE_AFTER_S", 900, minimum=60)
+# How often a running run's worker says it is alive, between progress reports too; well
+# under TRAINING_STALE_AFTER_S.
+TRAINING_HEARTBEAT_S = env_int("TRAINING_HEARTBEAT_S", 30, minimum=1)
+if TRAINING_HEARTBEAT_S * 3 > TRAINING_STALE_AFTER_S:
+    raise ImproperlyConfigured(
+        "TRAINING_HEARTBEAT_S must be at most a third of TRAINING_STALE_AFTER_S, or live "
+        "runs would be marked failed between two beats."
+    )
 # The default trainer when a run does not name one: the one that measures best.
 TRAINING_DEFAULT_MODE = env_str("TRAINING_DEFAULT_MODE", "fast")
 

@@ -61,9 +61,9 @@ def _fresh_head_cache():
     """Trained heads are cached per process by version name. Versions embed the run id,
     which a rolled-back test hands to the next test again: without this a test could be
     served the head another test trained in the same second."""
-    heads._heads.clear()
+    heads.forget()
     yield
-    heads._heads.clear()
+    heads.forget()
 
 
 @pytest.fixture(autouse=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable
 from datetime import timedelta
@@ -17,7 +18,7 @@ from pathlib import Path
 import numpy as np
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import DatabaseError, connections, transaction
 from django.utils import timezone
 
 from audit.services import audit_record
@@ -288,6 +289,38 @@ class RunReporter:
 # --- runs: execution ---------------------------------------------------------------------
 
 
+@contextlib.contextmanager
+def _heartbeat(run_id: int):
+    """Keep a run's heartbeat fresh while its worker is alive, reporting or not.
+
+    Progress reports also beat, but some steps report nothing for minutes (embedding a
+    large training set is one call), and the stale sweep (runs_fail_stale) would mark
+    such a live run failed. A thread of the worker beats every TRAINING_HEARTBEAT_S
+    instead; it dies with the worker, so a killed run still goes stale."""
+    stop = threading.Event()
+    every = float(settings.TRAINING_HEARTBEAT_S)
+
+    def beat() -> None:
+        try:
+            while not stop.wait(every):
+                try:
+                    TrainingRun.objects.filter(pk=run_id, status=TrainingRun.Status.RUNNING).update(
+                        heartbeat_at=timezone.now()
+                    )
+                except DatabaseError:  # the next beat tries again; the run goes on
+                    logger.warning("heartbeat of run %s not written", run_id, exc_info=True)
+        finally:
+            connections.close_all()  # this thread's own connections
+
+    thread = threading.Thread(target=beat, name=f"training-run-{run_id}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=every + 5)
+
+
 def _load_examples(run: TrainingRun) -> tuple[list[Example], list[Example], bool, dict]:
     sources: dict[str, int] = {}
     train: list[Example] = []
@@ -337,7 +370,8 @@ def training_run_execute(run_id: int, *, listener: Listener | None = None) -> Tr
     )
     reporter = RunReporter(run, listener=listener)
     try:
-        return _execute(run, reporter)
+        with _heartbeat(run_id):
+            return _execute(run, reporter)
     except RunCancelled:
         store.discard_incoming(run_id)
         reporter.lines.append("cancelled")
@@ -520,7 +554,7 @@ def _execute(run: TrainingRun, reporter: RunReporter) -> TrainingRun:
         store.publish(run.pk, version)
     if run.params.get("activate"):
         try:
-            model_activate(
+            scoring_model_activate(
                 model=model,
                 force=bool(run.params.get("activate_if_worse")),
                 actor=run.created_by,
@@ -583,11 +617,6 @@ def _learning_curve(
 
 
 # --- models ------------------------------------------------------------------------------
-
-
-def model_activate(*, model: ScoringModel, force: bool = False, actor=None) -> ScoringModel:
-    """Activate a version (see matching.services.scoring_model_activate)."""
-    return scoring_model_activate(model=model, force=force, actor=actor)
 
 
 # --- erasure (training.signals.erase_training_copies) --------------------------------------
@@ -714,6 +743,6 @@ def trained_heads_erase_resume(
             shutil.rmtree(temp, ignore_errors=True)
         # This process serves the smaller head from now on; others when they next load
         # the version (a restart or an activation).
-        heads._heads.pop(model.version, None)
+        heads.forget(model.version)
         removed[model.version] = int(match.sum())
     return removed, unchecked

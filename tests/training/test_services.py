@@ -5,6 +5,7 @@ and the retraining suggestion."""
 from __future__ import annotations
 
 import json
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -216,10 +217,10 @@ def test_activate_if_worse_insists(run_training, inverted_rows, sample_rows):
 
 def test_a_worse_model_is_refused_unless_forced(worse_run):
     model = worse_run.output_model
-    with pytest.raises(services.ActivationRefused, match="was worse than pretrained"):
-        services.model_activate(model=model)
+    with pytest.raises(matching_services.ActivationRefused, match="was worse than pretrained"):
+        matching_services.scoring_model_activate(model=model)
     assert _live() == "pretrained"
-    services.model_activate(model=model, force=True)
+    matching_services.scoring_model_activate(model=model, force=True)
     assert _live() == model.version
 
 
@@ -236,7 +237,7 @@ def test_activation_rescores_pairs_and_rollback_restores_the_pretrained_model(be
     }
     custom = better_run.output_model
 
-    services.model_activate(model=custom)
+    matching_services.scoring_model_activate(model=custom)
 
     assert _live() == custom.version
     assert isinstance(heads.scorer_for(matching_services.scoring_model_active()), heads.TrainedHead)
@@ -245,7 +246,8 @@ def test_activation_rescores_pairs_and_rollback_restores_the_pretrained_model(be
     assert set(rescored.values_list("scoring_model", flat=True)) == {custom.pk}
     assert all(0.0 <= s <= 1.0 for s in rescored.values_list("score", flat=True))
 
-    services.model_activate(model=pretrained)  # rollback: no comparison to refuse it
+    # A rollback: the pre-trained model has no comparison to refuse it.
+    matching_services.scoring_model_activate(model=pretrained)
 
     assert _live() == "pretrained"
     assert not isinstance(
@@ -261,7 +263,7 @@ def test_a_model_whose_folder_is_gone_cannot_be_activated(better_run, settings):
     model = better_run.output_model
     (Path(settings.MODELS_STORE_DIR) / model.version / "head.npz").unlink()
     with pytest.raises(heads.ModelUnavailable):
-        services.model_activate(model=model)
+        matching_services.scoring_model_activate(model=model)
     assert _live() == "pretrained"
 
 
@@ -408,6 +410,31 @@ def test_stale_running_runs_are_marked_failed_and_their_folders_removed(settings
     assert store.incoming_dir(alive.pk).exists()
     assert queued.status == Status.QUEUED
     assert services.runs_fail_stale() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_live_run_that_reports_nothing_for_a_while_is_not_taken_for_dead(
+    run_training, sample_rows, settings, monkeypatch
+):
+    """Embedding the training pairs is one silent call that can outlast
+    TRAINING_STALE_AFTER_S on a large set. The worker's heartbeat thread keeps the run
+    alive through it: the sweep, run meanwhile, finds nothing (without the thread it
+    fails the run, whose next report then stops it as cancelled)."""
+    settings.TRAINING_STALE_AFTER_S = 1
+    settings.TRAINING_HEARTBEAT_S = 0.1
+    swept: list[int] = []
+    embed = services.examples_features
+
+    def slow_and_silent(examples, encoder_key, **kwargs):
+        if not swept:
+            time.sleep(1.5)
+            swept.append(services.runs_fail_stale())
+        return embed(examples, encoder_key, **kwargs)
+
+    monkeypatch.setattr(services, "examples_features", slow_and_silent)
+    run = run_training(sample_rows)
+    assert swept == [0]
+    assert run.status == Status.SUCCEEDED, run.error
 
 
 def test_final_runs_cannot_change_state(better_run):

@@ -8,11 +8,11 @@ from rest_framework.views import APIView
 
 from matching.heads import ModelUnavailable
 from matching.models import ScoringModel
-from matching.services import ActivationRefused, scoring_model_active
+from matching.services import ActivationRefused, scoring_model_activate, scoring_model_active
 from resumeproject.api.exceptions import Conflict
 from resumeproject.api.permissions import IsModelManager
 from resumeproject.api.schema import ErrorSerializer
-from training import selectors, services
+from training import selectors
 from training.api.filters import ScoringModelFilter
 from training.api.serializers.models import ActivateIn, ScoringModelOut
 
@@ -32,7 +32,7 @@ def _models():
 
 def _activate(model: ScoringModel, *, force: bool) -> ScoringModel:
     try:
-        services.model_activate(model=model, force=force)
+        scoring_model_activate(model=model, force=force)
     except ActivationRefused as exc:
         raise Conflict(str(exc), code="activation_refused") from None
     except ModelUnavailable as exc:

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from matching.heads import ModelUnavailable
 from matching.models import ScoringModel
-from training.services import ActivationRefused, model_activate
+from matching.services import ActivationRefused, scoring_model_activate
 
 
 class Command(BaseCommand):
@@ -33,7 +33,7 @@ class Command(BaseCommand):
         if model is None:
             raise CommandError(f"No model {version!r}; see --list.")
         try:
-            model_activate(model=model, force=force)
+            scoring_model_activate(model=model, force=force)
         except (ActivationRefused, ModelUnavailable) as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(self.style.SUCCESS(f"{version} is live; re-scoring is queued."))
