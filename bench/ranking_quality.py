@@ -4,6 +4,8 @@
    labels over all pairs, plus band accuracy of the calibrated score.
 2. The role-retrieval set (bench/data/roles/roles.json): for each job, rank all resumes;
    precision@10 = share of the top 10 of the job's profession, averaged over jobs.
+3. The same on roles-neighbours.json: those eight professions and a neighbouring one
+   each (16 jobs, 192 resumes), where professions share much of their vocabulary.
 
     .venv/bin/python bench/ranking_quality.py [--gulp PATH] [--json OUT]
 """
@@ -36,6 +38,7 @@ from matching.services import TextPair, job_text, texts_score  # noqa: E402
 
 GULP = ROOT.parent / "shared" / "datasets" / "gulp-dev.json"
 ROLES = ROOT / "bench" / "data" / "roles" / "roles.json"
+ROLES_NEIGHBOURS = ROOT / "bench" / "data" / "roles" / "roles-neighbours.json"
 PRETRAINED = ScoringModel(version="pretrained", kind="pretrained", encoder_key=PRETRAINED_KEY)
 
 
@@ -121,9 +124,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--gulp", type=Path, default=GULP)
     parser.add_argument("--roles", type=Path, default=ROLES)
+    parser.add_argument("--neighbours", type=Path, default=ROLES_NEIGHBOURS)
     parser.add_argument("--json", type=Path, help="Also write the results here.")
     args = parser.parse_args()
     results = {"roles": roles(args.roles)}
+    if args.neighbours.exists():
+        results["roles_neighbours"] = roles(args.neighbours)
     if args.gulp.exists():
         results["gulp_dev"] = gulp(args.gulp)
     print(json.dumps(results, indent=2))

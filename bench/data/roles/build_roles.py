@@ -4,6 +4,9 @@ Run from the repository root:
 
     .venv/bin/python bench/data/roles/build_roles.py
 
+It writes two sets: roles.json (the eight professions of ROLES) and
+roles-neighbours.json (those and a neighbouring profession each, NEIGHBOUR_ROLES).
+
 Each src/<role>.txt holds one job posting and twelve resumes for that role,
 written by hand for this project (all names and employers are fictitious):
 
@@ -32,6 +35,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 SRC = HERE / "src"
 OUT = HERE / "roles.json"
+# The harder set: every profession above plus a neighbouring one each, which shares much
+# of its vocabulary (front-end and back-end developers, data analysts and scientists...).
+OUT_NEIGHBOURS = HERE / "roles-neighbours.json"
 
 ROLES = [
     "backend-developer",
@@ -42,6 +48,16 @@ ROLES = [
     "mechanical-engineer",
     "teacher",
     "graphic-designer",
+]
+NEIGHBOUR_ROLES = [
+    "frontend-developer",
+    "data-analyst",
+    "nursing-assistant",
+    "bookkeeper",
+    "customer-success-manager",
+    "manufacturing-engineer",
+    "teaching-assistant",
+    "ux-designer",
 ]
 RESUMES_PER_ROLE = 12
 RESUME_WORDS = (120, 300)
@@ -84,9 +100,10 @@ def parse_role(role: str) -> tuple[dict, list[dict]]:
     return job, resumes
 
 
-def main() -> int:
+def build(roles: list[str], out: Path) -> list[str]:
+    """Parse and check the sources of `roles` and write them to `out`; the problems."""
     jobs, resumes, problems = [], [], []
-    for role in ROLES:
+    for role in roles:
         job, rs = parse_role(role)
         jobs.append(job)
         resumes.extend(rs)
@@ -100,17 +117,22 @@ def main() -> int:
             n = len(r["text"].split())
             if not RESUME_WORDS[0] <= n <= RESUME_WORDS[1]:
                 problems.append(f"{r['id']}: {n} words")
-    for p in problems:
-        print("problem:", p, file=sys.stderr)
-    OUT.write_text(
+    out.write_text(
         json.dumps({"jobs": jobs, "resumes": resumes}, indent=2, ensure_ascii=False) + "\n",
         encoding="utf-8",
     )
     words = [len(r["text"].split()) for r in resumes]
     print(
-        f"wrote {OUT.name}: {len(jobs)} jobs, {len(resumes)} resumes, "
+        f"wrote {out.name}: {len(jobs)} jobs, {len(resumes)} resumes, "
         f"resume words min/median/max {min(words)}/{sorted(words)[len(words) // 2]}/{max(words)}"
     )
+    return problems
+
+
+def main() -> int:
+    problems = build(ROLES, OUT) + build(ROLES + NEIGHBOUR_ROLES, OUT_NEIGHBOURS)
+    for p in sorted(set(problems)):
+        print("problem:", p, file=sys.stderr)
     return 1 if problems else 0
 
 
