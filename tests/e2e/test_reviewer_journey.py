@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
 
 # Playwright's sync API runs an event loop in this thread; Django would otherwise refuse
 # the ORM calls the test makes while the browser is open.
@@ -164,6 +165,10 @@ def test_lead_uploads_ranks_rates_trains_and_activates(live_server, settings, tm
             shot(page, "5-activated")
         finally:
             browser.close()
+            # The ORM calls above ran inside Playwright's event loop, where Django keeps
+            # other connections (context-local) than the test's own: close them, or
+            # PostgreSQL refuses to drop the test database while one is open.
+            connections.close_all()
 
     candidate.refresh_from_db()
     pretrained.refresh_from_db()
