@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 
 from matching import selectors, services
 from matching.models import Pair, Resume
-from tests.qcluster import running_cluster
+from tests.qcluster import running_cluster, wait_for
 
 PROFESSIONS = ["Python developer", "registered nurse", "accountant", "welder", "teacher"]
 
@@ -125,13 +125,20 @@ def test_two_workers_of_a_real_qcluster_score_an_import_split_in_tasks(tmp_path,
     settings.IMPORT_BATCH_SIZE = 2
     job = services.job_create(title="Python developer", description="Python, Django and SQL")
     write_resumes(tmp_path, 6)
-    with running_cluster({"Q_WORKERS": "2"}):
+    with running_cluster({"Q_WORKERS": "2"}) as cluster:
         output = run("import_resumes", str(tmp_path), "--no-progress", "--wait", "--timeout", "240")
+        group = output.split("(group ")[1].split(")")[0]
+        # --wait ends when the scores are committed, inside each task; django-q2's
+        # monitor records the task's success just after: wait for it before stopping.
+        wait_for(
+            lambda: Success.objects.filter(group=group).count() == 3,
+            timeout=60,
+            what="the cluster to record its three tasks",
+            proc=cluster,
+        )
     assert "3 task(s) of up to 2 resumes" in output
     assert "6 resumes scored against 1 open job(s) by pretrained." in output
     assert Pair.objects.filter(job=job, score__isnull=False).count() == 6
-    group = output.split("(group ")[1].split(")")[0]
-    assert Success.objects.filter(group=group).count() == 3
 
 
 @pytest.mark.integration
