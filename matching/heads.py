@@ -21,6 +21,7 @@ import threading
 import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -76,8 +77,9 @@ class TrainedHead:
             return np.full(len(resume_vectors), prior)
         job_w = np.exp((self.memory_jobs @ job_vector - 1.0) / self.job_temperature)
         keep = np.flatnonzero(job_w >= job_w.max() * MEMORY_CUTOFF)
-        distinct, column = np.unique(self.memory_resumes[keep], axis=0, return_inverse=True)
-        column = column.ravel()
+        resumes, resume_of = self._distinct_memory_resumes
+        used, column = np.unique(resume_of[keep], return_inverse=True)
+        distinct = resumes[used]
         label_weight = np.bincount(
             column, weights=job_w[keep] * self.memory_scores[keep], minlength=len(distinct)
         )
@@ -91,6 +93,15 @@ class TrainedHead:
             num, den = (kernel @ weights).astype(np.float64).T
             out[start : start + ROW_BLOCK] = (num + MEMORY_PRIOR * prior) / (den + MEMORY_PRIOR)
         return out
+
+    @cached_property
+    def _distinct_memory_resumes(self) -> tuple[np.ndarray, np.ndarray]:
+        """The distinct remembered resume vectors, and each remembered pair's row among
+        them. Found once per head: np.unique over float rows sorts them, ~16 ms for 800
+        rows, and a training run asks for the memory of every job it rates (400 jobs of
+        gulp-dev: 7 s of a 9 s fit when it was found per job)."""
+        distinct, row = np.unique(self.memory_resumes, axis=0, return_inverse=True)
+        return distinct, row.ravel()
 
     def memory_scores_pairs(
         self, resume_vectors: np.ndarray, job_vectors: np.ndarray

@@ -210,3 +210,17 @@ def test_head_written_without_the_expected_arrays_is_model_unavailable(tmp_path)
     np.savez_compressed(tmp_path / HEAD_FILE, coef=np.zeros(3))
     with pytest.raises(ModelUnavailable):
         TrainedHead.load(tmp_path)
+
+
+def test_the_memory_of_every_job_comes_from_one_index_of_remembered_resumes(trained):
+    """The distinct remembered resumes are found once per head (a fit asks for the memory
+    of hundreds of jobs); each job still keeps only its own remembered pairs."""
+    head, _, _, (_, _, _, jobs) = trained
+    rng = np.random.default_rng(3)
+    resumes = rng.normal(size=(200, jobs.shape[1])).astype(np.float32)
+    resumes /= np.linalg.norm(resumes, axis=1, keepdims=True)
+    for job in jobs:
+        expected = _memory_by_definition(head, resumes, job.astype(np.float64))
+        np.testing.assert_allclose(head.memory_scores_for(resumes, job), expected, atol=1e-5)
+    distinct, row = head._distinct_memory_resumes
+    np.testing.assert_array_equal(distinct[row], head.memory_resumes)
