@@ -30,15 +30,16 @@ class Segment:
 
 def requirement_words(requirements: Iterable[str]) -> set[str]:
     """The words whose occurrences in the resume are marked: those of the requirements
-    and skills it meets, as lexical.tokenize reads them (no stop words)."""
-    return {t for r in requirements for t in lexical.tokenize(r)}
+    and skills it meets, as index terms (lexical.terms: stemmed, no stop words), so the
+    marked words are the ones the score and the found/missing lists counted."""
+    return {t for r in requirements for t in lexical.terms(r)}
 
 
 def _pieces(text: str, words: set[str]) -> list[Piece]:
     pieces: list[Piece] = []
     pos = 0
     for match in _WORD.finditer(text):
-        if match.group().lower().strip(".") not in words:
+        if lexical.stem(match.group().lower().strip(".")) not in words:
             continue
         if match.start() > pos:
             pieces.append(Piece(text[pos : match.start()], term=False))

@@ -3,6 +3,11 @@
 Terms are hashed into a fixed space so a resume's term vector can be cached as two small
 arrays and a whole corpus stacked into one sparse matrix for a vectorised pass. IDF comes
 from the corpus being ranked (all resumes of the job), as in any search engine.
+
+Words are indexed by their English Snowball stem, as search engines do, so "negotiated"
+meets "Negotiation" and "nurses" meets "nursing"; tokenize() keeps the surface words for
+display. Stems are what a resume's cached term vector holds: changing stem() or tokenize()
+needs a migration that recomputes them (matching/migrations/0005).
 """
 
 from __future__ import annotations
@@ -11,8 +16,10 @@ import re
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
+import snowballstemmer
 from scipy import sparse
 
 N_FEATURES = 1 << 20
@@ -46,6 +53,22 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=1 << 16)
+def stem(token: str) -> str:
+    """A token's index form. Only words of letters are stemmed: "c++", "node.js" and
+    "python3" stay as written. Memoised: a corpus repeats a small vocabulary, and the
+    pure-Python stemmer costs ~20 us a word."""
+    return _STEMMER.stemWord(token) if token.isalpha() else token
+
+
+def terms(text: str) -> list[str]:
+    """The index terms of a text: its tokens, stemmed."""
+    return [stem(t) for t in tokenize(text)]
+
+
 def term_id(term: str) -> int:
     return zlib.crc32(term.encode("utf-8")) & (N_FEATURES - 1)
 
@@ -64,7 +87,7 @@ class TermVector:
 
 
 def term_vector(text: str) -> TermVector:
-    ids = np.fromiter((term_id(t) for t in tokenize(text)), dtype=np.int64)
+    ids = np.fromiter((term_id(t) for t in terms(text)), dtype=np.int64)
     if ids.size == 0:
         return TermVector(np.zeros(0, np.int32), np.zeros(0, np.float32))
     uniq, counts = np.unique(ids, return_counts=True)
@@ -106,12 +129,16 @@ def tfidf_cosine(resumes: sparse.csr_matrix, job: sparse.csr_matrix, idf: np.nda
     return np.asarray((r @ j.T).todense()).ravel()
 
 
+# A comma outside parentheses: "3D CAD (SolidWorks, Creo or similar)" is one requirement.
+_LIST_COMMA = re.compile(r",(?![^()]*\))")
+
+
 def split_requirements(text: str) -> list[str]:
-    """Requirements as typed by a person: one per line, or comma/semicolon separated."""
+    """Requirements as typed by a person: one per line, or comma/semicolon separated
+    (a comma inside parentheses lists alternatives of one requirement)."""
     items: list[str] = []
     for line in text.replace(";", "\n").splitlines():
-        parts = line.split(",") if "," in line else [line]
-        for part in parts:
+        for part in _LIST_COMMA.split(line):
             item = part.strip(" \t-*•·")
             if item and item not in items:
                 items.append(item)
@@ -119,7 +146,7 @@ def split_requirements(text: str) -> list[str]:
 
 
 def requirement_terms(requirements: Iterable[str]) -> list[list[int]]:
-    return [[term_id(t) for t in tokenize(r)] for r in requirements]
+    return [[term_id(t) for t in terms(r)] for r in requirements]
 
 
 def coverage(

@@ -137,16 +137,16 @@ def _screen(
         # has rated, so their own judgment is what gets recorded.
         reveal = not settings.BLIND_RATING or mine is not None
         others = selectors.pair_other_ratings(pair=pair, reviewer=request.user) if reveal else []
-        requirement_terms = set(lexical.tokenize(" ".join(why.must_found + why.must_missing)))
-        requirement_terms |= set(lexical.tokenize(" ".join(why.nice_found + why.nice_missing)))
+        requirement_terms = set(lexical.terms(" ".join(why.must_found + why.must_missing)))
+        requirement_terms |= set(lexical.terms(" ".join(why.nice_found + why.nice_missing)))
         initial_note = mine.note if mine is not None else ""
         context.update(
             why=why,
             other_skills_found=[
-                s for s in why.skills_found if not set(lexical.tokenize(s)) <= requirement_terms
+                s for s in why.skills_found if not set(lexical.terms(s)) <= requirement_terms
             ],
             other_skills_missing=[
-                s for s in why.skills_missing if not set(lexical.tokenize(s)) <= requirement_terms
+                s for s in why.skills_missing if not set(lexical.terms(s)) <= requirement_terms
             ],
             segments=highlight(shown_text, passages=spans, words=words),
             mine=_rating_view(mine) if mine is not None else None,

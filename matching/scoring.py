@@ -5,12 +5,13 @@ The pre-trained scorer is a fixed, calibrated blend that needs no training data:
   mean is taken (a long resume is not diluted by its unrelated parts, as a
   whole-document mean is),
 - lexical: TF-IDF cosine over the corpus being ranked (exact skills and jargon that a
-  small English model misses, e.g. in German texts),
+  small English model misses, e.g. in German texts), on stemmed terms (lexical.terms),
 - coverage: the IDF-weighted share of the job's must-have requirements (or, with none
-  given, its title) that the resume names.
+  given, its title) that the resume names, on the same stemmed terms.
 Weights were chosen on gulp-dev and the English role set together, and the blend beats
-plain MiniLM cosine and plain TF-IDF on both (docs/benchmarks.md). The calibration puts
-the median candidate of the right profession at 0.8 and of other professions near 0.05.
+plain MiniLM cosine and plain TF-IDF on gulp-dev and both role sets (docs/benchmarks.md).
+The calibration puts the median candidate of the right profession at 0.8 and of other
+professions near 0.04 on the role set: slope and centre are solved from those medians.
 A trained head (training app) replaces the blend with learned weights over the same
 features plus the vectors.
 """
@@ -31,8 +32,8 @@ FEATURE_NAMES = ("cosine", "passage", "maxsim", "lexical", "coverage", "nice_cov
 # Blend of the pre-trained scorer on raw feature values, then a logistic calibration
 # that puts a strong match near 0.8 and a poor one near 0.2 (see module docstring).
 BLEND_WEIGHTS = {"maxsim": 0.25, "lexical": 2.0, "coverage": 0.1}
-CALIBRATION_SLOPE = 12.0
-CALIBRATION_CENTER = 0.36
+CALIBRATION_SLOPE = 10.5
+CALIBRATION_CENTER = 0.42
 # Resume windows per block when several job windows are compared in one pass: 1,024 x 384
 # float32 is 1.5 MB, which stays in cache while each job window reads it.
 WINDOW_BLOCK = 1024

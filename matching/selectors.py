@@ -193,7 +193,7 @@ def explain_pairs(
     out: dict[int, Explanation] = {}
     for pair in pairs:
         resume = resumes[pair.resume_id]
-        terms = set(lexical.tokenize(resume.text))
+        terms = set(lexical.terms(resume.text))
         must_ok = [r for r in must if requirement_met(r, terms)]
         nice_ok = [r for r in nice if requirement_met(r, terms)]
         have = set(skills_in(resume.text))
@@ -216,8 +216,11 @@ def explain_pairs(
 
 
 def requirement_met(requirement: str, resume_terms: set[str]) -> bool:
-    """Most of a requirement's words appear in the resume ("5+ years" has none: unmet)."""
-    words = lexical.tokenize(requirement)
+    """Most of a requirement's words appear in the resume ("5+ years" has none: unmet).
+
+    Both sides are index terms (lexical.terms): "Negotiation" is met by "negotiated",
+    as the coverage feature of the score counts it."""
+    words = lexical.terms(requirement)
     if not words:
         return False
     return sum(w in resume_terms for w in words) / len(words) >= 0.5

@@ -97,7 +97,7 @@ class RankingRow:
 
 def _not_a_requirement(skills: list[str], requirement_terms: set[str]) -> list[str]:
     """Skills the requirements do not already name: each is shown once, not twice."""
-    return [s for s in skills if not set(lexical.tokenize(s)) <= requirement_terms]
+    return [s for s in skills if not set(lexical.terms(s)) <= requirement_terms]
 
 
 def _filtered_ranking(
@@ -129,7 +129,7 @@ def job_ranking(request: HttpRequest, job_id: int) -> HttpResponse:
     )
     must_have = lexical.split_requirements(job.must_have)
     nice_to_have = lexical.split_requirements(job.nice_to_have)
-    requirement_terms = set(lexical.tokenize(" ".join(must_have + nice_to_have)))
+    requirement_terms = set(lexical.terms(" ".join(must_have + nice_to_have)))
     rows = [
         RankingRow(
             rank=page.start_index() + i,
@@ -207,7 +207,7 @@ def _export_rows(
         )
         for pair in batch:
             rank += 1
-            terms = set(lexical.tokenize(texts.get(pair.resume_id, "")))
+            terms = set(lexical.terms(texts.get(pair.resume_id, "")))
             found = [r for r in must if selectors.requirement_met(r, terms)]
             missing = [r for r in must if r not in found]
             yield [
