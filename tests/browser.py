@@ -7,6 +7,9 @@ container without a GPU or network.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -28,3 +31,24 @@ def log_in(page, url: str, *, username: str = REVIEWER[0], password: str = REVIE
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_url(url)
+
+
+@contextmanager
+def chromium() -> Iterator:
+    """Debian's chromium under Playwright, closed on the way out together with the
+    database connections opened inside Playwright's event loop.
+
+    ORM calls a test makes while the browser is open run in that loop, where Django keeps
+    connections of its own (context-local), apart from the test's. Left open, PostgreSQL
+    refuses to drop the test database at the end of the run ("being accessed by other
+    users")."""
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+            connections.close_all()

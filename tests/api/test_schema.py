@@ -9,7 +9,7 @@ from django.contrib.staticfiles import finders
 from django.core.management import call_command
 
 from tests.api.helpers import assert_error
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, log_in
+from tests.browser import chromium, log_in
 
 # Playwright's sync API runs an event loop in this thread; Django would otherwise refuse
 # the ORM calls the browser test makes while the browser is open.
@@ -79,7 +79,7 @@ def test_swagger_ui_renders_and_calls_the_api_with_no_outside_request(
 ):
     """Chromium with every request outside the live server blocked: the docs still render
     every operation and "Try it out" calls the API with the session."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     from tests.factories import JobFactory
 
@@ -93,26 +93,22 @@ def test_swagger_ui_renders_and_calls_the_api_with_no_outside_request(
             outside.append(route.request.url)
             route.abort()
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.route("**/*", only_local)
-            log_in(page, f"{live_server.url}/api/docs/")
-            expect(page.locator(".swagger-ui .info .title")).to_contain_text("Resume Screening API")
-            operations = page.locator(".opblock")
-            expect(operations.first).to_be_visible()
-            assert operations.count() >= 16
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.route("**/*", only_local)
+        log_in(page, f"{live_server.url}/api/docs/")
+        expect(page.locator(".swagger-ui .info .title")).to_contain_text("Resume Screening API")
+        operations = page.locator(".opblock")
+        expect(operations.first).to_be_visible()
+        assert operations.count() >= 16
 
-            jobs = page.locator("#operations-jobs-jobs_list")
-            jobs.locator(".opblock-summary").click()
-            jobs.locator("button.try-out__btn").click()
-            jobs.locator("button.execute").click()
-            expect(
-                jobs.locator(".live-responses-table tbody .response-col_status").first
-            ).to_have_text("200")
-            expect(jobs.locator(".live-responses-table")).to_contain_text("Data engineer")
-            page.screenshot(path=str(tmp_path / "api-docs.png"), full_page=False)
-        finally:
-            browser.close()
+        jobs = page.locator("#operations-jobs-jobs_list")
+        jobs.locator(".opblock-summary").click()
+        jobs.locator("button.try-out__btn").click()
+        jobs.locator("button.execute").click()
+        expect(jobs.locator(".live-responses-table tbody .response-col_status").first).to_have_text(
+            "200"
+        )
+        expect(jobs.locator(".live-responses-table")).to_contain_text("Data engineer")
+        page.screenshot(path=str(tmp_path / "api-docs.png"), full_page=False)
     assert outside == []

@@ -15,14 +15,13 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import connections
 
 # Playwright's sync API runs an event loop in this thread; Django would otherwise refuse
 # the ORM calls the test makes while the browser is open.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 from matching.models import Job, Pair, Rating, Resume, ScoringModel
-from tests.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.browser import chromium
 from tests.conftest import make_pdf
 from tests.qcluster import running_cluster, wait_for
 from training.models import TrainingRun
@@ -61,7 +60,7 @@ def activate(page, base_url: str, model: ScoringModel, action: str) -> None:
 
 
 def test_lead_uploads_ranks_rates_trains_and_activates(live_server, settings, tmp_path):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     # The demo, scored inline by the real model: jobs, 12 resumes and 20 ratings.
     call_command("load_demo", username=LEAD, password=PASSWORD, verbosity=0)
@@ -77,98 +76,88 @@ def test_lead_uploads_ranks_rates_trains_and_activates(live_server, settings, tm
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "MODELS_STORE_DIR": str(settings.MODELS_STORE_DIR),
     }
-    with running_cluster(storage) as cluster, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1360, "height": 900})
-            page.set_default_timeout(30_000)
+    with running_cluster(storage) as cluster, chromium() as browser:
+        page = browser.new_page(viewport={"width": 1360, "height": 900})
+        page.set_default_timeout(30_000)
 
-            # 1. Log in: every page sends an anonymous visitor to the login form first.
-            page.goto(f"{live_server.url}/")
-            expect(page.locator("h1")).to_have_text("Log in")
-            page.fill("#id_username", LEAD)
-            page.fill("#id_password", PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_load_state()
+        # 1. Log in: every page sends an anonymous visitor to the login form first.
+        page.goto(f"{live_server.url}/")
+        expect(page.locator("h1")).to_have_text("Log in")
+        page.fill("#id_username", LEAD)
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
 
-            # 2. Upload a resume: the page answers at once, the cluster scores it.
-            page.goto(f"{live_server.url}/admin/matching/resume/upload/")
-            page.set_input_files("#id_files", str(upload))
+        # 2. Upload a resume: the page answers at once, the cluster scores it.
+        page.goto(f"{live_server.url}/admin/matching/resume/upload/")
+        page.set_input_files("#id_files", str(upload))
+        with page.expect_navigation():
+            page.click("#resume-upload input[type=submit]")
+        expect(page.locator("#upload-results")).to_contain_text("Nadia_Fernandes_CV.pdf")
+        expect(page.locator("#upload-results")).to_contain_text("imported")
+        shot(page, "1-upload")
+        resume = Resume.objects.get(original_name="Nadia_Fernandes_CV.pdf")
+        wait_for(
+            lambda: Pair.objects.filter(resume=resume, score__isnull=False).count() == open_jobs,
+            timeout=300,
+            what="the cluster to score the uploaded resume",
+            proc=cluster,
+        )
+
+        # 3. The job's ranking has the new candidate near the top.
+        page.goto(f"{live_server.url}/jobs/{backend_job.pk}/")
+        row = page.locator(f"[data-resume-id='{resume.pk}']")
+        expect(row).to_have_count(1)
+        rank = int(row.get_attribute("data-rank"))
+        assert rank <= 3, f"the Python backend engineer ranks {rank} for {backend_job}"
+        shot(page, "2-ranking")
+
+        # 4. Three ratings from the keyboard in the queue, one keystroke each.
+        page.goto(f"{live_server.url}/review/")
+        for key in ["4", "2", "5"]:
+            expect(page.locator("#pair-resume")).to_be_visible()
             with page.expect_navigation():
-                page.click("#resume-upload input[type=submit]")
-            expect(page.locator("#upload-results")).to_contain_text("Nadia_Fernandes_CV.pdf")
-            expect(page.locator("#upload-results")).to_contain_text("imported")
-            shot(page, "1-upload")
-            resume = Resume.objects.get(original_name="Nadia_Fernandes_CV.pdf")
-            wait_for(
-                lambda: (
-                    Pair.objects.filter(resume=resume, score__isnull=False).count() == open_jobs
-                ),
-                timeout=300,
-                what="the cluster to score the uploaded resume",
-                proc=cluster,
-            )
+                page.keyboard.press(key)
+            expect(page.locator("#just-rated .mine")).to_contain_text(f"{key}★")
+        shot(page, "3-queue")
+        assert Rating.objects.filter(reviewer__username=LEAD, source="queue").count() == 3
 
-            # 3. The job's ranking has the new candidate near the top.
-            page.goto(f"{live_server.url}/jobs/{backend_job.pk}/")
-            row = page.locator(f"[data-resume-id='{resume.pk}']")
-            expect(row).to_have_count(1)
-            rank = int(row.get_attribute("data-rank"))
-            assert rank <= 3, f"the Python backend engineer ranks {rank} for {backend_job}"
-            shot(page, "2-ranking")
+        # 5. Queue a training run on the sample file plus every rating, and watch it.
+        page.goto(f"{live_server.url}/admin/training/trainingrun/add/")
+        page.select_option("#id_mode", "fast")
+        page.check("#id_from_ratings")
+        page.set_input_files("#id_train_file", str(SAMPLE))
+        with page.expect_navigation():
+            page.click("input[type=submit]")
+        expect(page.locator("#run-live")).to_be_visible()
+        run = TrainingRun.objects.latest("pk")
+        # The page polls the run and reloads itself once the run is final.
+        expect(page.locator("#run-status")).to_have_text("succeeded", timeout=400_000)
+        run.refresh_from_db()
+        assert run.status == TrainingRun.Status.SUCCEEDED, run.error
+        assert run.dataset["sources"]["ratings"] >= 23
+        shot(page, "4-training")
 
-            # 4. Three ratings from the keyboard in the queue, one keystroke each.
-            page.goto(f"{live_server.url}/review/")
-            for key in ["4", "2", "5"]:
-                expect(page.locator("#pair-resume")).to_be_visible()
-                with page.expect_navigation():
-                    page.keyboard.press(key)
-                expect(page.locator("#just-rated .mine")).to_contain_text(f"{key}★")
-            shot(page, "3-queue")
-            assert Rating.objects.filter(reviewer__username=LEAD, source="queue").count() == 3
-
-            # 5. Queue a training run on the sample file plus every rating, and watch it.
-            page.goto(f"{live_server.url}/admin/training/trainingrun/add/")
-            page.select_option("#id_mode", "fast")
-            page.check("#id_from_ratings")
-            page.set_input_files("#id_train_file", str(SAMPLE))
-            with page.expect_navigation():
-                page.click("input[type=submit]")
-            expect(page.locator("#run-live")).to_be_visible()
-            run = TrainingRun.objects.latest("pk")
-            # The page polls the run and reloads itself once the run is final.
-            expect(page.locator("#run-status")).to_have_text("succeeded", timeout=400_000)
-            run.refresh_from_db()
-            assert run.status == TrainingRun.Status.SUCCEEDED, run.error
-            assert run.dataset["sources"]["ratings"] >= 23
-            shot(page, "4-training")
-
-            # 6. Activate the new version from the admin. A version that measured worse
-            # than the live one on the same validation set is refused first, and goes
-            # live only when the lead insists; either way the cluster re-scores every pair.
-            candidate = run.output_model
-            messages = page.locator("ul.messagelist")
-            activate(page, live_server.url, candidate, "activate")
-            expect(messages).to_contain_text(re.compile("is live|was worse than", re.I))
-            if "was worse than" in messages.inner_text():
-                assert ScoringModel.objects.get(is_active=True) == pretrained
-                activate(page, live_server.url, candidate, "activate_anyway")
-            expect(messages).to_contain_text(re.compile(f"{candidate.version} is live", re.I))
-            wait_for(
-                lambda: not Pair.objects.exclude(scoring_model=candidate).exists(),
-                timeout=300,
-                what="the cluster to re-score every pair with the activated model",
-                proc=cluster,
-            )
-            page.goto(f"{live_server.url}/jobs/{backend_job.pk}/")
-            expect(page.locator("body")).to_contain_text(candidate.version)
-            shot(page, "5-activated")
-        finally:
-            browser.close()
-            # The ORM calls above ran inside Playwright's event loop, where Django keeps
-            # other connections (context-local) than the test's own: close them, or
-            # PostgreSQL refuses to drop the test database while one is open.
-            connections.close_all()
+        # 6. Activate the new version from the admin. A version that measured worse
+        # than the live one on the same validation set is refused first, and goes
+        # live only when the lead insists; either way the cluster re-scores every pair.
+        candidate = run.output_model
+        messages = page.locator("ul.messagelist")
+        activate(page, live_server.url, candidate, "activate")
+        expect(messages).to_contain_text(re.compile("is live|was worse than", re.I))
+        if "was worse than" in messages.inner_text():
+            assert ScoringModel.objects.get(is_active=True) == pretrained
+            activate(page, live_server.url, candidate, "activate_anyway")
+        expect(messages).to_contain_text(re.compile(f"{candidate.version} is live", re.I))
+        wait_for(
+            lambda: not Pair.objects.exclude(scoring_model=candidate).exists(),
+            timeout=300,
+            what="the cluster to re-score every pair with the activated model",
+            proc=cluster,
+        )
+        page.goto(f"{live_server.url}/jobs/{backend_job.pk}/")
+        expect(page.locator("body")).to_contain_text(candidate.version)
+        shot(page, "5-activated")
 
     candidate.refresh_from_db()
     pretrained.refresh_from_db()

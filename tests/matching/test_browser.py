@@ -16,7 +16,7 @@ import pytest
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 from matching import services
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, log_in
+from tests.browser import chromium, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -101,44 +101,40 @@ def top_resume_id(job) -> int:
 def test_reviewer_logs_in_and_sees_candidates_ranked_with_percentages(
     transactional_db, live_server, reviewer, ranking_for_screenshot
 ):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     job = ranking_for_screenshot
     expected = sorted(CANDIDATES, key=lambda c: c[1], reverse=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            # An anonymous visit lands on the login page, then back on the ranking.
-            log_in(page, f"{live_server.url}/jobs/{job.pk}/")
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        # An anonymous visit lands on the login page, then back on the ranking.
+        log_in(page, f"{live_server.url}/jobs/{job.pk}/")
 
-            expect(page.locator("h1")).to_contain_text(JOB["title"])
-            names = page.locator(".cand-name").all_inner_texts()
-            percents = page.locator(".score .pct").all_inner_texts()
-            assert names == [name for name, _, _ in expected]
-            assert percents == [f"{round(score * 100)}%" for _, score, _ in expected]
-            top = page.locator(".candidate").first
-            expect(top.locator(".chip.found").first).to_be_visible()
-            expect(top.locator(".passage").first).to_be_visible()
-            expect(top.locator(".rating-mean")).to_have_text("88%")
+        expect(page.locator("h1")).to_contain_text(JOB["title"])
+        names = page.locator(".cand-name").all_inner_texts()
+        percents = page.locator(".score .pct").all_inner_texts()
+        assert names == [name for name, _, _ in expected]
+        assert percents == [f"{round(score * 100)}%" for _, score, _ in expected]
+        top = page.locator(".candidate").first
+        expect(top.locator(".chip.found").first).to_be_visible()
+        expect(top.locator(".passage").first).to_be_visible()
+        expect(top.locator(".rating-mean")).to_have_text("88%")
 
-            # The README shows the page down to the end of the third candidate.
-            third = page.locator(".candidate").nth(2).bounding_box()
-            SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(
-                path=str(SCREENSHOT),
-                full_page=True,
-                clip={"x": 0, "y": 0, "width": 1280, "height": third["y"] + third["height"] + 28},
-            )
+        # The README shows the page down to the end of the third candidate.
+        third = page.locator(".candidate").nth(2).bounding_box()
+        SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(
+            path=str(SCREENSHOT),
+            full_page=True,
+            clip={"x": 0, "y": 0, "width": 1280, "height": third["y"] + third["height"] + 28},
+        )
 
-            # From the ranking to the candidate's resume page, and back to the job list.
-            top.locator(".cand-name").click()
-            expect(page.locator("h1")).to_have_text(expected[0][0])
-            expect(page.locator("#download")).to_have_attribute(
-                "href", f"/resumes/{top_resume_id(job)}/file"
-            )
-            page.click("text=Jobs >> nth=0")
-            expect(page.locator("#jobs .scored-count")).to_have_text(["6"])
-        finally:
-            browser.close()
+        # From the ranking to the candidate's resume page, and back to the job list.
+        top.locator(".cand-name").click()
+        expect(page.locator("h1")).to_have_text(expected[0][0])
+        expect(page.locator("#download")).to_have_attribute(
+            "href", f"/resumes/{top_resume_id(job)}/file"
+        )
+        page.click("text=Jobs >> nth=0")
+        expect(page.locator("#jobs .scored-count")).to_have_text(["6"])
     assert SCREENSHOT.stat().st_size > 10_000

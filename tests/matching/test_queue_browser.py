@@ -17,7 +17,7 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 from matching import services
 from matching.models import Pair, Rating, Resume, ReviewSkip
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, log_in
+from tests.browser import chromium, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -97,49 +97,45 @@ def two_jobs(make_ranked_job):
 def test_reviewer_rates_three_pairs_from_the_keyboard_and_skips_one(
     transactional_db, live_server, reviewer, two_jobs, settings
 ):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     settings.BLIND_RATING = True
     served: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1360, "height": 1000})
-            log_in(page, f"{live_server.url}/review/")
-            expect(page.locator("#waiting")).to_have_text("10 pairs waiting for you")
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1360, "height": 1000})
+        log_in(page, f"{live_server.url}/review/")
+        expect(page.locator("#waiting")).to_have_text("10 pairs waiting for you")
 
-            # Blind: no model score on the screen before rating.
-            expect(page.locator("#scoring-progress")).to_have_count(0)
-            expect(page.locator("#blind-note")).to_be_visible()
-            expect(page.locator("#model-score")).to_have_count(0)
-            expect(page.locator(".chip.found").first).to_be_visible()
-            expect(page.locator("#resume-text mark").first).to_be_visible()
+        # Blind: no model score on the screen before rating.
+        expect(page.locator("#scoring-progress")).to_have_count(0)
+        expect(page.locator("#blind-note")).to_be_visible()
+        expect(page.locator("#model-score")).to_have_count(0)
+        expect(page.locator(".chip.found").first).to_be_visible()
+        expect(page.locator("#resume-text mark").first).to_be_visible()
 
-            # Three ratings, one key each; the second with a note typed after "n".
-            for key, note in [("4", ""), ("2", "No Django, analytics only"), ("5", "")]:
-                served.append(page.locator("#pair-resume").inner_text())
-                if note:
-                    page.keyboard.press("n")
-                    expect(page.locator("#rate-form textarea")).to_be_focused()
-                    page.keyboard.type(note)
-                    page.keyboard.press("Escape")
-                with page.expect_navigation():
-                    page.keyboard.press(key)
-                expect(page.locator("#just-rated")).to_be_visible()
-                expect(page.locator("#just-rated .mine")).to_contain_text(f"{key}★")
-
-            expect(page.locator("#waiting")).to_have_text("7 pairs waiting for you")
-            SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SCREENSHOT), full_page=False)
-
-            skipped = page.locator("#pair-resume").inner_text()
+        # Three ratings, one key each; the second with a note typed after "n".
+        for key, note in [("4", ""), ("2", "No Django, analytics only"), ("5", "")]:
+            served.append(page.locator("#pair-resume").inner_text())
+            if note:
+                page.keyboard.press("n")
+                expect(page.locator("#rate-form textarea")).to_be_focused()
+                page.keyboard.type(note)
+                page.keyboard.press("Escape")
             with page.expect_navigation():
-                page.keyboard.press("s")
-            expect(page.locator("#skipped-notice")).to_be_visible()
-            expect(page.locator("#pair-resume")).not_to_have_text(skipped)
-            expect(page.locator("#waiting")).to_have_text("6 pairs waiting for you")
-        finally:
-            browser.close()
+                page.keyboard.press(key)
+            expect(page.locator("#just-rated")).to_be_visible()
+            expect(page.locator("#just-rated .mine")).to_contain_text(f"{key}★")
+
+        expect(page.locator("#waiting")).to_have_text("7 pairs waiting for you")
+        SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOT), full_page=False)
+
+        skipped = page.locator("#pair-resume").inner_text()
+        with page.expect_navigation():
+            page.keyboard.press("s")
+        expect(page.locator("#skipped-notice")).to_be_visible()
+        expect(page.locator("#pair-resume")).not_to_have_text(skipped)
+        expect(page.locator("#waiting")).to_have_text("6 pairs waiting for you")
 
     ratings = Rating.objects.filter(reviewer=reviewer, source=Rating.Source.QUEUE)
     by_name = {r.pair.resume.original_name: r for r in ratings.select_related("pair__resume")}
