@@ -6,14 +6,10 @@ piece and wraps the marked ones, so a resume's text can never inject markup.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from matching import lexical
-
-# A word as lexical.tokenize sees one: "C++", "node.js" and "ci/cd"-like pieces stay whole.
-_WORD = re.compile(r"[#+.]?[^\W_](?:[\w#+.]*[\w#+])?", re.UNICODE)
 
 
 @dataclass
@@ -38,7 +34,8 @@ def requirement_words(requirements: Iterable[str]) -> set[str]:
 def _pieces(text: str, words: set[str]) -> list[Piece]:
     pieces: list[Piece] = []
     pos = 0
-    for match in _WORD.finditer(text):
+    # A word as lexical.tokenize sees one: "C++", "node.js" and "ci/cd"-like pieces stay whole.
+    for match in lexical.TOKEN.finditer(text):
         if lexical.stem(match.group().lower().strip(".")) not in words:
             continue
         if match.start() > pos:

@@ -24,7 +24,7 @@ from scipy import sparse
 
 N_FEATURES = 1 << 20
 # Keeps "c++", "c#", ".net", "node.js", "ci/cd"-like tokens whole; strips sentence dots.
-_TOKEN = re.compile(r"[#+.]?[^\W_](?:[\w#+.]*[\w#+])?", re.UNICODE)
+TOKEN = re.compile(r"[#+.]?[^\W_](?:[\w#+.]*[\w#+])?", re.UNICODE)
 
 # English and German function words: they carry no skill and swamp short requirements.
 _STOPWORD_TEXT = """
@@ -43,7 +43,7 @@ STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 def tokenize(text: str) -> list[str]:
     tokens = []
-    for raw in _TOKEN.findall(text.lower()):
+    for raw in TOKEN.findall(text.lower()):
         token = raw.strip(".")
         if len(token) < 2 and token not in {"c", "r"}:
             continue
