@@ -399,6 +399,7 @@ def resume_delete(*, resume: Resume, actor=None, reason: str = "deleted") -> dic
     from audit.services import Target, audit_record
     from matching.models import Embedding, PairConflict
     from matching.signals import resume_erased
+    from matching.vectors import resume_text_key
 
     resume_id, text_sha = resume.pk, resume.text_sha256
     target = Target(type="matching.resume", id=str(resume_id), label=f"resume #{resume_id}")
@@ -426,6 +427,7 @@ def resume_delete(*, resume: Resume, actor=None, reason: str = "deleted") -> dic
                 sender=Resume,
                 resume_id=resume_id,
                 text_sha256=text_sha,
+                text_key=resume_text_key(resume.text),
                 vectors=vectors,
                 actor=actor,
             ):

@@ -32,7 +32,7 @@ from matching.services import (
     scoring_model_active,
     texts_features,
 )
-from matching.vectors import encoder_path, text_hash
+from matching.vectors import encoder_path, resume_text_key
 from training import checks as dataset_checks_module
 from training import datasets, metrics, store
 from training.datasets import DatasetError, Example
@@ -74,7 +74,7 @@ def feedback_collect(
     example = LabeledExample.objects.create(
         resume_text=resume_text,
         job_text=job_description,
-        resume_sha256=text_hash(resume_text),
+        resume_sha256=resume_text_key(resume_text),
         score=float(actual_score),
         predicted_score=None if predicted_score is None else float(predicted_score),
         source=LabeledExample.Source.FEEDBACK,
@@ -92,7 +92,7 @@ def examples_import(
         LabeledExample(
             resume_text=e.resume,
             job_text=e.job,
-            resume_sha256=text_hash(e.resume),
+            resume_sha256=resume_text_key(e.resume),
             score=e.score,
             predicted_score=e.predicted,
             source=source,
@@ -622,12 +622,14 @@ def _learning_curve(
 # --- erasure (training.signals.erase_training_copies) --------------------------------------
 
 
-def training_files_erase_resume(*, text_sha256: str) -> int:
+def training_files_erase_resume(*, text_key: str) -> int:
     """Take the examples of one resume text out of every run's uploaded training and
     validation file; returns the rows removed. The file keeps its format (a list, or
     {"examples": [...]}); the run's log says how many rows went and when.
 
-    Every file is read: the hash of the text is the only key, and these files are few
+    Rows are matched on the text with whitespace ignored (matching.vectors.resume_text_key),
+    so a row that differs from the stored text only in spacing or line endings goes too.
+    Every file is read: that hash is the only key, and these files are few
     (one or two per run) and small next to the time a run takes.
     """
     removed = 0
@@ -639,7 +641,7 @@ def training_files_erase_resume(*, text_sha256: str) -> int:
         for field_name in ("train_file", "validation_file"):
             if not getattr(run, field_name):
                 continue
-            count, note = _file_erase_resume(run, field_name, text_sha256=text_sha256)
+            count, note = _file_erase_resume(run, field_name, text_key=text_key)
             removed += count
             if note:
                 notes.append(note)
@@ -651,7 +653,7 @@ def training_files_erase_resume(*, text_sha256: str) -> int:
     return removed
 
 
-def _file_erase_resume(run: TrainingRun, field_name: str, *, text_sha256: str) -> tuple[int, str]:
+def _file_erase_resume(run: TrainingRun, field_name: str, *, text_key: str) -> tuple[int, str]:
     import json
 
     field_file = getattr(run, field_name)
@@ -674,7 +676,7 @@ def _file_erase_resume(run: TrainingRun, field_name: str, *, text_sha256: str) -
     kept = [
         row
         for row in rows
-        if not (isinstance(row, dict) and text_hash(str(row.get("resume", ""))) == text_sha256)
+        if not (isinstance(row, dict) and resume_text_key(str(row.get("resume", ""))) == text_key)
     ]
     if len(kept) == len(rows):
         return 0, ""

@@ -36,11 +36,19 @@ def queue_if_suggested() -> None:
 
 @receiver(resume_erased, dispatch_uid="training_erase_copies")
 def erase_training_copies(
-    sender, *, resume_id: int, text_sha256: str, vectors: dict, actor=None, **kwargs
+    sender,
+    *,
+    resume_id: int,
+    text_sha256: str,
+    text_key: str,
+    vectors: dict,
+    actor=None,
+    **kwargs,
 ) -> dict:
     """Remove every copy of an erased resume that training keeps, and say what went.
 
-    Labeled examples with its text go; rows with its text are taken out of runs' uploaded
+    Copies are matched on the text with whitespace ignored (text_key). Labeled examples
+    with its text go; rows with its text are taken out of runs' uploaded
     training and validation files (noted in the run's log); its vector is taken out of the
     memory of every trained head it is found in. What cannot be removed: what a model's
     weights learned from it (a fine-tuned encoder, a head's ridge coefficients).
@@ -51,8 +59,9 @@ def erase_training_copies(
         training_files_erase_resume,
     )
 
-    examples = LabeledExample.objects.filter(resume_sha256=text_sha256).delete()[0]
-    files = training_files_erase_resume(text_sha256=text_sha256)
+    # Labels stored before resume_text_key carry the plain text hash.
+    examples = LabeledExample.objects.filter(resume_sha256__in={text_sha256, text_key}).delete()[0]
+    files = training_files_erase_resume(text_key=text_key)
     memory, unchecked = trained_heads_erase_resume(vectors=vectors)
     removed = {
         "labeled_examples": examples,

@@ -214,3 +214,48 @@ def test_the_audit_log_of_an_erasure_holds_no_personal_text(candidate):
     for event in AuditEvent.objects.all():
         dumped = json.dumps([event.target_label, event.target_type, event.target_id, event.details])
         assert name not in dumped and "Mira" not in dumped
+
+
+# --- the same person under another spelling of whitespace ----------------------------------
+
+# As extraction stores it (matching.extraction.normalize_text): LF lines, single spaces.
+STORED = (
+    "Mira Kovac\nData engineer, Spark and Airflow pipelines.\nmira@example.org +44 20 7946 0958"
+)
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        pytest.param(STORED + "\n", id="trailing-newline"),
+        pytest.param(STORED.replace("\n", "\r\n") + "\r\n", id="crlf"),
+        pytest.param(STORED.replace(" ", "  \t").replace("\n", " \n\n\n"), id="inner-whitespace"),
+    ],
+)
+def test_erasure_matches_training_rows_and_labels_on_the_text_as_extraction_normalises_it(
+    spelling, django_capture_on_commit_callbacks
+):
+    rows = [
+        {"resume": spelling, "job_description": "Data engineer", "score": 0.9},
+        {"resume": "Someone else entirely.", "job_description": "Data engineer", "score": 0.1},
+    ]
+    raw = json.dumps(rows).encode()
+    run = training_services.training_run_create(
+        train_file=("train.json", raw), validation_file=("validation.json", raw), enqueue=False
+    )
+    training_services.feedback_collect(
+        resume_text=spelling, job_description="Data engineer", predicted_score=0.4, actual_score=0.9
+    )
+    resume = ResumeFactory(text=STORED)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        removed = services.resume_delete(resume=resume)
+
+    run.refresh_from_db()
+    for field_file in (run.train_file, run.validation_file):
+        kept = _file_rows(field_file)
+        assert [r["resume"] for r in kept] == ["Someone else entirely."]
+        assert "mira@example.org" not in json.dumps(kept)
+    assert not LabeledExample.objects.filter(resume_text__contains="mira@example.org").exists()
+    assert removed["training"]["training_file_rows"] == 2
+    assert removed["training"]["labeled_examples"] == 1
