@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -61,6 +62,8 @@ INSTALLED_APPS = [
     "matching",
     "training",
     "audit",
+    # Login lock-out (resumeproject/accounts/lockout.py): its tables count failed logins.
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -76,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # After authentication: the audit log names the signed-in user (audit/context.py).
     "audit.context.AuditActorMiddleware",
+    # Last, as axes requires: turns a login it refused into the lock-out page or error body.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "resumeproject.urls"
@@ -122,6 +127,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # Validates nothing: its hook revokes the user's API token when the password changes.
+    {"NAME": "resumeproject.accounts.services.RevokeTokenOnPasswordChange"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "matching:job_list"
@@ -252,6 +259,27 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# --- logins: lock-out and the client's address (resumeproject/accounts/lockout.py) -----
+# Proxies in front of the site that append the client's address to X-Forwarded-For (a
+# load balancer, nginx): the client is the address the last of them appended. 0 (no proxy)
+# uses the connection's address and ignores the header, which any client can write. Used
+# by the login lock-out and the API throttles alike.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+# After this many failed logins from one address within the cool-off, every login from it
+# (site, admin, API token) is refused, the right password included, until the cool-off has
+# passed since its last attempt. Keyed on the address only: per username, anyone could
+# lock a colleague out. Staff unlock in the admin (Axes, Access attempts).
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 10, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_TIME", 30, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_CLIENT_IP_CALLABLE = "resumeproject.accounts.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "resumeproject.accounts.lockout.lockout_response"
+# Failed logins are what the lock-out needs; a row per successful login and logout would
+# grow without end and is personal data nobody reads (the audit log records what matters).
+AXES_DISABLE_ACCESS_LOG = True
+# No banner on every manage.py command; failures and lock-outs are still logged.
+AXES_VERBOSE = False
+
 # --- REST API (resumeproject/api, matching/api, training/api; docs/api.md) -------------
 API_PAGE_SIZE = env_int("API_PAGE_SIZE", 25, minimum=1)
 API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 200, minimum=1)
@@ -282,7 +310,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["resumeproject.api.permissions.IsReviewer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # DRF's JSON parser with a nesting limit (a body 100,000 deep was a RecursionError).
+    "DEFAULT_PARSER_CLASSES": ["resumeproject.api.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "resumeproject.api.pagination.PageNumberPagination",
     "PAGE_SIZE": API_PAGE_SIZE,
@@ -291,6 +320,9 @@ REST_FRAMEWORK = {
         "resumeproject.api.filters.StableOrderingFilter",
     ],
     "DEFAULT_THROTTLE_RATES": API_THROTTLE_RATES,
+    # Throttles count per client address through the trusted proxies only (DRF's default,
+    # None, keys on the whole X-Forwarded-For header, so a client resets its count at will).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "EXCEPTION_HANDLER": "resumeproject.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "resumeproject.api.schema.AutoSchema",
     # OPTIONS answers 405: the OpenAPI schema describes the API (DRF's metadata would
@@ -372,7 +404,11 @@ ANONYMIZE_REVIEWS = env_bool("ANONYMIZE_REVIEWS", False)
 # what is embedded: re-score afterwards (resumes are embedded again on their next scoring).
 ANONYMIZE_SCORED_TEXT = env_bool("ANONYMIZE_SCORED_TEXT", False)
 # Session users come with their ReviewerPreference in the same query (matching.backends).
-AUTHENTICATION_BACKENDS = ["matching.backends.ReviewerBackend"]
+# axes first: it refuses a locked-out address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "matching.backends.ReviewerBackend",
+]
 # Every page knows whether its reviewer sees resumes anonymized (the toggle in the top bar).
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("matching.context_processors.anonymized_view")
 # The same for API tokens: the preference comes with the token's user.

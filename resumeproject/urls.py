@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
+from resumeproject.accounts import views as accounts_views
 from resumeproject.api import views as api_views
 
 # The REST API (docs/api.md): each app's endpoints live in the app (matching/api/,
@@ -23,6 +24,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/token/", accounts_views.token_page, name="token"),
     path("api/", include((api, "api"))),
     path("", include("matching.urls")),
 ]

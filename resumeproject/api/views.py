@@ -42,7 +42,9 @@ class TokenObtainApi(APIView):
         summary="Get an API token", request=AuthTokenSerializer, responses=TokenOut, auth=[]
     )
     def post(self, request: Request) -> Response:
-        data_in = AuthTokenSerializer(data=request.data, context={"request": request})
+        # Django's request, not DRF's wrapper: the login lock-out (django-axes) flags the
+        # request it is given, and its middleware answers for the one Django handles.
+        data_in = AuthTokenSerializer(data=request.data, context={"request": request._request})
         data_in.is_valid(raise_exception=True)
         token, _ = Token.objects.get_or_create(user=data_in.validated_data["user"])
         return Response(TokenOut({"token": token.key}).data)
