@@ -31,6 +31,7 @@ from matching.models import (
     ReviewerPreference,
     ScoringModel,
 )
+from resumeproject import access
 
 
 class LargeTablePaginator(Paginator):
@@ -404,6 +405,16 @@ class ScoringModelAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
+    # The same checks as the API's (resumeproject.access).
+    def has_view_permission(self, request, obj=None) -> bool:
+        return access.can_view_models(request.user)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return access.can_activate_model(request.user)
+
+    def has_activate_permission(self, request) -> bool:
+        return access.can_activate_model(request.user)
+
     @admin.display(description="Spearman")
     def spearman(self, obj: ScoringModel):
         return obj.metrics.get("spearman", "—")
@@ -435,13 +446,14 @@ class ScoringModelAdmin(admin.ModelAdmin):
         )
 
     @admin.action(
-        description="Activate (or roll back to) the selected version", permissions=["change"]
+        description="Activate (or roll back to) the selected version", permissions=["activate"]
     )
     def activate(self, request, queryset) -> None:
         self._activate(request, queryset, force=False)
 
     @admin.action(
-        description="Activate even if it measured worse than the live model", permissions=["change"]
+        description="Activate even if it measured worse than the live model",
+        permissions=["activate"],
     )
     def activate_anyway(self, request, queryset) -> None:
         self._activate(request, queryset, force=True)

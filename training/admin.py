@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
+from resumeproject import access
 from training import plots as plot
 from training import selectors, services
 from training.datasets import DatasetError
@@ -70,6 +72,16 @@ class TrainingRunAdmin(admin.ModelAdmin):
     actions = ["cancel"]
     change_form_template = "admin/training/trainingrun/change_form.html"
     change_list_template = "admin/training/trainingrun/change_list.html"
+
+    # The same checks as the API's (resumeproject.access).
+    def has_view_permission(self, request, obj=None) -> bool:
+        return access.can_view_runs(request.user)
+
+    def has_add_permission(self, request) -> bool:
+        return access.can_train(request.user)
+
+    def has_cancel_permission(self, request) -> bool:
+        return access.can_cancel_run(request.user)
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False  # runs are written by the trainer, not edited
@@ -150,7 +162,7 @@ class TrainingRunAdmin(admin.ModelAdmin):
         """Queue a run on the cluster; the page then follows it live."""
         if not self.has_add_permission(request):
             return HttpResponseRedirect(reverse("admin:training_trainingrun_changelist"))
-        form = TrainingRunForm(request.POST or None, request.FILES or None)
+        form = TrainingRunForm(request.POST or None, request.FILES or None, user=request.user)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
@@ -183,6 +195,8 @@ class TrainingRunAdmin(admin.ModelAdmin):
 
     def status_view(self, request: HttpRequest, run_id: int) -> JsonResponse:
         """What the run page polls while a run works."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied(access.can_view_runs.refusal)
         run = get_object_or_404(TrainingRun, pk=run_id)
         return JsonResponse(
             {
@@ -205,7 +219,7 @@ class TrainingRunAdmin(admin.ModelAdmin):
         self.message_user(request, f"Training run {run.pk} queued.", messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:training_trainingrun_change", args=[run.pk]))
 
-    @admin.action(description="Cancel the selected runs", permissions=["add"])
+    @admin.action(description="Cancel the selected runs", permissions=["cancel"])
     def cancel(self, request, queryset) -> None:
         done = 0
         for run in queryset:

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
+from resumeproject import access
 from training.models import TrainingRun
 
 
@@ -21,8 +24,15 @@ class TrainingRunForm(forms.Form):
     force = forms.BooleanField(required=False, help_text="Train despite failed data checks.")
     activate = forms.BooleanField(required=False, help_text="Activate it if it measures better.")
 
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
     def clean(self):
         data = super().clean()
+        if data.get("activate") and not access.can_activate_model(self.user):
+            # A run that activates its model at the end makes it live: same permission.
+            self.add_error("activate", access.can_activate_model.refusal)
         if not data.get("from_ratings") and not data.get("train_file"):
             raise forms.ValidationError("Train on the database's labels, or give a file.")
         return data

@@ -3,22 +3,23 @@
 - IsReviewer (the default): any signed-in, active user reads and rates.
 - HasModelPerms: writes that the admin also guards (upload or delete resumes, create or
   change jobs) need the same Django model permissions there.
-- IsModelManager: training and model activation: staff, or members of the
-  "model managers" group (the training app's migration 0003 creates it).
-- IsModelManagerOrReadOnly: any reviewer reads (GET, HEAD); only model managers write.
+- HasAccess: training runs and model versions, read and write, through the named checks
+  of resumeproject.access that the admin asks too (the "model managers" group has them).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.permissions import BasePermission
+
+from resumeproject.access import MODEL_MANAGERS_GROUP, Check
 
 if TYPE_CHECKING:  # rest_framework.views imports the default permissions: no cycle at run time
     from rest_framework.request import Request
     from rest_framework.views import APIView
 
-MODEL_MANAGERS_GROUP = "model managers"
+__all__ = ["MODEL_MANAGERS_GROUP", "HasAccess", "HasModelPerms", "IsReviewer"]
 
 
 def _signed_in(request: Request) -> bool:
@@ -33,26 +34,27 @@ class IsReviewer(BasePermission):
         return _signed_in(request)
 
 
-class IsModelManager(BasePermission):
-    """Staff, or a member of the "model managers" group: trains and activates models."""
+class HasAccess(BasePermission):
+    """The resumeproject.access check a view lists for the request's method, e.g.
 
-    message = f'Only staff or members of the "{MODEL_MANAGERS_GROUP}" group may do this.'
+    access_checks = {"GET": access.can_view_runs, "POST": access.can_train}
+
+    HEAD and OPTIONS ask the GET check; a method not listed is refused. The refusal names
+    the permission needed.
+    """
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         if not _signed_in(request):
             return False
-        user = request.user
-        return user.is_staff or user.groups.filter(name=MODEL_MANAGERS_GROUP).exists()
-
-
-class IsModelManagerOrReadOnly(IsModelManager):
-    """Reads for every reviewer (runs, models, the suggestion); writes (queue a run,
-    activate a model) for model managers only."""
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        if request.method in SAFE_METHODS:
-            return _signed_in(request)
-        return super().has_permission(request, view)
+        checks: dict[str, Check] = view.access_checks  # type: ignore[attr-defined]
+        method = "GET" if request.method in ("HEAD", "OPTIONS") else request.method
+        check = checks.get(method)
+        if check is None:
+            return False
+        if not check(request.user):
+            self.message = check.refusal
+            return False
+        return True
 
 
 class HasModelPerms(BasePermission):

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
@@ -83,6 +83,23 @@ def manager(django_user_model):
 @pytest.fixture
 def manager_api(manager) -> APIClient:
     return token_client(manager)
+
+
+@pytest.fixture
+def viewer(django_user_model):
+    """Not staff, with only the permissions to see training runs and model versions: reads
+    them through the API, changes nothing."""
+    user = django_user_model.objects.create_user(username="vic", password="pw-vic-2026")
+    user.user_permissions.add(
+        Permission.objects.get(content_type__app_label="training", codename="view_trainingrun"),
+        Permission.objects.get(content_type__app_label="matching", codename="view_scoringmodel"),
+    )
+    return user
+
+
+@pytest.fixture
+def viewer_api(viewer) -> APIClient:
+    return token_client(viewer)
 
 
 @pytest.fixture

@@ -53,8 +53,8 @@ def live(client) -> str:
 # --- listing ---------------------------------------------------------------------------------
 
 
-def test_the_list_has_the_pretrained_model_live_from_the_start(member_api):
-    response = member_api.get(URL)
+def test_the_list_has_the_pretrained_model_live_from_the_start(viewer_api):
+    response = viewer_api.get(URL)
     assert response.status_code == 200
     [pretrained] = response.json()["results"]
     assert pretrained["version"] == "pretrained"
@@ -63,8 +63,8 @@ def test_the_list_has_the_pretrained_model_live_from_the_start(member_api):
     assert pretrained["training_run"] is None and pretrained["activated_at"]
 
 
-def test_a_trained_version_is_listed_with_its_metrics_and_verdict(member_api, better, worse):
-    rows = {m["version"]: m for m in member_api.get(URL).json()["results"]}
+def test_a_trained_version_is_listed_with_its_metrics_and_verdict(viewer_api, better, worse):
+    rows = {m["version"]: m for m in viewer_api.get(URL).json()["results"]}
     assert list(rows) == [worse, better, "pretrained"]  # newest first
     good = rows[better]
     assert (good["kind"], good["is_active"], good["activated_at"]) == ("custom", False, None)
@@ -72,22 +72,22 @@ def test_a_trained_version_is_listed_with_its_metrics_and_verdict(member_api, be
     assert good["metrics"]["model"] == better and good["metrics"]["n"] == 63
     assert good["live_at_training"]["model"] == "pretrained"
     assert good["metrics"]["spearman"] >= good["live_at_training"]["spearman"]
-    run = member_api.get(f"{RUNS}{good['training_run']}/").json()
+    run = viewer_api.get(f"{RUNS}{good['training_run']}/").json()
     assert run["output_model"] == better
     assert rows[worse]["better_than_live"] is False
     assert rows[worse]["metrics"]["spearman"] < rows[worse]["live_at_training"]["spearman"]
 
 
-def test_versions_are_filtered_and_read_one_by_one(member_api, better):
-    assert [m["version"] for m in member_api.get(URL, {"kind": "custom"}).json()["results"]] == [
+def test_versions_are_filtered_and_read_one_by_one(viewer_api, better):
+    assert [m["version"] for m in viewer_api.get(URL, {"kind": "custom"}).json()["results"]] == [
         better
     ]
-    ordered = member_api.get(URL, {"ordering": "created_at"}).json()["results"]
+    ordered = viewer_api.get(URL, {"ordering": "created_at"}).json()["results"]
     assert [m["version"] for m in ordered] == ["pretrained", better]
-    assert member_api.get(f"{URL}{better}/").json()["version"] == better
-    assert_error(member_api.get(URL, {"kind": "mine"}), 400, "invalid", ["kind"])
-    assert_error(member_api.get(URL, {"is_active": "maybe"}), 400, "invalid", ["is_active"])
-    assert_error(member_api.get(f"{URL}no-such-version/"), 404, "not_found")
+    assert viewer_api.get(f"{URL}{better}/").json()["version"] == better
+    assert_error(viewer_api.get(URL, {"kind": "mine"}), 400, "invalid", ["kind"])
+    assert_error(viewer_api.get(URL, {"is_active": "maybe"}), 400, "invalid", ["is_active"])
+    assert_error(viewer_api.get(f"{URL}no-such-version/"), 404, "not_found")
 
 
 # --- activating ------------------------------------------------------------------------------
@@ -171,12 +171,17 @@ def test_rollback_with_nothing_before_the_live_model_is_a_409(api):
 # --- who may ---------------------------------------------------------------------------------
 
 
-def test_a_reviewer_reads_models_but_cannot_activate_or_roll_back(member_api, better):
-    assert member_api.get(URL).status_code == 200
-    assert member_api.get(f"{URL}{better}/").status_code == 200
-    assert_error(member_api.post(f"{URL}{better}/activate/"), 403, "permission_denied")
-    assert_error(member_api.post(f"{URL}rollback/"), 403, "permission_denied")
-    assert live(member_api) == "pretrained"
+def test_a_reviewer_without_the_view_permission_cannot_read_models(member_api, better):
+    assert_error(member_api.get(URL), 403, "permission_denied")
+    assert_error(member_api.get(f"{URL}{better}/"), 403, "permission_denied")
+
+
+def test_a_viewer_reads_models_but_cannot_activate_or_roll_back(viewer_api, better):
+    assert viewer_api.get(URL).status_code == 200
+    assert viewer_api.get(f"{URL}{better}/").status_code == 200
+    assert_error(viewer_api.post(f"{URL}{better}/activate/"), 403, "permission_denied")
+    assert_error(viewer_api.post(f"{URL}rollback/"), 403, "permission_denied")
+    assert live(viewer_api) == "pretrained"
 
 
 def test_a_model_manager_activates_and_rolls_back(manager_api, better):

@@ -6,11 +6,12 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from rest_framework.throttling import ScopedRateThrottle
 
-from tests.api.helpers import assert_error
+from tests.api.helpers import assert_error, token_client
 from training.models import LabeledExample, TrainingRun
 
 pytestmark = pytest.mark.django_db
@@ -239,13 +240,13 @@ def test_bad_options_are_a_400_naming_them(api, sample_rows, options, field):
 # --- listing and reading ---------------------------------------------------------------------
 
 
-def test_runs_are_listed_newest_first_and_filtered_by_status_and_mode(member_api):
+def test_runs_are_listed_newest_first_and_filtered_by_status_and_mode(viewer_api):
     old = TrainingRun.objects.create(status=TrainingRun.Status.FAILED, error="boom")
     new = TrainingRun.objects.create(mode=TrainingRun.Mode.FULL)
     TrainingRun.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=1))
 
     def ids(**query) -> list[int]:
-        response = member_api.get(URL, query)
+        response = viewer_api.get(URL, query)
         assert response.status_code == 200, response.content
         return [row["id"] for row in response.json()["results"]]
 
@@ -254,33 +255,33 @@ def test_runs_are_listed_newest_first_and_filtered_by_status_and_mode(member_api
     assert ids(mode="full") == [new.pk]
     assert ids(status="queued", mode="fast") == []
     assert ids(ordering="created_at") == [old.pk, new.pk]
-    assert_error(member_api.get(URL, {"status": "done"}), 400, "invalid", ["status"])
-    row = member_api.get(URL).json()["results"][1]
+    assert_error(viewer_api.get(URL, {"status": "done"}), 400, "invalid", ["status"])
+    row = viewer_api.get(URL).json()["results"][1]
     assert (row["status"], row["error"], row["is_final"]) == ("failed", "boom", True)
     assert "log_tail" not in row  # the detail has it
 
 
-def test_a_queued_run_shows_no_progress_and_no_metrics_yet(member_api):
+def test_a_queued_run_shows_no_progress_and_no_metrics_yet(viewer_api):
     run = TrainingRun.objects.create()
-    body = member_api.get(f"{URL}{run.pk}/").json()
+    body = viewer_api.get(f"{URL}{run.pk}/").json()
     assert (body["status"], body["is_final"], body["progress"]) == ("queued", False, 0.0)
     assert body["metrics_live"] is None and body["dataset"] is None
     assert body["log_tail"] == [] and body["timings"] == {}
     assert body["started_at"] is None and body["duration_s"] is None
 
 
-def test_a_run_whose_worker_died_is_marked_failed_when_it_is_read(member_api, settings):
+def test_a_run_whose_worker_died_is_marked_failed_when_it_is_read(viewer_api, settings):
     stale = timezone.now() - timedelta(seconds=settings.TRAINING_STALE_AFTER_S + 60)
     run = TrainingRun.objects.create(
         status=TrainingRun.Status.RUNNING, started_at=stale, heartbeat_at=stale
     )
-    body = member_api.get(f"{URL}{run.pk}/").json()
+    body = viewer_api.get(f"{URL}{run.pk}/").json()
     assert body["status"] == "failed"
     assert "stopped reporting" in body["error"]
 
 
-def test_an_unknown_run_is_a_404(member_api):
-    assert_error(member_api.get(f"{URL}999/"), 404, "not_found")
+def test_an_unknown_run_is_a_404(viewer_api):
+    assert_error(viewer_api.get(f"{URL}999/"), 404, "not_found")
 
 
 # --- cancelling ------------------------------------------------------------------------------
@@ -310,19 +311,41 @@ def test_cancelling_an_unknown_run_is_a_404(api):
     assert_error(api.post(f"{URL}999/cancel/"), 404, "not_found")
 
 
-# --- who may: reviewers read, model managers queue and cancel ---------------------------------
+# --- who may: viewers read, model managers queue and cancel -----------------------------------
 
 
-def test_a_reviewer_reads_runs_but_cannot_queue_or_cancel(member_api, sample_bytes):
+def test_a_reviewer_without_the_view_permission_cannot_read_runs(member_api):
     run = TrainingRun.objects.create()
-    assert member_api.get(URL).status_code == 200
-    assert member_api.get(f"{URL}{run.pk}/").status_code == 200
-    assert member_api.get(SUGGESTION).status_code == 200
-    error = assert_error(queue_files(member_api, sample_bytes), 403, "permission_denied")
+    for url in (URL, f"{URL}{run.pk}/", SUGGESTION):
+        assert_error(member_api.get(url), 403, "permission_denied")
+
+
+def test_a_viewer_reads_runs_but_cannot_queue_or_cancel(viewer_api, sample_bytes):
+    run = TrainingRun.objects.create()
+    assert viewer_api.get(URL).status_code == 200
+    assert viewer_api.get(f"{URL}{run.pk}/").status_code == 200
+    assert viewer_api.get(SUGGESTION).status_code == 200
+    error = assert_error(queue_files(viewer_api, sample_bytes), 403, "permission_denied")
     assert "model managers" in error["message"]
-    assert_error(member_api.post(f"{URL}{run.pk}/cancel/"), 403, "permission_denied")
+    assert_error(viewer_api.post(f"{URL}{run.pk}/cancel/"), 403, "permission_denied")
     assert TrainingRun.objects.get().status == TrainingRun.Status.QUEUED
     assert TrainingRun.objects.count() == 1
+
+
+def test_queueing_a_run_that_activates_its_model_needs_the_activate_permission(
+    django_user_model, queue_only, sample_bytes
+):
+    trainer = django_user_model.objects.create_user(username="tia", password="pw-tia-2026")
+    trainer.user_permissions.add(
+        Permission.objects.get(content_type__app_label="training", codename="add_trainingrun")
+    )
+    client = token_client(trainer)
+    for flag in ("activate", "activate_if_worse"):
+        response = client.post(URL, {"from_ratings": True, flag: True}, format="json")
+        error = assert_error(response, 403, "permission_denied")
+        assert "matching.change_scoringmodel" in error["message"]
+    assert not TrainingRun.objects.exists()
+    assert client.post(URL, {"from_ratings": True}, format="json").status_code == 202
 
 
 def test_a_member_of_the_model_managers_group_queues_and_cancels(
@@ -363,9 +386,9 @@ def test_queueing_is_throttled_by_the_training_scope_but_reading_is_not(
 # --- the retraining suggestion ----------------------------------------------------------------
 
 
-def test_the_suggestion_counts_new_labels_against_the_threshold(member_api, settings):
+def test_the_suggestion_counts_new_labels_against_the_threshold(viewer_api, settings):
     settings.RETRAIN_SUGGEST_AFTER = 2
-    body = member_api.get(SUGGESTION).json()
+    body = viewer_api.get(SUGGESTION).json()
     assert body == {
         "new_labels": 0,
         "threshold": 2,
@@ -378,7 +401,7 @@ def test_the_suggestion_counts_new_labels_against_the_threshold(member_api, sett
         LabeledExample.objects.create(
             resume_text="r", job_text="j", resume_sha256="x", score=score, source="feedback"
         )
-    body = member_api.get(SUGGESTION).json()
+    body = viewer_api.get(SUGGESTION).json()
     assert (body["new_labels"], body["suggested"]) == (2, True)
 
 

@@ -80,6 +80,40 @@ def test_a_running_run_page_polls_its_status(client, reviewer, sample_bytes):
     assert status["final"] is False
 
 
+def test_a_run_status_needs_the_permission_to_see_runs(client, django_user_model, sample_bytes):
+    run = services.training_run_create(
+        train_file=("sample.json", sample_bytes), enqueue=False, user=None
+    )
+    TrainingRun.objects.filter(pk=run.pk).update(stage="fitting the scoring head", log="secret")
+    rater = django_user_model.objects.create_user(username="sam", password="x", is_staff=True)
+    rater.user_permissions.add(Permission.objects.get(codename="add_rating"))
+    client.force_login(rater)
+    url = reverse("admin:training_trainingrun_status", args=[run.pk])
+    response = client.get(url)
+    assert response.status_code == 403
+    assert b"fitting the scoring head" not in response.content
+    rater.user_permissions.add(Permission.objects.get(codename="view_trainingrun"))
+    assert client.get(url).json()["stage"] == "fitting the scoring head"
+
+
+def test_queueing_a_run_that_activates_its_model_needs_the_activate_permission(
+    client, django_user_model, settings
+):
+    settings.MATCHING_SYNC_TASKS = False
+    trainer = django_user_model.objects.create_user(username="tia", password="x", is_staff=True)
+    trainer.user_permissions.add(
+        *Permission.objects.filter(codename__in=["add_trainingrun", "view_trainingrun"])
+    )
+    client.force_login(trainer)
+    form = {"mode": "fast", "from_ratings": "on", "epochs": 2, "batch_size": 16}
+    response = client.post(reverse("admin:training_trainingrun_add"), {**form, "activate": "on"})
+    assert response.status_code == 200
+    assert "matching.change_scoringmodel" in response.content.decode()
+    assert not TrainingRun.objects.exists()
+    client.post(reverse("admin:training_trainingrun_add"), form)
+    assert TrainingRun.objects.get().params["activate"] is False
+
+
 def test_the_notice_suggests_retraining_and_train_now_queues_a_run(client, reviewer, settings):
     settings.RETRAIN_SUGGEST_AFTER = 3
     settings.MATCHING_SYNC_TASKS = False  # the run stays queued: no cluster in this test

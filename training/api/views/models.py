@@ -9,8 +9,9 @@ from rest_framework.views import APIView
 from matching.heads import ModelUnavailable
 from matching.models import ScoringModel
 from matching.services import ActivationRefused, scoring_model_activate, scoring_model_active
+from resumeproject import access
 from resumeproject.api.exceptions import Conflict
-from resumeproject.api.permissions import IsModelManager
+from resumeproject.api.permissions import HasAccess
 from resumeproject.api.schema import ErrorSerializer
 from training import selectors
 from training.api.filters import ScoringModelFilter
@@ -54,6 +55,8 @@ def _activate(model: ScoringModel, *, force: bool) -> ScoringModel:
 )
 class ScoringModelCollectionApi(generics.ListAPIView):
     queryset = _models()
+    permission_classes = [HasAccess]
+    access_checks = {"GET": access.can_view_models}
     serializer_class = ScoringModelOut
     filterset_class = ScoringModelFilter
     ordering_fields = ["created_at", "activated_at", "version"]
@@ -67,6 +70,8 @@ class ScoringModelCollectionApi(generics.ListAPIView):
 @extend_schema_view(get=extend_schema(summary="A model version"))
 class ScoringModelDetailApi(generics.RetrieveAPIView):
     queryset = _models()
+    permission_classes = [HasAccess]
+    access_checks = {"GET": access.can_view_models}
     serializer_class = ScoringModelOut
     lookup_field = "version"
 
@@ -74,7 +79,8 @@ class ScoringModelDetailApi(generics.RetrieveAPIView):
 class ScoringModelActivateApi(generics.GenericAPIView):
     queryset = _models()
     lookup_field = "version"
-    permission_classes = [IsModelManager]
+    permission_classes = [HasAccess]
+    access_checks = {"POST": access.can_activate_model}
 
     @extend_schema(
         summary="Activate a model version (or roll back to one)",
@@ -82,7 +88,8 @@ class ScoringModelActivateApi(generics.GenericAPIView):
             "Makes it the live model without a restart; every pair is re-scored in the "
             "background. Rolling back is activating an earlier version, or `pretrained`. "
             "A version that measured worse than the model live at its training is refused "
-            "(409) unless `force` is true. Staff and model managers only."
+            "(409) unless `force` is true. Needs the permission to change scoring models "
+            "(model managers)."
         ),
         request=ActivateIn,
         responses={200: ScoringModelOut, 409: ACTIVATION_CONFLICTS},
@@ -96,7 +103,8 @@ class ScoringModelActivateApi(generics.GenericAPIView):
 
 
 class ScoringModelRollbackApi(APIView):
-    permission_classes = [IsModelManager]
+    permission_classes = [HasAccess]
+    access_checks = {"POST": access.can_activate_model}
 
     @extend_schema(
         summary="Roll back to the previously live version",
@@ -104,7 +112,8 @@ class ScoringModelRollbackApi(APIView):
             "Activates the version that was live before the current one (the one activated "
             "last among the others); a second rollback returns to where you started. 409 "
             "with `no_previous_model` if the live model is the only one ever activated. To "
-            "go further back, activate a version by name. Staff and model managers only."
+            "go further back, activate a version by name. Needs the permission to change "
+            "scoring models (model managers)."
         ),
         request=ActivateIn,
         responses={200: ScoringModelOut, 409: ACTIVATION_CONFLICTS},

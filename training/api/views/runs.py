@@ -3,16 +3,17 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
+from resumeproject import access
 from resumeproject.api import throttling
 from resumeproject.api.exceptions import Conflict
-from resumeproject.api.permissions import IsModelManager, IsModelManagerOrReadOnly
+from resumeproject.api.permissions import HasAccess
 from resumeproject.api.schema import ErrorSerializer
 from training import selectors, services
 from training.api.filters import TrainingRunFilter
@@ -51,7 +52,8 @@ class TrainingRunCollectionApi(_FailStaleMixin, generics.ListAPIView):
     ordering_fields = ["created_at", "started_at", "finished_at", "status", "mode"]
     ordering = ["-created_at"]
     parser_classes = [JSONParser, MultiPartParser]
-    permission_classes = [IsModelManagerOrReadOnly]
+    permission_classes = [HasAccess]
+    access_checks = {"GET": access.can_view_runs, "POST": access.can_train}
     throttle_classes = [throttling.MethodScopedRateThrottle]
     throttle_scopes = {"POST": throttling.TRAINING}
 
@@ -64,7 +66,7 @@ class TrainingRunCollectionApi(_FailStaleMixin, generics.ListAPIView):
             "labels (`from_ratings`). They are read now: a bad example is a 400 naming it, "
             "and nothing is created. The run is queued and the answer (202) comes at once "
             "with the run and its status `url` (also in `Location`): poll it until "
-            "`is_final`. Staff and model managers only."
+            "`is_final`. Needs the permission to add training runs (model managers)."
         ),
         request={"application/json": RunJsonIn, "multipart/form-data": RunMultipartIn},
         responses={202: RunDetailOut},
@@ -72,6 +74,12 @@ class TrainingRunCollectionApi(_FailStaleMixin, generics.ListAPIView):
     def post(self, request: Request) -> Response:
         data_in = RunCreateIn(data=request.data)
         data_in.is_valid(raise_exception=True)
+        wants_live = data_in.validated_data.get("activate") or data_in.validated_data.get(
+            "activate_if_worse"
+        )
+        if wants_live and not access.can_activate_model(request.user):
+            # A run that activates its model at the end makes it live: same permission.
+            raise PermissionDenied(access.can_activate_model.refusal)
         try:
             run = services.training_run_create(**data_in.validated_data, user=request.user)
         except (DatasetError, ValueError) as exc:  # e.g. no examples and no from_ratings
@@ -98,18 +106,21 @@ class TrainingRunCollectionApi(_FailStaleMixin, generics.ListAPIView):
 class TrainingRunDetailApi(_FailStaleMixin, generics.RetrieveAPIView):
     queryset = _runs()
     serializer_class = RunDetailOut
+    permission_classes = [HasAccess]
+    access_checks = {"GET": access.can_view_runs}
 
 
 class TrainingRunCancelApi(generics.GenericAPIView):
     queryset = _runs()
-    permission_classes = [IsModelManager]
+    permission_classes = [HasAccess]
+    access_checks = {"POST": access.can_cancel_run}
 
     @extend_schema(
         summary="Cancel a training run",
         description=(
             "A queued run stops at once, a running one at its next progress report; the "
-            "live model is untouched. 409 if the run has already ended. Staff and model "
-            "managers only."
+            "live model is untouched. 409 if the run has already ended. Needs the "
+            "permission to change training runs (model managers)."
         ),
         request=None,
         responses={
@@ -128,6 +139,10 @@ class TrainingRunCancelApi(generics.GenericAPIView):
 
 
 class RetrainSuggestionApi(APIView):
+    # The admin shows the suggestion on the runs' list.
+    permission_classes = [HasAccess]
+    access_checks = {"GET": access.can_view_runs}
+
     @extend_schema(
         summary="Is retraining suggested?",
         description=(

@@ -1,0 +1,56 @@
+"""Who may see and act on training runs and model versions: one named check per operation.
+
+The admin (training/admin.py, ScoringModelAdmin in matching/admin.py) and the REST API
+(resumeproject/api/permissions.py) both ask these checks, so the two surfaces grant the same
+operations from the same Django permissions. Staff status alone grants nothing here: every
+reviewer who rates in the admin is staff. The "model managers" group holds all of these
+permissions (training migration 0004); a superuser has them all.
+
+The admin also needs staff status, as every admin page does; the API does not, so a program
+can act through a non-staff account given the group. The management commands
+(train_custom_model --activate, activate_model) ask nothing: shell access is an operator's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+MODEL_MANAGERS_GROUP = "model managers"
+
+
+@dataclass(frozen=True)
+class Check:
+    """Granted to an active, signed-in user who holds any of `perms`. `doing` completes the
+    refusal message ("You may not {doing}")."""
+
+    perms: tuple[str, ...]
+    doing: str
+
+    def __call__(self, user: Any) -> bool:
+        if not (user and user.is_authenticated and user.is_active):
+            return False
+        return any(user.has_perm(perm) for perm in self.perms)
+
+    @property
+    def refusal(self) -> str:
+        return (
+            f'You may not {self.doing}: it needs the permission "{self.perms[0]}", which '
+            f'members of the "{MODEL_MANAGERS_GROUP}" group have.'
+        )
+
+
+# Django's own rule: whoever may change a kind of object may also see it.
+can_view_runs = Check(
+    ("training.view_trainingrun", "training.change_trainingrun"), "see training runs"
+)
+can_train = Check(("training.add_trainingrun",), "queue training runs")
+can_cancel_run = Check(("training.change_trainingrun",), "cancel training runs")
+can_view_models = Check(
+    ("matching.view_scoringmodel", "matching.change_scoringmodel"), "see model versions"
+)
+# Activating, activating one that measured worse (force) and rolling back are one permission:
+# each makes a version live.
+can_activate_model = Check(
+    ("matching.change_scoringmodel",), "activate model versions or roll back"
+)
