@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -23,6 +24,7 @@ from matching.forms import QueueRatingForm
 from matching.highlight import highlight, requirement_words
 from matching.models import Pair, Rating
 from matching.views import percent, score_level
+from resumeproject.fields import parse_id
 
 # What each star means on the buttons; the score is Rating.stars_to_score (1 = 0.0 ... 5 =
 # 1.0), so 1-2 stars fall in the poor band, 3 in partial, 4-5 in good.
@@ -74,13 +76,14 @@ class JustRated:
 
 
 def _just_rated(request: HttpRequest) -> JustRated | None:
-    raw = request.GET.get("rated", "")
-    if not raw.isdigit():
+    """The panel of the pair in `?rated=`; ValidationError when that is not an id."""
+    pair_id = parse_id(request.GET.get("rated"))
+    if pair_id is None:
         return None
     pair = (
         Pair.objects.select_related("resume", "job")
         .only("pk", "score", "resume__original_name", "job__title")
-        .filter(pk=int(raw))
+        .filter(pk=pair_id)
         .first()
     )
     if pair is None:
@@ -107,13 +110,20 @@ def _screen(
     status: int = 200,
 ) -> HttpResponse:
     """The rating screen of `pair` (or the empty queue), with what blind rating allows."""
+    try:
+        just_rated = _just_rated(request)
+    except ValidationError as exc:
+        return HttpResponseBadRequest(
+            f"The rating to show (?rated=) is not an id. {exc.messages[0]}",
+            content_type="text/plain; charset=utf-8",
+        )
     context: dict = {
         "pair": pair,
         "waiting": queue.filter(skipped=False).count(),
         "wanted": settings.REVIEWS_WANTED_PER_PAIR,
         "blind": settings.BLIND_RATING,
         "skip_minutes": settings.REVIEW_SKIP_MINUTES,
-        "just_rated": _just_rated(request),
+        "just_rated": just_rated,
         "skipped_notice": request.GET.get("skipped", "").isdigit(),
     }
     if pair is not None:

@@ -11,13 +11,18 @@ from django import forms
 from django.utils import timezone
 from django_filters.fields import IsoDateTimeField, RangeField
 from django_filters.widgets import DateRangeWidget
+from drf_spectacular.utils import extend_schema_field
 from rest_framework.filters import OrderingFilter
 
+from resumeproject.fields import MAX_ID, IdField
 
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(django_filters.NumberFilter):
-    """An object id: a whole number (NumberFilter alone would take 1.5)."""
+    """An object id: a whole number from 1 to MAX_ID (NumberFilter alone would take 1.5,
+    and a number past 64 bits reached the database as an OverflowError)."""
 
-    field_class = forms.IntegerField
+    field_class = IdField
 
 
 class _StrictNullBooleanField(forms.NullBooleanField):

@@ -11,28 +11,19 @@ node attribute that pytest 9 no longer has.)
 
 from __future__ import annotations
 
-import json
-
 import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application
-from drf_spectacular.generators import SchemaGenerator
-from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from rest_framework.throttling import ScopedRateThrottle
 
 from matching import services
 from matching.models import Pair
+from tests.api.helpers import served_schema
 from tests.conftest import PYTHON_RESUME
 from tests.factories import JobFactory, ResumeFactory
 from training.models import TrainingRun
-
-
-def served_schema() -> dict:
-    raw = SchemaGenerator().get_schema(request=None, public=True)
-    return json.loads(OpenApiJsonRenderer().render(raw))
-
 
 schema = schemathesis.openapi.from_dict(served_schema())
 # Requests (and the probes some checks send) go through the project's WSGI application.

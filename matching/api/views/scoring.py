@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 from matching.api.serializers.scoring import ScoreIn, ScoreOut, ScoreTextIn
 from matching.services import TextPair, scoring_model_active, texts_score
 from resumeproject.api import throttling
+from resumeproject.api.parsers import JSONParser
 
 
 class ScoreApi(APIView):

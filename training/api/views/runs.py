@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from resumeproject import access
 from resumeproject.api import throttling
 from resumeproject.api.exceptions import Conflict
+from resumeproject.api.parsers import JSONParser
 from resumeproject.api.permissions import HasAccess
 from resumeproject.api.schema import ErrorSerializer
 from training import selectors, services
