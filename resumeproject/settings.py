@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from resumeproject.env import env_bool, env_float, env_int, env_list, env_score_map, env_str
@@ -70,6 +71,8 @@ MIDDLEWARE = [
     # Outermost: a database that drops out anywhere below answers 503 (resumeproject/middleware.py).
     "resumeproject.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every answer (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -259,6 +262,29 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# --- Content-Security-Policy (django-csp; docs/reliability.md, "Integrity") ------------
+# Scripts only from the site's own static files (the review keys, the progress pollers,
+# the admin's, Swagger UI's from drf-spectacular-sidecar), or inline with the request's
+# nonce (`<script nonce="{{ request.csp_nonce }}">`); no inline event handlers, no eval.
+# Styles may be inline: the layout's <style> blocks and style attributes (the admin's
+# too) carry no script, and a nonce on style-src would switch inline attributes off.
+# Nothing is loaded from another site: the product runs where there is no internet.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],
+        # Swagger UI draws some icons from data: URLs.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
 # --- logins: lock-out and the client's address (resumeproject/accounts/lockout.py) -----
 # Proxies in front of the site that append the client's address to X-Forwarded-For (a
 # load balancer, nginx): the client is the address the last of them appended. 0 (no proxy)
@@ -350,6 +376,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "StatusEnum": "matching.models.Resume.Status",
         "TrainingRunStatusEnum": "training.models.TrainingRun.Status",
+        # A rating's source, in RatingOut and in the answer to a post (RatingSubmitOut).
+        "RatingSourceEnum": "matching.models.RatingSource",
     },
     # Swagger UI from the drf-spectacular-sidecar package's static files, never a CDN:
     # many sites that run this have no internet access.
