@@ -15,6 +15,8 @@ from django.db import models
 class AuditEvent(models.Model):
     class Action(models.TextChoices):
         RATED = "rated", "Rated a pair"
+        RATING_CHANGED = "rating_changed", "Changed a rating"
+        RATING_DELETED = "rating_deleted", "Deleted a rating"
         SETTLED = "settled", "Settled a conflicting pair"
         DELETED_RESUME = "deleted_resume", "Deleted a resume"
         ERASED_TRAINING_COPIES = "erased_training_copies", "Erased a resume's training copies"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -161,10 +162,20 @@ class ResumeAdmin(AnonymizedViewMixin, admin.ModelAdmin):
     def add_view(self, request, form_url="", extra_context=None):
         return HttpResponseRedirect(reverse("admin:matching_resume_upload"))
 
+    # The outcome of the last upload, kept in the session for the page shown after the
+    # redirect: resume ids and outcomes only, names and errors are read from the resumes
+    # (an erased resume leaves nothing behind here).
+    UPLOAD_RESULTS_KEY = "matching_resume_upload_results"
+
     def upload_view(self, request: HttpRequest):
-        """Several files at once: each one is imported, a duplicate, or rejected with why."""
+        """Several files at once: each one is imported, a duplicate, or rejected with why.
+
+        The same permission as the API's upload (matching.add_resume). Post, redirect,
+        get: reloading the result page shows the outcome again without sending the files
+        again."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
         form = ResumeUploadForm(request.POST or None, request.FILES or None)
-        results = []
         if request.method == "POST" and form.is_valid():
             results = services.resumes_upload(
                 files=form.cleaned_data["files"], uploaded_by=request.user
@@ -183,14 +194,30 @@ class ResumeAdmin(AnonymizedViewMixin, admin.ModelAdmin):
             for r in results:
                 if r.outcome == "rejected":
                     self.message_user(request, r.resume.error, messages.ERROR)
+            request.session[self.UPLOAD_RESULTS_KEY] = [[r.resume.pk, r.outcome] for r in results]
+            return HttpResponseRedirect(reverse("admin:matching_resume_upload"))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "form": form,
-            "results": results,
+            "results": self._last_upload(request),
             "title": "Upload resumes",
         }
         return render(request, "admin/matching/resume/upload.html", context)
+
+    def _last_upload(self, request: HttpRequest) -> list[dict]:
+        outcomes = request.session.get(self.UPLOAD_RESULTS_KEY, [])
+        resumes = Resume.objects.only("original_name", "error").in_bulk([pk for pk, _ in outcomes])
+        return [
+            {
+                "resume": resumes[pk],
+                "name": resumes[pk].original_name,
+                "outcome": outcome,
+                "error": resumes[pk].error,
+            }
+            for pk, outcome in outcomes
+            if pk in resumes
+        ]
 
     @admin.action(description="Re-score the selected resumes against all open jobs")
     def rescore(self, request: HttpRequest, queryset: QuerySet[Resume]) -> None:
@@ -242,14 +269,21 @@ class JobAdmin(admin.ModelAdmin):
 
 class RatingInline(admin.TabularInline):
     model = Rating
+    """The pair's ratings, read only: a rating is changed in the ratings admin, where the
+    rule on whose ratings one may change holds and the change is audited."""
+
     extra = 0
     fields = ["score", "reviewer", "note", "source", "created_at"]
-    readonly_fields = ["reviewer", "source", "created_at"]
+    readonly_fields = fields
     can_delete = False
 
+    show_change_link = True
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 class RatedFilter(admin.SimpleListFilter):
     title = "human rating"
@@ -284,6 +318,8 @@ class PairAdmin(AnonymizedViewMixin, admin.ModelAdmin):
     list_select_related = ["resume", "job", "scoring_model"]
     search_fields = ["resume__original_name", "job__title"]
     readonly_fields = [
+    # All read only: scores come from scoring, statistics from the ratings, a settled
+    # score from settling (with its own permission).
         "resume",
         "job",
         "score",
@@ -292,6 +328,10 @@ class PairAdmin(AnonymizedViewMixin, admin.ModelAdmin):
         "rating_count",
         "rating_mean",
     ]
+        "rating_spread",
+        "settled_score",
+        "settled_by",
+        "settled_at",
     inlines = [RatingInline]
     ordering = ["job", "-score"]
     paginator = LargeTablePaginator
@@ -320,10 +360,6 @@ class PairAdmin(AnonymizedViewMixin, admin.ModelAdmin):
         return format_html(
             '<a href="{}?pair={}">rate</a>', reverse("admin:matching_rating_add"), obj.pk
         )
-
-    def save_formset(self, request, form, formset, change):
-        super().save_formset(request, form, formset, change)
-        services.pair_refresh_rating_stats(pair=form.instance)
 
 
 @admin.register(Rating)
@@ -357,24 +393,98 @@ class RatingAdmin(admin.ModelAdmin):
         return pct(obj.predicted_score)
 
     def save_model(self, request, obj: Rating, form, change: bool) -> None:
+    # --- whose ratings one may change: Rating.changeable_by, the services' rule too ---
+
+    def has_change_permission(self, request, obj: Rating | None = None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or obj.changeable_by(request.user))
+
+    def has_delete_permission(self, request, obj: Rating | None = None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or obj.changeable_by(request.user))
+
+    def get_deleted_objects(self, objs, request):
+        """The bulk delete asks this before deleting: other reviewers' ratings among the
+        selection need the lead's permission, else the admin refuses the whole action."""
+        deletable, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if any(not rating.changeable_by(request.user) for rating in objs):
+            perms_needed = {*perms_needed, "other reviewers' ratings"}
+        return deletable, counts, perms_needed, protected
+
+    def get_readonly_fields(self, request, obj: Rating | None = None):
+        # A rating stays with its pair and its reviewer: rating another pair is a new rating.
+        if obj is not None:
+            return ["pair", "reviewer", "source", "predicted_score"]
+        return []
+
+    def get_fields(self, request, obj: Rating | None = None):
+        if obj is not None:
+            return ["pair", "reviewer", "source", "predicted_score", "score", "stars", "note"]
+        return ["pair", "score", "stars", "note"]
+
+    # --- every write through the services: one rating per reviewer, statistics, audit ---
+
         if change:
-            super().save_model(request, obj, form, change)
-            services.pair_refresh_rating_stats(pair=obj.pair)
-        else:
-            # One rating per reviewer and pair: rating a pair again updates the first one.
-            submitted = services.rating_submit(
-                pair=form.cleaned_data["pair"],
+            services.rating_update(
+                rating=obj,
+                actor=request.user,
                 score=form.cleaned_data["score"],
-                reviewer=request.user,
                 note=form.cleaned_data.get("note", ""),
-                source=Rating.Source.ADMIN,
             )
-            obj.pk = submitted.rating.pk
+            return
+        # One rating per reviewer and pair: rating a pair again updates the first one.
+        submitted = services.rating_submit(
+            pair=form.cleaned_data["pair"],
+            score=form.cleaned_data["score"],
+            reviewer=request.user,
+            note=form.cleaned_data.get("note", ""),
+            source=Rating.Source.ADMIN,
+        )
+        obj.pk = submitted.rating.pk
+        obj.rating_created = submitted.created
 
     def delete_model(self, request, obj: Rating) -> None:
-        pair = obj.pair
-        super().delete_model(request, obj)
-        services.pair_refresh_rating_stats(pair=pair)
+        services.ratings_delete(ratings=[obj], actor=request.user)
+
+    def delete_queryset(self, request, queryset: QuerySet[Rating]) -> None:
+        services.ratings_delete(ratings=queryset, actor=request.user)
+
+    # --- what the reviewer is told: the candidate and the job, added or updated ---
+
+    def _saved(self, request, obj: Rating, verb: str) -> None:
+        rating = Rating.objects.select_related("pair__resume", "pair__job", "reviewer").get(
+            pk=obj.pk
+        )
+        anonymized = selectors.reviewer_anonymizes(user=request.user)
+        candidate = selectors.resume_label(resume=rating.pair.resume, anonymized=anonymized)
+        if rating.reviewer_id == request.user.pk:
+            whose = "Your rating"
+        else:
+            whose = f"The rating by {rating.reviewer or rating.get_source_display()}"
+        self.message_user(
+            request,
+            f"{whose} of {candidate} for {rating.pair.job.title} was {verb}: {pct(rating.score)}.",
+            messages.SUCCESS,
+        )
+
+    def _after_save(self, request, obj: Rating, default):
+        if "_continue" in request.POST:
+            return HttpResponseRedirect(reverse("admin:matching_rating_change", args=[obj.pk]))
+        if "_addanother" in request.POST:
+            return HttpResponseRedirect(reverse("admin:matching_rating_add"))
+        return default(request, obj)
+
+    def response_add(self, request, obj: Rating, post_url_continue=None):
+        if IS_POPUP_VAR in request.POST:
+            return super().response_add(request, obj, post_url_continue)
+        self._saved(request, obj, "added" if getattr(obj, "rating_created", True) else "updated")
+        return self._after_save(request, obj, self.response_post_save_add)
+
+    def response_change(self, request, obj: Rating):
+        if IS_POPUP_VAR in request.POST:
+            return super().response_change(request, obj)
+        self._saved(request, obj, "updated")
+        return self._after_save(request, obj, self.response_post_save_change)
 
 
 @admin.register(ScoringModel)

@@ -21,6 +21,9 @@ class MultipleFileField(forms.FileField):
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("widget", MultipleFileInput())
         super().__init__(*args, **kwargs)
+        # An empty file is one rejected file, named by the upload service (as in the API),
+        # not a form error that turns the whole batch away.
+        kwargs.setdefault("allow_empty_file", True)
 
     def clean(self, data, initial=None):
         single = super().clean
@@ -43,14 +46,21 @@ STAR_CHOICES = [("", "-")] + [(str(n), "\u2605" * n + "\u2606" * (5 - n)) for n 
 
 
 class StarsOrScore:
-    """A form that takes a score 0..1 or 1-5 stars (stars win): one rule for every form
-    a person rates or settles with."""
+    """A form that takes a score 0..1 or 1-5 stars: one rule for every form a person
+    rates or settles with. Both may be given only if they agree (the API takes one of
+    them): 5 stars with a score of 0.2 is a mistake to point out, not to guess at."""
 
     def clean(self):
         data = super().clean()
         stars, score = data.get("stars"), data.get("score")
         if stars:
-            data["score"] = Rating.stars_to_score(stars)
+            from_stars = Rating.stars_to_score(stars)
+            if score is not None and abs(score - from_stars) > 1e-9:
+                raise forms.ValidationError(
+                    f"Give a score or stars, not both: {stars} stars is a score of "
+                    f"{from_stars:.2f}, not {score:.2f}."
+                )
+            data["score"] = from_stars
         elif score is None:
             raise forms.ValidationError("Give a score between 0 and 1 or a number of stars.")
         return data

@@ -162,14 +162,22 @@ class Pair(models.Model):
         return f"{self.resume} x {self.job}"
 
 
+class RatingSource(models.TextChoices):
+    ADMIN = "admin", "Admin"
+    QUEUE = "queue", "Labeling queue"
+    API = "api", "API"
+    FEEDBACK = "feedback", "Feedback"
+    IMPORT = "import", "Import"
+    HISTORY = "history", "Hiring history"
+
+
+# Where a person rates a pair in this product's own screens and API: one rating per
+# reviewer and pair among them (services.rating_submit updates it instead of adding one).
+REVIEWER_SOURCES = (RatingSource.QUEUE, RatingSource.ADMIN, RatingSource.API)
+
+
 class Rating(models.Model):
-    class Source(models.TextChoices):
-        ADMIN = "admin", "Admin"
-        QUEUE = "queue", "Labeling queue"
-        API = "api", "API"
-        FEEDBACK = "feedback", "Feedback"
-        IMPORT = "import", "Import"
-        HISTORY = "history", "Hiring history"
+    Source = RatingSource
 
     pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="ratings")
     score = models.FloatField(validators=UNIT_INTERVAL)
@@ -188,17 +196,32 @@ class Rating(models.Model):
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["created_at"])]
         constraints = [
-            # A reviewer rates a pair once in the queue: a second rating updates the first
-            # (services.rating_submit), and this catches two submits racing each other.
+            # A reviewer rates a pair once, wherever they rate it (queue, admin, API): a
+            # second rating updates the first (services.rating_submit), and this catches
+            # any writer that does not. Imports and hiring history have no reviewer and
+            # may hold several labels of one pair.
             models.UniqueConstraint(
                 fields=["pair", "reviewer"],
-                condition=Q(source="queue"),
-                name="one_queue_rating_per_reviewer",
+                condition=Q(source__in=REVIEWER_SOURCES, reviewer__isnull=False),
+                name="one_rating_per_reviewer",
             )
+        ]
+        permissions = [
+            # Team leads correct or remove another reviewer's rating (audited); reviewers
+            # change only their own.
+            ("change_others_rating", "Can change other reviewers' ratings"),
         ]
 
     def __str__(self) -> str:
         return f"{self.score:.2f} for {self.pair_id}"
+
+    def changeable_by(self, user) -> bool:
+        """Reviewers change and delete only their own ratings; a lead with the permission
+        "Can change other reviewers' ratings" also those of others and of imports. The one
+        rule for the admin and the services."""
+        if user is None or not user.is_authenticated:
+            return False
+        return self.reviewer_id == user.pk or user.has_perm("matching.change_others_rating")
 
     @staticmethod
     def stars_to_score(stars: int) -> float:

@@ -28,6 +28,7 @@ from matching.errors import ExtractionError, extraction_error
 from matching.extraction import SUPPORTED_EXTENSIONS, extension_of, extract_text, human_size
 from matching.models import (
     Job,
+    REVIEWER_SOURCES,
     Pair,
     Rating,
     Resume,
@@ -663,8 +664,14 @@ def pair_get_or_create(*, resume: Resume, job: Job) -> Pair:
 def rating_create(
     *, pair: Pair, score: float, reviewer=None, note: str = "", source: str = Rating.Source.ADMIN
 ) -> Rating:
-    if not 0.0 <= score <= 1.0:
-        raise ValueError("A rating is a score between 0 and 1.")
+    """A label for a pair. A reviewer's rating from the product's own screens or API
+    (REVIEWER_SOURCES) is their one rating of the pair (rating_submit); other sources
+    (imports, hiring history, feedback, a rating with no reviewer) add a row each time."""
+    if reviewer is not None and source in REVIEWER_SOURCES:
+        return rating_submit(
+            pair=pair, reviewer=reviewer, score=score, note=note, source=source
+        ).rating
+    _check_score(score)
     with transaction.atomic():
         # Locks the pair as rating_submit does: two ratings of one pair at once are counted
         # one after the other, so neither's statistics overwrite the other's.
@@ -739,6 +746,89 @@ class PairInputs:
 
     resume_vectors: np.ndarray  # float32[n, dim]
     job_vectors: np.ndarray  # float32[n, dim]
+class RatingRefused(PermissionError):
+    """A reviewer changing or deleting another reviewer's rating without the permission."""
+
+
+def _check_score(score: float) -> None:
+    if not 0.0 <= score <= 1.0:
+        raise ValueError("A rating is a score between 0 and 1.")
+
+
+def _check_changeable(rating: Rating, actor) -> None:
+    if not rating.changeable_by(actor):
+        raise RatingRefused(
+            "Only the reviewer who gave a rating, or a lead with the permission "
+            '"Can change other reviewers\' ratings", may change or delete it.'
+        )
+
+
+def _rating_state(rating: Rating) -> dict:
+    """What the audit log keeps of a rating before and after a change."""
+    return {"score": rating.score, "note": rating.note, "source": rating.source}
+
+
+def rating_update(*, rating: Rating, actor, score: float, note: str) -> Rating:
+    """A change to an existing rating (the admin's change form): the reviewer's own, or
+    another's by a lead. It stays credited to its reviewer; the audit log records who
+    changed it, with the rating before and after."""
+    from audit.services import audit_record
+
+    _check_changeable(rating, actor)
+    _check_score(score)
+    with transaction.atomic():
+        Pair.objects.select_for_update().filter(pk=rating.pair_id).values_list("pk").first()
+        # Read again under the lock: the caller's object may already hold the new values.
+        current = Rating.objects.select_related("pair").get(pk=rating.pk)
+        before = _rating_state(current)
+        current.score, current.note = score, note
+        current.save(update_fields=["score", "note", "updated_at"])
+        pair_refresh_rating_stats(pair=current.pair)
+        audit_record(
+            actor=actor,
+            action="rating_changed",
+            target=_pair_target(current.pair),
+            details={
+                "rating": current.pk,
+                "reviewer": current.reviewer_id,
+                "before": before,
+                "after": _rating_state(current),
+            },
+        )
+    return current
+
+
+def ratings_delete(*, ratings: Iterable[Rating], actor) -> int:
+    """Delete ratings (one, or the admin's bulk action): each must be changeable by the
+    actor, each is audited with what it was, and every pair touched gets its count, mean
+    and spread from the ratings left, so no pair counts a rating that is gone."""
+    from audit.services import audit_record
+
+    ratings = list(ratings)
+    for rating in ratings:
+        _check_changeable(rating, actor)
+    pair_ids = sorted({r.pair_id for r in ratings})
+    with transaction.atomic():
+        # Locked in id order, as every writer takes one pair at a time: no deadlock.
+        list(Pair.objects.select_for_update().filter(pk__in=pair_ids).order_by("pk").values("pk"))
+        rows = list(Rating.objects.select_related("pair").filter(pk__in=[r.pk for r in ratings]))
+        for row in rows:
+            audit_record(
+                actor=actor,
+                action="rating_deleted",
+                target=_pair_target(row.pair),
+                details={
+                    "rating": row.pk,
+                    "reviewer": row.reviewer_id,
+                    "before": _rating_state(row),
+                },
+            )
+        Rating.objects.filter(pk__in=[r.pk for r in rows]).delete()
+        for pair in Pair.objects.filter(pk__in=pair_ids).only("pk"):
+            pair_refresh_rating_stats(pair=pair)
+    return len(rows)
+
+
     features: dict[str, np.ndarray]  # FEATURE_NAMES -> float32[n]
 
     def take(self, rows) -> PairInputs:
@@ -845,10 +935,6 @@ def job_input_from_text(text: str, *, title: str, vectors, terms) -> JobInput:
 
 # --- reviewer workflow: queue ratings, skips, settling conflicts (docs/reviewing.md) -------
 
-# Sources where a person rates a pair in this product's own screens: one rating per
-# reviewer and pair among them (rating_submit updates it instead of adding another).
-REVIEWER_SOURCES = (Rating.Source.QUEUE, Rating.Source.ADMIN)
-
 
 @dataclass
 class SubmittedRating:
@@ -870,8 +956,7 @@ def rating_submit(
     rating, so a reviewer never counts twice in the mean, the ratings wanted per pair or the
     agreement between reviewers. The model's score is recorded as it is at this moment.
     """
-    if not 0.0 <= score <= 1.0:
-        raise ValueError("A rating is a score between 0 and 1.")
+    _check_score(score)
     with transaction.atomic():
         # Locks the pair: two submits of one reviewer (a double click) are applied one
         # after the other, so the second finds and updates the first.

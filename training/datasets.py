@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from django.db.models import Avg, Count, Q, StdDev
+from django.db.models import Q
 
 from matching.models import Pair, Rating
 from matching.services import job_text
@@ -197,28 +197,36 @@ def examples_from_db() -> list[Example]:
     from training.models import LabeledExample
 
     out: list[Example] = []
+    # A pair's label comes from the ratings it holds, not from the counters kept on Pair:
+    # a pair whose counters went stale (a rating deleted past the services) must neither
+    # fail the run nor become a label with no rating behind it. Mean and spread are taken
+    # here, not with SQL's STDDEV, which Django's SQLite version fails over zero rows.
+    given: dict[int, list[float]] = defaultdict(list)
+    predicted: dict[int, float] = {}  # the model's score at the pair's latest rating
+    for pid, score, at_rating in Rating.objects.order_by("pair_id", "created_at", "pk").values_list(
+        "pair_id", "score", "predicted_score"
+    ):
+        given[pid].append(score)
+        if at_rating is not None:
+            predicted[pid] = at_rating
     rated = (
-        Pair.objects.filter(Q(rating_count__gt=0) | Q(settled_score__isnull=False))
+        Pair.objects.filter(
+            Q(pk__in=Rating.objects.values("pair_id")) | Q(settled_score__isnull=False)
+        )
         .filter(resume__text__gt="")
         .select_related("resume", "job")
-        .annotate(n=Count("ratings"), mean=Avg("ratings__score"), sd=StdDev("ratings__score"))
     )
-    predicted = {
-        pid: score
-        for pid, score in Rating.objects.filter(predicted_score__isnull=False)
-        .order_by("pair_id", "created_at")
-        .values_list("pair_id", "predicted_score")
-    }
     for pair in rated.iterator(chunk_size=500):
         settled = pair.settled_score is not None
+        scores = given.get(pair.pk, [])
         out.append(
             Example(
                 resume=pair.resume.text,
                 job=job_text(pair.job),
-                score=float(pair.settled_score if settled else pair.mean),
+                score=float(pair.settled_score if settled else np.mean(scores)),
                 source="ratings",
-                n_ratings=int(pair.n),
-                spread=0.0 if settled else float(pair.sd or 0.0),
+                n_ratings=len(scores),
+                spread=0.0 if settled else float(np.std(scores)),
                 predicted=predicted.get(pair.pk),
             )
         )

@@ -38,6 +38,34 @@ def test_a_member_rates_a_scored_pair_and_is_recorded_as_reviewer(member_api, me
     assert (pair.rating_count, pair.rating_mean) == (1, 0.8)
 
 
+def test_posting_again_updates_the_reviewers_one_rating_and_says_so(member_api, member):
+    resume, job = ResumeFactory(), JobFactory()
+    pair = Pair.objects.create(resume=resume, job=job, score=0.5)
+    first = member_api.post(URL, {"resume": resume.pk, "job": job.pk, "score": 0.25}, format="json")
+    assert (first.status_code, first.json()["updated"]) == (201, False)
+    for _ in range(7):
+        again = member_api.post(
+            URL, {"resume": resume.pk, "job": job.pk, "stars": 5}, format="json"
+        )
+        assert (again.status_code, again.json()["updated"]) == (200, True)
+        assert again.json()["id"] == first.json()["id"]
+    assert Rating.objects.get().score == 1.0
+    pair.refresh_from_db()
+    assert (pair.rating_count, pair.rating_mean) == (1, 1.0)
+
+
+def test_a_rating_from_the_queue_and_then_the_api_is_one_rating(member_api, member):
+    resume, job = ResumeFactory(), JobFactory()
+    pair = Pair.objects.create(resume=resume, job=job, score=0.5)
+    services.rating_submit(pair=pair, reviewer=member, score=0.0)
+    response = member_api.post(
+        URL, {"resume": resume.pk, "job": job.pk, "score": 0.5}, format="json"
+    )
+    assert (response.status_code, response.json()["updated"]) == (200, True)
+    pair.refresh_from_db()
+    assert (pair.rating_count, pair.rating_mean) == (1, 0.5)
+
+
 @pytest.mark.parametrize(("stars", "score"), [(1, 0.0), (3, 0.5), (5, 1.0)])
 def test_stars_map_onto_the_unit_interval(api, stars, score):
     resume, job = ResumeFactory(), JobFactory()

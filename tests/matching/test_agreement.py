@@ -127,17 +127,17 @@ def test_agreement_per_job_and_overall_from_reviewers_ratings(reviewers):
 
 
 @pytest.mark.django_db
-def test_a_reviewer_who_rated_a_pair_twice_counts_once_with_their_mean(reviewers):
+def test_a_reviewer_who_rated_a_pair_twice_counts_once_with_their_latest_rating(reviewers):
     pair, other = pairs_for(JobFactory(), 2)
-    # Two admin ratings by one reviewer, as rating_create allowed before rating_submit.
+    # Rating a pair again, from the admin then the API, updates the reviewer's one rating.
     services.rating_create(pair=pair, reviewer=reviewers[0], score=0.0)
-    services.rating_create(pair=pair, reviewer=reviewers[0], score=1.0)
+    services.rating_create(pair=pair, reviewer=reviewers[0], score=0.5, source="api")
     services.rating_create(pair=pair, reviewer=reviewers[1], score=0.5)
     services.rating_create(pair=other, reviewer=reviewers[0], score=0.0)
     services.rating_create(pair=other, reviewer=reviewers[1], score=0.0)
     report = selectors.reviewer_agreement()
     assert report.overall.ratings == 4
-    # Values: pair (0.5, 0.5), other (0, 0): perfect agreement once averaged.
+    # Values: pair (0.5, 0.5), other (0, 0): perfect agreement.
     assert report.overall.alpha == pytest.approx(1.0)
 
 

@@ -171,3 +171,28 @@ def test_texts_score_does_not_store_anything_without_cache():
     assert 0 <= scores[0] <= 1
     assert set(features) >= {"passage", "lexical", "coverage"}
     assert not Embedding.objects.exists()
+
+
+def test_the_database_holds_one_rating_per_reviewer_and_pair_from_every_reviewer_surface(
+    django_user_model,
+):
+    from django.db import IntegrityError, transaction
+
+    reviewer = django_user_model.objects.create_user(username="ann")
+    pair = Pair.objects.create(resume=ResumeFactory(), job=JobFactory())
+    Rating.objects.create(pair=pair, reviewer=reviewer, score=0.5, source=Rating.Source.ADMIN)
+    for source in (Rating.Source.API, Rating.Source.QUEUE, Rating.Source.ADMIN):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Rating.objects.create(pair=pair, reviewer=reviewer, score=0.9, source=source)
+    # Labels without a reviewer (imports, hiring history) may be many per pair.
+    Rating.objects.create(pair=pair, score=0.1, source=Rating.Source.IMPORT)
+    Rating.objects.create(pair=pair, score=0.2, source=Rating.Source.IMPORT)
+
+
+def test_rating_create_for_a_reviewer_keeps_their_one_rating(django_user_model):
+    reviewer = django_user_model.objects.create_user(username="ann")
+    pair = Pair.objects.create(resume=ResumeFactory(), job=JobFactory())
+    services.rating_create(pair=pair, score=0.25, reviewer=reviewer)
+    services.rating_create(pair=pair, score=0.75, reviewer=reviewer, source=Rating.Source.API)
+    pair.refresh_from_db()
+    assert (pair.rating_count, pair.rating_mean) == (1, 0.75)

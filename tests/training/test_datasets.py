@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from matching import services as matching_services
+from matching.models import Pair
 from tests.factories import JobFactory, ResumeFactory
 from training import datasets, services
 from training.datasets import DatasetError, Example
@@ -324,3 +325,25 @@ def test_examples_from_db_use_the_settled_score_of_a_conflict_instead_of_the_mea
     undecided = by_resume["Paramedic, ten years of emergency care."]
     assert undecided.score == pytest.approx(0.625)  # no decision yet: the reviewers' mean
     assert undecided.spread == pytest.approx(0.375)
+
+
+@pytest.mark.django_db
+def test_examples_from_db_survive_pair_statistics_left_stale_by_a_deleted_rating(
+    django_user_model,
+):
+    """A pair still counting a rating that is gone (a bulk delete that skipped the
+    services) once made every training run fail: StdDev over zero rows on SQLite."""
+    job = JobFactory(title="ICU nurse", description="Adult intensive care.", must_have="")
+    stale = matching_services.pair_get_or_create(resume=ResumeFactory(text="Welder"), job=job)
+    Pair.objects.filter(pk=stale.pk).update(rating_count=1, rating_mean=0.5, rating_spread=0.0)
+    settled = matching_services.pair_get_or_create(resume=ResumeFactory(text="Paramedic"), job=job)
+    Pair.objects.filter(pk=settled.pk).update(settled_score=0.75, rating_count=2)
+    rated = matching_services.pair_get_or_create(resume=ResumeFactory(text="ICU nurse"), job=job)
+    reviewer = django_user_model.objects.create_user(username="ann")
+    matching_services.rating_submit(pair=rated, reviewer=reviewer, score=1.0)
+
+    by_resume = {e.resume: e for e in datasets.examples_from_db()}
+
+    assert set(by_resume) == {"Paramedic", "ICU nurse"}  # no ratings, not settled: no label
+    assert (by_resume["Paramedic"].score, by_resume["Paramedic"].n_ratings) == (0.75, 0)
+    assert (by_resume["ICU nurse"].score, by_resume["ICU nurse"].spread) == (1.0, 0.0)

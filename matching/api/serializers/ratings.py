@@ -59,3 +59,19 @@ class RatingOut(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
+
+
+class RatingSubmitOut(RatingOut):
+    """The rating as stored after a post, and whether it replaced the reviewer's earlier
+    rating of the pair (one rating per reviewer and pair)."""
+
+    updated = serializers.SerializerMethodField(
+        help_text="True: your earlier rating of this resume for this job was updated."
+    )
+
+    class Meta(RatingOut.Meta):
+        fields = [*RatingOut.Meta.fields, "updated"]
+        read_only_fields = fields
+
+    def get_updated(self, rating: Rating) -> bool:
+        return bool(self.context.get("updated"))

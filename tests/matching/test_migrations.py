@@ -1,0 +1,67 @@
+"""Data migrations of the matching app, run on rows as they were before them."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+BEFORE = [("matching", "0005_stemmed_term_vectors")]
+AFTER = [("matching", "0006_one_rating_per_reviewer")]
+
+
+def _migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_rating_per_reviewer_merges_earlier_duplicates_and_repairs_pair_statistics():
+    apps = _migrate(BEFORE)
+    try:
+        User = apps.get_model("auth", "User")
+        Resume = apps.get_model("matching", "Resume")
+        Job = apps.get_model("matching", "Job")
+        Pair = apps.get_model("matching", "Pair")
+        Rating = apps.get_model("matching", "Rating")
+        ann = User.objects.create(username="ann")
+        bob = User.objects.create(username="bob")
+        job = Job.objects.create(title="ICU nurse", description="Intensive care.")
+        pair = Pair.objects.create(
+            resume=Resume.objects.create(original_name="a.txt", sha256="a" * 64), job=job
+        )
+        # What the API and the admin allowed: ann posted three times.
+        for score, note in [(0.25, "thin"), (0.5, ""), (1.0, "second look")]:
+            Rating.objects.create(pair=pair, reviewer=ann, score=score, note=note, source="api")
+        Rating.objects.create(pair=pair, reviewer=bob, score=0.5, source="admin")
+        Rating.objects.create(pair=pair, score=0.0, source="import")
+        Rating.objects.create(pair=pair, score=0.0, source="import")
+        # A pair a bulk delete left counting a rating that is gone.
+        stale = Pair.objects.create(
+            resume=Resume.objects.create(original_name="b.txt", sha256="b" * 64),
+            job=job,
+            rating_count=1,
+            rating_mean=0.5,
+            rating_spread=0.0,
+        )
+
+        apps = _migrate(AFTER)
+
+        Pair = apps.get_model("matching", "Pair")
+        Rating = apps.get_model("matching", "Rating")
+        (kept,) = Rating.objects.filter(reviewer_id=ann.pk)
+        assert (kept.score, kept.note) == (1.0, "second look\n\nthin")
+        assert Rating.objects.filter(pair_id=pair.pk).count() == 4  # ann, bob, two imports
+        pair = Pair.objects.get(pk=pair.pk)
+        assert (pair.rating_count, pair.rating_mean, pair.rating_spread) == (4, 0.375, 1.0)
+        stale = Pair.objects.get(pk=stale.pk)
+        assert (stale.rating_count, stale.rating_mean, stale.rating_spread) == (0, None, None)
+    finally:
+        _migrate(_migrate_leaves())
+
+
+def _migrate_leaves():
+    executor = MigrationExecutor(connection)
+    return executor.loader.graph.leaf_nodes()
