@@ -268,22 +268,22 @@ class JobAdmin(admin.ModelAdmin):
 
 
 class RatingInline(admin.TabularInline):
-    model = Rating
     """The pair's ratings, read only: a rating is changed in the ratings admin, where the
     rule on whose ratings one may change holds and the change is audited."""
 
+    model = Rating
     extra = 0
     fields = ["score", "reviewer", "note", "source", "created_at"]
     readonly_fields = fields
     can_delete = False
-
     show_change_link = True
+
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
-
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
 
 class RatedFilter(admin.SimpleListFilter):
     title = "human rating"
@@ -317,9 +317,9 @@ class PairAdmin(AnonymizedViewMixin, admin.ModelAdmin):
     list_filter = [RatedFilter, "job"]
     list_select_related = ["resume", "job", "scoring_model"]
     search_fields = ["resume__original_name", "job__title"]
-    readonly_fields = [
     # All read only: scores come from scoring, statistics from the ratings, a settled
     # score from settling (with its own permission).
+    readonly_fields = [
         "resume",
         "job",
         "score",
@@ -327,11 +327,11 @@ class PairAdmin(AnonymizedViewMixin, admin.ModelAdmin):
         "scored_at",
         "rating_count",
         "rating_mean",
-    ]
         "rating_spread",
         "settled_score",
         "settled_by",
         "settled_at",
+    ]
     inlines = [RatingInline]
     ordering = ["job", "-score"]
     paginator = LargeTablePaginator
@@ -392,7 +392,6 @@ class RatingAdmin(admin.ModelAdmin):
     def model_score(self, obj: Rating) -> str:
         return pct(obj.predicted_score)
 
-    def save_model(self, request, obj: Rating, form, change: bool) -> None:
     # --- whose ratings one may change: Rating.changeable_by, the services' rule too ---
 
     def has_change_permission(self, request, obj: Rating | None = None) -> bool:
@@ -424,6 +423,7 @@ class RatingAdmin(admin.ModelAdmin):
 
     # --- every write through the services: one rating per reviewer, statistics, audit ---
 
+    def save_model(self, request, obj: Rating, form, change: bool) -> None:
         if change:
             services.rating_update(
                 rating=obj,

@@ -20,10 +20,10 @@ class MultipleFileField(forms.FileField):
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
         # An empty file is one rejected file, named by the upload service (as in the API),
         # not a form error that turns the whole batch away.
         kwargs.setdefault("allow_empty_file", True)
+        super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
         single = super().clean

@@ -27,8 +27,8 @@ from matching.encoder import PRETRAINED_KEY
 from matching.errors import ExtractionError, extraction_error
 from matching.extraction import SUPPORTED_EXTENSIONS, extension_of, extract_text, human_size
 from matching.models import (
-    Job,
     REVIEWER_SOURCES,
+    Job,
     Pair,
     Rating,
     Resume,
@@ -713,39 +713,6 @@ def _audit_rating(*, rating: Rating, actor, created: bool) -> None:
     )
 
 
-def pair_refresh_rating_stats(*, pair: Pair) -> None:
-    """Count, mean and spread of the pair's ratings, read under the pair's row lock: a
-    rating written by another transaction meanwhile is counted by whichever refresh comes
-    second (each statement reads what committed before it). Writers that insert a rating
-    take the lock before the insert (rating_create, rating_submit): the insert's foreign
-    key check would otherwise hold a share lock that two of them then wait on."""
-    with transaction.atomic():
-        Pair.objects.select_for_update().filter(pk=pair.pk).values_list("pk").first()
-        stats = Rating.objects.filter(pair=pair).aggregate(
-            n=Count("id"), mean=Avg("score"), low=Min("score"), high=Max("score")
-        )
-        spread = None if stats["n"] == 0 else stats["high"] - stats["low"]
-        Pair.objects.filter(pk=pair.pk).update(
-            rating_count=stats["n"], rating_mean=stats["mean"], rating_spread=spread
-        )
-
-
-# --- ad-hoc scoring ----------------------------------------------------------------------
-
-
-@dataclass
-class TextPair:
-    resume: str
-    job: str
-    title: str = ""
-
-
-@dataclass
-class PairInputs:
-    """What a scorer reads for a list of pairs: both sides' vectors and the pair features."""
-
-    resume_vectors: np.ndarray  # float32[n, dim]
-    job_vectors: np.ndarray  # float32[n, dim]
 class RatingRefused(PermissionError):
     """A reviewer changing or deleting another reviewer's rating without the permission."""
 
@@ -829,6 +796,39 @@ def ratings_delete(*, ratings: Iterable[Rating], actor) -> int:
     return len(rows)
 
 
+def pair_refresh_rating_stats(*, pair: Pair) -> None:
+    """Count, mean and spread of the pair's ratings, read under the pair's row lock: a
+    rating written by another transaction meanwhile is counted by whichever refresh comes
+    second (each statement reads what committed before it). Writers that insert a rating
+    take the lock before the insert (rating_create, rating_submit): the insert's foreign
+    key check would otherwise hold a share lock that two of them then wait on."""
+    with transaction.atomic():
+        Pair.objects.select_for_update().filter(pk=pair.pk).values_list("pk").first()
+        stats = Rating.objects.filter(pair=pair).aggregate(
+            n=Count("id"), mean=Avg("score"), low=Min("score"), high=Max("score")
+        )
+        spread = None if stats["n"] == 0 else stats["high"] - stats["low"]
+        Pair.objects.filter(pk=pair.pk).update(
+            rating_count=stats["n"], rating_mean=stats["mean"], rating_spread=spread
+        )
+
+
+# --- ad-hoc scoring ----------------------------------------------------------------------
+
+
+@dataclass
+class TextPair:
+    resume: str
+    job: str
+    title: str = ""
+
+
+@dataclass
+class PairInputs:
+    """What a scorer reads for a list of pairs: both sides' vectors and the pair features."""
+
+    resume_vectors: np.ndarray  # float32[n, dim]
+    job_vectors: np.ndarray  # float32[n, dim]
     features: dict[str, np.ndarray]  # FEATURE_NAMES -> float32[n]
 
     def take(self, rows) -> PairInputs:
