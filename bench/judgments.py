@@ -37,7 +37,8 @@ from matching.judgments.verdicts import MET, ResumeEvidence, default_embedder, j
 
 DEV = ROOT.parent / "shared" / "datasets" / "requirements-dev.json"
 OWN = ROOT / "bench" / "data" / "judgments"
-# The resumes' own "present": the dev set's labels count years up to the collection date.
+# "Present" in a resume means the day it was written: the dev set's labels count years up to
+# its collection date; a set may say its own ("as_of").
 TODAY = date(2018, 1, 1)
 
 
@@ -67,11 +68,12 @@ def scores(rows: list[tuple[str, bool, bool | None]]) -> dict:
 def run_set(name: str, data: dict, embedder, *, show_errors: bool) -> dict:
     evidence: dict[str, ResumeEvidence] = {}
     times = []
+    today = date.fromisoformat(data["as_of"]) if data.get("as_of") else TODAY
     for rid, resume in data["resumes"].items():
         if not any(j["resume_id"] == rid for j in data["judgments"]):
             continue
         t0 = time.perf_counter()
-        prof = profile_of(resume["text"], today=TODAY)
+        prof = profile_of(resume["text"], today=today)
         times.append(time.perf_counter() - t0)
         evidence[rid] = ResumeEvidence(resume["text"], profile=prof, embedder=embedder)
     ours, today_rule = [], []
@@ -106,6 +108,7 @@ def load_own() -> dict:
     for path in sorted(OWN.glob("*.json")):
         data = json.loads(path.read_text())
         merged["resumes"].update(data["resumes"])
+        merged["as_of"] = data.get("as_of")
         merged["judgments"] += data["judgments"]
     return merged
 

@@ -538,6 +538,17 @@ def _mentions(text: str, lines: list[_Line], roles: list[Role]) -> list[Mention]
     return out
 
 
+# Intent before a credential: it is not held yet ("working towards a master's degree").
+INTENT = re.compile(
+    r"\b(?:pursuing|pursue|working (?:towards?|on)|work towards?|in progress|currently enrolled|"
+    r"enrolled in|studying for|study for|preparing for|prepare for|candidate for|"
+    r"expected|anticipated|will (?:complete|graduate|obtain|earn|sit)|to be completed|"
+    r"plan(?:ning)? to|seeking|aspiring|eligible|eligibility|applied for|pending|"
+    r"in process|hope to|goal is|would like)\b",
+    re.IGNORECASE,
+)
+
+
 def _degrees(mentions: list[Mention]) -> list[Degree]:
     out: list[Degree] = []
     seen: set[tuple[str, str]] = set()
@@ -547,6 +558,9 @@ def _degrees(mentions: list[Mention]) -> list[Degree]:
             continue
         for d in _DEGREE.finditer(m.text):
             level = d.lastgroup or ""
+            clause = re.split(r"[.;]", m.text[: d.start()])[-1]
+            if INTENT.search(clause) or INTENT.search(m.text[d.end() : d.end() + 30]):
+                continue
             word = d.group().lower().rstrip(".")
             if word in ("ba", "bs") and not d.group().isupper():
                 continue  # "ba"/"bs" in lowercase are not degree names

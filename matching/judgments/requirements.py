@@ -13,6 +13,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from matching.judgments.profile import _DEGREE, DEGREE_FIELDS, LEVEL_RANK
+from matching.judgments.profile import _TITLE_WORDS as TITLE_WORDS
 
 YEARS, EDUCATION, LICENCE, SKILL, DOMAIN = "years", "education", "licence", "skill", "domain"
 
@@ -163,7 +164,10 @@ def parse_requirement(text: str) -> Requirement:
         )
     degrees = list(_DEGREE.finditer(raw))
     if degrees or re.search(r"\bdegree\b", raw, re.IGNORECASE):
-        levels = [d.lastgroup for d in degrees if d.lastgroup] or ["bachelor"]
+        levels = [d.lastgroup for d in degrees if d.lastgroup]
+        # "Culinary degree (associate or higher)": a level named without "degree" after it.
+        levels += [lvl for word, lvl in _LEVEL_WORDS if re.search(word, raw, re.IGNORECASE)]
+        levels = levels or ["bachelor"]
         level = min(levels, key=LEVEL_RANK.__getitem__)
         fields: list[str] = []
         for d in degrees:
@@ -184,6 +188,16 @@ def parse_requirement(text: str) -> Requirement:
     if _LICENCE_CUE.search(raw):
         return Requirement(raw, LICENCE, names=_licence_names(raw), all_of=_all_of(raw))
     role = _AS_ROLE.search(raw)
+    phrase = clean_subject(raw)
+    words = phrase.split()
+    if (
+        not role
+        and 1 < len(words) <= 4
+        and words[-1].lower().rstrip("s") in TITLE_WORDS
+        and not any(w.lower().endswith(("ing", "ed")) for w in words)
+    ):
+        # "Executive chef experience" asks for a role held, like "experience as a ...".
+        return Requirement(raw, DOMAIN, role=phrase)
     body = re.sub(rf"\b(?:{_FILLER_WORDS})\b", " ", raw, flags=re.IGNORECASE)
     names = alternatives(" ".join(body.split()))
     kind = SKILL if _is_named(raw) else DOMAIN
@@ -195,6 +209,12 @@ def parse_requirement(text: str) -> Requirement:
         strong=bool(_STRONG.search(raw)),
         role=clean_subject(role.group("role")) if role else "",
     )
+
+
+_LEVEL_WORDS = (
+    (r"\bassociate'?s?\b", "associate"),
+    (r"\bhigh school\b", "secondary"),
+)
 
 
 def _strip_degree_words(text: str) -> str:

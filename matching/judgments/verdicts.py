@@ -33,6 +33,7 @@ from matching.judgments.profile import (
     CERTIFICATIONS,
     EXPERIENCE,
     HEADER,
+    INTENT,
     LEVEL_RANK,
     OBJECTIVE,
     SKILLS,
@@ -73,14 +74,7 @@ FIELD_MATCH = 0.80  # "kinesiology" for "exercise science", not "animal science"
 _NEGATION = re.compile(
     r"\b(?:no|not|never|without|lack(?:s|ing)?|none|nor)\b(?:\s+\w+){0,3}\s*$", re.IGNORECASE
 )
-_INTENT = re.compile(
-    r"\b(?:pursuing|pursue|working (?:towards?|on)|work towards?|in progress|currently enrolled|"
-    r"enrolled in|studying for|study for|preparing for|prepare for|candidate for|"
-    r"expected|anticipated|will (?:complete|graduate|obtain|earn|sit)|to be completed|"
-    r"plan(?:ning)? to|seeking|aspiring|eligible|eligibility|applied for|pending|"
-    r"in process|hope to|goal is|would like)\b",
-    re.IGNORECASE,
-)
+_INTENT = INTENT
 _WEAK = re.compile(
     r"\b(?:basic|beginner|beginning|elementary|limited|some exposure|exposure to|"
     r"introductory|learning|rudimentary|conversational)\b",
@@ -110,7 +104,7 @@ _STRONG_CUE = re.compile(
 _GENERIC = frozenset(
     "software system systems tool tools platform platforms application applications "
     "suite experience the a an of in and for with using field knowledge proficiency "
-    "program programs solution solutions technology".split()
+    "program programs solution solutions technology ehr emr crm erp cms lms ats hris".split()
 )
 _FIELD_GENERIC = frozenset(
     "science sciences studies study arts art general degree field related major "
