@@ -20,7 +20,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 
 from matching import selectors, services
-from matching.forms import RatingAdminForm, ResumeUploadForm, SettleForm
+from matching.forms import JobAdminForm, RatingAdminForm, ResumeUploadForm, SettleForm
 from matching.heads import ModelUnavailable
 from matching.models import (
     Embedding,
@@ -239,6 +239,7 @@ class ResumeAdmin(AnonymizedViewMixin, admin.ModelAdmin):
 
 @admin.register(Job)
 class JobAdmin(admin.ModelAdmin):
+    form = JobAdminForm
     list_display = ["title", "is_open", "created_at", "ranking_link"]
     list_filter = ["is_open"]
     search_fields = ["title", "description"]

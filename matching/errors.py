@@ -75,3 +75,10 @@ def extraction_error(
 ) -> ExtractionError:
     message = EXTRACTION_MESSAGES[code].format(name=name, detail=detail, limit=limit, **fields)
     return ExtractionError(message, code=code)
+
+
+# A job's long texts are held to the limit of a resume's text (EXTRACTION_MAX_CHARS).
+JOB_TEXT_TOO_LONG = (
+    "The {label} is {length:,} characters long, more than the limit of {limit:,} "
+    "(the same as for a resume's text). Shorten it."
+)

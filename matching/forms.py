@@ -6,7 +6,8 @@ from django import forms
 from django.conf import settings
 
 from matching.extraction import SUPPORTED_EXTENSIONS
-from matching.models import Rating
+from matching.models import Job, Rating
+from matching.services import job_text_errors
 
 # --- admin -------------------------------------------------------------------------------
 
@@ -43,6 +44,21 @@ class ResumeUploadForm(forms.Form):
 
 
 STAR_CHOICES = [("", "-")] + [(str(n), "\u2605" * n + "\u2606" * (5 - n)) for n in range(1, 6)]
+
+
+class JobAdminForm(forms.ModelForm):
+    """The admin's job form: a text past the service's limit is shown next to its field
+    instead of failing on save."""
+
+    class Meta:
+        model = Job
+        fields = ["title", "description", "must_have", "nice_to_have", "is_open"]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        for name, messages in job_text_errors(cleaned).items():
+            self.add_error(name, messages)
+        return cleaned
 
 
 class StarsOrScore:

@@ -9,13 +9,14 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -24,7 +25,7 @@ from django.utils import timezone
 
 from matching import lexical
 from matching.encoder import PRETRAINED_KEY
-from matching.errors import ExtractionError, extraction_error
+from matching.errors import JOB_TEXT_TOO_LONG, ExtractionError, extraction_error
 from matching.extraction import SUPPORTED_EXTENSIONS, extension_of, extract_text, human_size
 from matching.models import (
     REVIEWER_SOURCES,
@@ -498,6 +499,32 @@ def resumes_purge_expired(
 # --- jobs --------------------------------------------------------------------------------
 
 
+# The long texts of a job, as the messages name them.
+JOB_LONG_TEXTS = {
+    "description": "description",
+    "must_have": "must-have requirements",
+    "nice_to_have": "nice-to-have requirements",
+}
+
+
+def job_text_errors(fields: Mapping[str, object]) -> dict[str, list[str]]:
+    """The long texts among `fields` that pass the limit of a resume's text, each with its
+    message: a job's text is embedded and matched like a resume's, so the same bound on
+    the work one text may cause holds (the admin form shows these next to the fields)."""
+    limit = settings.EXTRACTION_MAX_CHARS
+    return {
+        name: [JOB_TEXT_TOO_LONG.format(label=label, length=len(value), limit=limit)]
+        for name, label in JOB_LONG_TEXTS.items()
+        if isinstance(value := fields.get(name), str) and len(value) > limit
+    }
+
+
+def _job_texts_check(fields: Mapping[str, object]) -> None:
+    errors = job_text_errors(fields)
+    if errors:
+        raise ValidationError(errors)
+
+
 def job_create(
     *,
     title: str,
@@ -506,6 +533,11 @@ def job_create(
     nice_to_have: str = "",
     is_open: bool = True,
 ) -> Job:
+    """A new job, scored against every resume in the background; ValidationError (by
+    field) when a text is longer than the limit."""
+    _job_texts_check(
+        {"description": description, "must_have": must_have, "nice_to_have": nice_to_have}
+    )
     job = Job.objects.create(
         title=title,
         description=description,
@@ -518,6 +550,7 @@ def job_create(
 
 
 def job_update(*, job: Job, **fields) -> Job:
+    _job_texts_check(fields)
     text_before = job_text(job)
     for name, value in fields.items():
         setattr(job, name, value)
