@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from io import StringIO
 from pathlib import Path
 
@@ -11,6 +13,7 @@ from django.core.management import CommandError, call_command
 
 from matching.models import ScoringModel
 from matching.services import scoring_model_active
+from training.management.commands.train_custom_model import DEFAULT_SAMPLE_TARGET
 from training.models import LabeledExample, TrainingRun
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +40,18 @@ def test_create_sample_writes_a_varied_training_file(tmp_path):
     assert any(r["score"] < 0.3 for r in rows) and any(r["score"] >= 0.7 for r in rows)
     assert len({r["job_description"] for r in rows}) >= 4  # several roles
     assert not TrainingRun.objects.exists()
+
+
+def test_the_default_sample_file_lands_where_git_ignores_it():
+    """`--create-sample` without a path writes under data/ in the checkout: a file made
+    by following the docs must not show up as something to commit."""
+    root = Path(__file__).resolve().parents[2]
+    if shutil.which("git") is None or not (root / ".git").exists():
+        pytest.skip("not a git checkout")
+    ignored = subprocess.run(
+        ["git", "check-ignore", "--no-index", "-q", str(DEFAULT_SAMPLE_TARGET)], cwd=root
+    )
+    assert ignored.returncode == 0, f"{DEFAULT_SAMPLE_TARGET} is not ignored by git"
 
 
 def test_train_prints_the_live_and_candidate_metrics(tmp_path, sample_rows, write_json):
