@@ -10,9 +10,11 @@ import numpy as np
 from django.conf import settings
 from django.db.models import (
     Avg,
+    BooleanField,
     Case,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     Max,
@@ -144,6 +146,54 @@ def pairs_disagreeing(*, threshold: float | None = None) -> Q:
     return Q(rating_count__gt=0) & (
         Q(rating_mean__gte=F("score") + t) | Q(rating_mean__lte=F("score") - t)
     )
+
+
+# --- blind rating: whose ratings a user may see (docs/reviewing.md) ----------------------
+
+
+def sees_every_rating(*, user) -> bool:
+    """Whether `user` may see every reviewer's ratings of every pair: BLIND_RATING is off,
+    or they hold the settle permission (a lead settles conflicts, so must see them).
+    No query for a superuser; otherwise Django's two permission reads, cached on `user`."""
+    return not settings.BLIND_RATING or bool(user and user.has_perm("matching.settle_pair"))
+
+
+def ratings_visible(*, user, pair: str = "pk") -> Exists | Value:
+    """The blind-rating rule, defined once: whether the other reviewers' ratings of a pair
+    (their scores, mean and the disagreement they show) may be shown to `user`. True when
+    sees_every_rating, else only once `user` has rated the pair themselves, so nobody
+    anchors on a colleague's judgment before giving their own. A boolean expression for
+    querysets; `pair` names the pair's id in the query ("pk" on Pair, "pair" on Rating).
+
+    The number of ratings stays visible: it says a pair was reviewed, not how. The rating
+    screen keeps its own stricter reveal (the model's score too, leads included):
+    review_views._screen."""
+    if user is None or not user.is_authenticated:
+        return Value(False)
+    if sees_every_rating(user=user):
+        return Value(True)
+    return Exists(Rating.objects.filter(pair_id=OuterRef(pair), reviewer=user))
+
+
+def pairs_for_viewer(pairs: QuerySet[Pair], *, user) -> QuerySet[Pair]:
+    """Pairs annotated for the pages and API rows a user reads: `ratings_visible`
+    (ratings_visible) and `disagrees` (pairs_disagreeing). In the same query: no query
+    per row."""
+    return pairs.annotate(
+        ratings_visible=ratings_visible(user=user),
+        disagrees=ExpressionWrapper(pairs_disagreeing(), output_field=BooleanField()),
+    )
+
+
+def ratings_for_viewer(*, user) -> QuerySet[Rating]:
+    """The ratings `user` may read (the ratings list API): their own, and other reviewers'
+    of the pairs ratings_visible allows."""
+    ratings = Rating.objects.all()
+    if user is None or not user.is_authenticated:
+        return ratings.none()
+    if sees_every_rating(user=user):
+        return ratings
+    return ratings.filter(Q(reviewer=user) | Q(ratings_visible(user=user, pair="pair")))
 
 
 # --- explanations ------------------------------------------------------------------------
@@ -519,6 +569,51 @@ def scoring_progress() -> ScoringProgress:
         open_jobs=jobs,
         model_version=active.version if active else "",
     )
+
+
+@dataclass
+class JobScoringProgress:
+    """How far the live model is with one job: its readable candidates it has scored."""
+
+    done: int
+    total: int
+
+    @property
+    def pending(self) -> bool:
+        return self.done < self.total
+
+
+def jobs_with_scoring_progress(*, model: ScoringModel) -> QuerySet[Job]:
+    """Jobs annotated with `live_scored` (their pairs with a readable resume that `model`
+    has scored) and `readable_resumes` (every readable resume: each is scored against
+    every open job); job_scoring_progress reads them. Two subqueries in the job's own
+    query, so the ranking page shows its progress without one query more."""
+    readable = Resume.objects.filter(status=Resume.Status.EXTRACTED)
+    scored = (
+        Pair.objects.filter(
+            job=OuterRef("pk"),
+            score__isnull=False,
+            scoring_model=model,
+            resume__status=Resume.Status.EXTRACTED,
+        )
+        .order_by()
+        .values("job")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    resumes = readable.order_by().values("status").annotate(n=Count("pk")).values("n")
+    return Job.objects.annotate(
+        live_scored=Coalesce(Subquery(scored, output_field=IntegerField()), 0),
+        readable_resumes=Coalesce(Subquery(resumes, output_field=IntegerField()), 0),
+    )
+
+
+def job_scoring_progress(*, job: Job) -> JobScoringProgress | None:
+    """The progress of a job fetched through jobs_with_scoring_progress; None for a closed
+    job, which is not scored."""
+    if not job.is_open:
+        return None
+    return JobScoringProgress(done=job.live_scored, total=job.readable_resumes)
 
 
 # --- bulk import: how far the scoring of one import is (manage.py import_resumes --wait) --

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import InvalidPage, Page, Paginator
 from django.db.models import Count, Max, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -84,7 +84,9 @@ class RankingRow:
     pair: Pair
     why: selectors.Explanation
     score_pct: int | None
-    rating_pct: int | None
+    rating_pct: int | None  # None while blind rating hides it (selectors.ratings_visible)
+    ratings_hidden: bool
+    disagrees: bool  # reviewers' mean far from the model (selectors.pairs_disagreeing)
     rate_url: str | None
     stale: bool  # scored by a model that is no longer the live one
     other_skills_found: list[str]
@@ -106,21 +108,37 @@ def _filtered_ranking(
     form = RankingFilterForm(request.GET or None)
     filters = form.ranking_filters()
     filtered = any(v is not None for v in filters.values())
-    return form, filtered, selectors.job_ranking(job=job, **filters)
+    pairs = selectors.pairs_for_viewer(selectors.job_ranking(job=job, **filters), user=request.user)
+    return form, filtered, pairs
+
+
+def _ranking_page(pairs: QuerySet[Pair], number: str | None) -> Page:
+    """The page asked for; a page past the end (or not a number) is a 404 that says so,
+    not page 1 or the last page shown in its place."""
+    paginator = Paginator(pairs, settings.RANKING_PAGE_SIZE)
+    try:
+        return paginator.page(number or 1)
+    except InvalidPage as exc:
+        pages = paginator.num_pages
+        raise Http404(
+            f"Page {number[:20]} of this ranking does not exist: it has {pages} "
+            f"page{'s' if pages != 1 else ''}."
+        ) from exc
 
 
 @login_required
 def job_ranking(request: HttpRequest, job_id: int) -> HttpResponse:
     """One page of a job's candidates, best first, each with why it scored as it did.
 
-    A fixed number of queries per page whatever its size: the page (resume and model
-    joined), one count, and explain_pairs' three reads of texts and cached vectors.
+    A fixed number of queries per page whatever its size: the job (with its scoring
+    progress), the page (resume and model joined, blind-rating visibility annotated), one
+    count, and explain_pairs' three reads of texts and cached vectors.
     """
-    job = get_object_or_404(Job, pk=job_id)
-    form, filtered, pairs = _filtered_ranking(request, job)
-    page = Paginator(pairs, settings.RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
-    page_pairs = list(page.object_list)
     active = services.scoring_model_active()
+    job = get_object_or_404(selectors.jobs_with_scoring_progress(model=active), pk=job_id)
+    form, filtered, pairs = _filtered_ranking(request, job)
+    page = _ranking_page(pairs, request.GET.get("page"))
+    page_pairs = list(page.object_list)
     why = selectors.explain_pairs(
         job=job,
         pairs=page_pairs,
@@ -136,7 +154,9 @@ def job_ranking(request: HttpRequest, job_id: int) -> HttpResponse:
             pair=pair,
             why=why[pair.pk],
             score_pct=percent(pair.score),
-            rating_pct=percent(pair.rating_mean),
+            rating_pct=percent(pair.rating_mean) if pair.ratings_visible else None,
+            ratings_hidden=pair.rating_count > 0 and not pair.ratings_visible,
+            disagrees=pair.ratings_visible and pair.disagrees,
             # The rating screen of the labeling queue: blind, side by side, any reviewer.
             rate_url=reverse("matching:review_pair", args=[pair.pk]),
             stale=pair.scoring_model_id is not None and pair.scoring_model_id != active.pk,
@@ -157,6 +177,8 @@ def job_ranking(request: HttpRequest, job_id: int) -> HttpResponse:
             "must_have": must_have,
             "nice_to_have": nice_to_have,
             "filtered": filtered,
+            "progress": selectors.job_scoring_progress(job=job),
+            "disagreement_threshold_pct": percent(settings.DISAGREEMENT_THRESHOLD),
         },
     )
 
@@ -214,7 +236,10 @@ def _export_rows(
                 rank,
                 f"{pair.score:.4f}",
                 _cell(selectors.resume_label(resume=pair.resume, anonymized=anonymized)),
-                "" if pair.rating_mean is None else f"{pair.rating_mean:.4f}",
+                # Empty while blind rating hides it from this reviewer, as on the page.
+                ""
+                if pair.rating_mean is None or not pair.ratings_visible
+                else f"{pair.rating_mean:.4f}",
                 pair.rating_count,
                 _cell("; ".join(found)),
                 _cell("; ".join(missing)),
@@ -247,12 +272,17 @@ def job_export(request: HttpRequest, job_id: int) -> StreamingHttpResponse:
 @login_required
 def resume_detail(request: HttpRequest, resume_id: int) -> HttpResponse:
     resume = get_object_or_404(Resume.objects.defer("term_ids", "term_counts"), pk=resume_id)
-    best = list(selectors.resume_best_jobs(resume=resume)[:BEST_JOBS_SHOWN])
+    best = list(
+        selectors.pairs_for_viewer(selectors.resume_best_jobs(resume=resume), user=request.user)[
+            :BEST_JOBS_SHOWN
+        ]
+    )
     jobs = [
         {
             "pair": pair,
             "score_pct": percent(pair.score),
-            "rating_pct": percent(pair.rating_mean),
+            "rating_pct": percent(pair.rating_mean) if pair.ratings_visible else None,
+            "ratings_hidden": pair.rating_count > 0 and not pair.ratings_visible,
             "level": score_level(percent(pair.score)),
         }
         for pair in best

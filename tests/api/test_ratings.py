@@ -122,7 +122,10 @@ def test_a_rejected_resume_cannot_be_rated(api):
     assert "no extracted text" in error["message"]
 
 
-def test_list_filters_by_job_resume_and_reviewer(api, member_api, reviewer, member):
+def test_list_filters_by_job_resume_and_reviewer(api, member_api, reviewer, member, settings):
+    # The filters alone: blind rating would hide the pairs the member has not rated
+    # (tests/matching/test_blind_rating_visibility.py).
+    settings.BLIND_RATING = False
     r1, r2 = ResumeFactory(), ResumeFactory()
     j1, j2 = JobFactory(), JobFactory()
     mine = services.rating_create(

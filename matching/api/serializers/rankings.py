@@ -26,6 +26,13 @@ def anonymized_for(request) -> bool:
         raise serializers.ValidationError({"anonymize": ["Must be true or false."]}) from exc
 
 
+RATING_MEAN_HELP = "The reviewers' mean rating, 0..1; null when unrated or ratings_hidden."
+RATINGS_HIDDEN_HELP = (
+    "Blind rating (BLIND_RATING): other reviewers' ratings of this pair are hidden from "
+    "you until you have rated it (leads with the settle permission see them)."
+)
+
+
 @dataclass
 class RankedPair:
     """One row of a ranking: the pair, its rank and (for a job's ranking) why it scored so."""
@@ -34,6 +41,16 @@ class RankedPair:
     pair: Pair
     explanation: Explanation | None = None
     stale: bool = False
+
+    @property
+    def ratings_hidden(self) -> bool:
+        # Pairs come annotated by selectors.pairs_for_viewer; one that is not stays hidden.
+        # Nothing is hidden while nobody has rated the pair.
+        return self.pair.rating_count > 0 and not getattr(self.pair, "ratings_visible", False)
+
+    @property
+    def rating_mean(self) -> float | None:
+        return None if self.ratings_hidden else self.pair.rating_mean
 
 
 class RankingQueryIn(serializers.Serializer):
@@ -87,8 +104,9 @@ class RankingRowOut(serializers.Serializer):
     pair = serializers.IntegerField(source="pair.pk", help_text="Rate it with POST /ratings/.")
     resume = RankedResumeOut(source="*")
     score = serializers.FloatField(source="pair.score", help_text="0..1")
-    rating_mean = serializers.FloatField(source="pair.rating_mean", allow_null=True)
+    rating_mean = serializers.FloatField(allow_null=True, help_text=RATING_MEAN_HELP)
     rating_count = serializers.IntegerField(source="pair.rating_count")
+    ratings_hidden = serializers.BooleanField(help_text=RATINGS_HIDDEN_HELP)
     scoring_model = serializers.CharField(
         source="pair.scoring_model.version", allow_null=True, default=None
     )
@@ -110,6 +128,7 @@ class BestJobRowOut(serializers.Serializer):
     pair = serializers.IntegerField(source="pair.pk")
     job = BestJobOut(source="*")
     score = serializers.FloatField(source="pair.score", help_text="0..1")
-    rating_mean = serializers.FloatField(source="pair.rating_mean", allow_null=True)
+    rating_mean = serializers.FloatField(allow_null=True, help_text=RATING_MEAN_HELP)
     rating_count = serializers.IntegerField(source="pair.rating_count")
+    ratings_hidden = serializers.BooleanField(help_text=RATINGS_HIDDEN_HELP)
     scored_at = serializers.DateTimeField(source="pair.scored_at", allow_null=True)

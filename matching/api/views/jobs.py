@@ -105,7 +105,9 @@ class JobRankingApi(generics.GenericAPIView):
         anonymized = (
             selectors.reviewer_anonymizes(user=request.user) if anonymize is None else anonymize
         )
-        pairs: QuerySet = selectors.job_ranking(job=job, **query.validated_data)
+        pairs: QuerySet = selectors.pairs_for_viewer(
+            selectors.job_ranking(job=job, **query.validated_data), user=request.user
+        )
         if top is not None:
             pairs = pairs[:top]
         page = self.paginate_queryset(pairs)

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from matching import services
+from matching import selectors, services
 from matching.api.filters import RatingFilter
 from matching.api.serializers.ratings import RatingIn, RatingOut, RatingSubmitOut
 from matching.models import Rating
@@ -18,6 +19,11 @@ class RatingCollectionApi(generics.ListAPIView):
     filterset_class = RatingFilter
     ordering_fields = ["created_at", "score"]
     ordering = ["-created_at"]
+
+    def get_queryset(self) -> QuerySet[Rating]:
+        # Blind rating: other reviewers' ratings of a pair only once the caller rated it.
+        user = self.request.user
+        return selectors.ratings_for_viewer(user=user).select_related("pair", "reviewer")
 
     @extend_schema(
         summary="Rate a resume for a job",

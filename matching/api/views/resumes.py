@@ -126,7 +126,9 @@ class ResumeBestJobsApi(generics.GenericAPIView):
     )
     def get(self, request: Request, pk: int) -> Response:
         resume = get_object_or_404(Resume.objects.only("pk"), pk=pk)
-        page = self.paginate_queryset(selectors.resume_best_jobs(resume=resume))
+        page = self.paginate_queryset(
+            selectors.pairs_for_viewer(selectors.resume_best_jobs(resume=resume), user=request.user)
+        )
         start = self.paginator.page_start
         rows = [RankedPair(rank=start + i, pair=pair) for i, pair in enumerate(page)]
         return self.get_paginated_response(BestJobRowOut(rows, many=True).data)

@@ -1,0 +1,174 @@
+"""Blind rating beyond the rating screen (issue 14, item 7): with BLIND_RATING on, other
+reviewers' ratings of a pair stay hidden from a reviewer until they have rated it, on
+every surface that shows them; leads with the settle permission see them all.
+
+One scenario, walked on each surface: a colleague rated the pair 0.75 (75%); the newcomer
+has not rated it yet, then rates it 0.25 (the mean becomes 50%).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.test import Client
+from django.urls import reverse
+
+from matching import services
+from matching.models import Pair
+
+pytestmark = pytest.mark.django_db
+
+COLLEAGUE_SCORE = 0.75
+NEWCOMER_SCORE = 0.25
+
+
+def _mean_on_ranking_page(client: Client, pair: Pair) -> float | None:
+    html = client.get(reverse("matching:job_ranking", args=[pair.job_id])).content.decode()
+    found = re.search(r'class="rating-mean"[^>]*>(\d+)%<', html)
+    if found is None:
+        assert "75%" not in html
+        return None
+    return int(found.group(1)) / 100
+
+
+def _mean_on_resume_page(client: Client, pair: Pair) -> float | None:
+    html = client.get(reverse("matching:resume_detail", args=[pair.resume_id])).content.decode()
+    found = re.search(r'class="rating-mean"[^>]*>(\d+)%', html)
+    if found is None:
+        assert "75%" not in html
+        return None
+    return int(found.group(1)) / 100
+
+
+def _mean_in_csv_export(client: Client, pair: Pair) -> float | None:
+    response = client.get(reverse("matching:job_export", args=[pair.job_id]))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    cell = rows[1][rows[0].index("rating_mean")]
+    return float(cell) if cell else None
+
+
+def _mean_in_ranking_api(client: Client, pair: Pair) -> float | None:
+    row = client.get(reverse("api:job-ranking", args=[pair.job_id])).json()["results"][0]
+    assert row["ratings_hidden"] is (row["rating_mean"] is None)
+    return row["rating_mean"]
+
+
+def _mean_in_best_jobs_api(client: Client, pair: Pair) -> float | None:
+    row = client.get(reverse("api:resume-best-jobs", args=[pair.resume_id])).json()["results"][0]
+    assert row["ratings_hidden"] is (row["rating_mean"] is None)
+    return row["rating_mean"]
+
+
+def _mean_in_ratings_list_api(client: Client, pair: Pair) -> float | None:
+    """The mean of the ratings `GET /api/v1/ratings/?resume=&job=` lists."""
+    response = client.get(
+        reverse("api:rating-list"), {"resume": pair.resume_id, "job": pair.job_id}
+    )
+    assert response.status_code == 200, response.content
+    scores = [r["score"] for r in response.json()["results"]]
+    return sum(scores) / len(scores) if scores else None
+
+
+SURFACES: dict[str, Callable[[Client, Pair], float | None]] = {
+    "ranking page": _mean_on_ranking_page,
+    "resume page": _mean_on_resume_page,
+    "csv export": _mean_in_csv_export,
+    "ranking api": _mean_in_ranking_api,
+    "best jobs api": _mean_in_best_jobs_api,
+    "ratings list api": _mean_in_ratings_list_api,
+}
+
+
+@pytest.fixture
+def rated_pair(make_ranked_job, django_user_model) -> Pair:
+    """A scored pair a colleague has rated 0.75."""
+    _, (pair,) = make_ranked_job([0.6])
+    colleague = django_user_model.objects.create_user(username="colleague", password="pw-c-2026")
+    services.rating_submit(pair=pair, reviewer=colleague, score=COLLEAGUE_SCORE, note="")
+    return pair
+
+
+@pytest.fixture
+def newcomer(django_user_model):
+    """A plain reviewer (no staff flag, no permissions) who has not rated the pair."""
+    return django_user_model.objects.create_user(username="newcomer", password="pw-n-2026")
+
+
+@pytest.fixture
+def lead(django_user_model):
+    """A lead: not a superuser, but holds the permission to settle conflicting pairs."""
+    user = django_user_model.objects.create_user(username="lead", password="pw-l-2026")
+    user.user_permissions.add(Permission.objects.get(codename="settle_pair"))
+    return user
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("surface", SURFACES)
+def test_blind_rating_hides_others_ratings_until_the_reviewer_rated_the_pair(
+    surface, rated_pair, newcomer, settings
+):
+    settings.BLIND_RATING = True
+    read = SURFACES[surface]
+    client = _client(newcomer)
+    assert read(client, rated_pair) is None
+
+    services.rating_submit(pair=rated_pair, reviewer=newcomer, score=NEWCOMER_SCORE, note="")
+    assert read(client, rated_pair) == pytest.approx((COLLEAGUE_SCORE + NEWCOMER_SCORE) / 2)
+
+
+@pytest.mark.parametrize("surface", SURFACES)
+def test_a_lead_with_the_settle_permission_sees_ratings_without_rating(
+    surface, rated_pair, lead, settings
+):
+    settings.BLIND_RATING = True
+    assert SURFACES[surface](_client(lead), rated_pair) == pytest.approx(COLLEAGUE_SCORE)
+
+
+@pytest.mark.parametrize("surface", SURFACES)
+def test_without_blind_rating_every_reviewer_sees_others_ratings(
+    surface, rated_pair, newcomer, settings
+):
+    settings.BLIND_RATING = False
+    assert SURFACES[surface](_client(newcomer), rated_pair) == pytest.approx(COLLEAGUE_SCORE)
+
+
+def test_the_ranking_page_says_ratings_are_hidden_until_the_reviewer_rates(
+    rated_pair, newcomer, settings
+):
+    settings.BLIND_RATING = True
+    url = reverse("matching:job_ranking", args=[rated_pair.job_id])
+    html = _client(newcomer).get(url).content.decode()
+    # The count stays: it says the pair was reviewed, not how.
+    assert "1 rating" in html
+    assert "hidden until you rate" in html
+
+
+def test_the_ratings_list_shows_a_reviewer_their_own_ratings_not_others_unrated_pairs(
+    make_ranked_job, rated_pair, newcomer, settings
+):
+    settings.BLIND_RATING = True
+    _, (mine,) = make_ranked_job([0.4])
+    services.rating_submit(pair=mine, reviewer=newcomer, score=NEWCOMER_SCORE, note="")
+    response = _client(newcomer).get(reverse("api:rating-list"))
+    assert [(r["pair"], r["score"]) for r in response.json()["results"]] == [
+        (mine.pk, NEWCOMER_SCORE)
+    ]
+
+
+def test_the_api_marks_nothing_hidden_on_a_pair_nobody_has_rated(
+    make_ranked_job, newcomer, settings
+):
+    settings.BLIND_RATING = True
+    job, _ = make_ranked_job([0.6])
+    row = _client(newcomer).get(reverse("api:job-ranking", args=[job.pk])).json()["results"][0]
+    assert (row["rating_mean"], row["rating_count"], row["ratings_hidden"]) == (None, 0, False)
