@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from resumeproject import access
 from training import plots as plot
-from training import selectors, services
+from training import run_tables, selectors, services
 from training.datasets import DatasetError
 from training.forms import TrainingRunForm
 from training.models import LabeledExample, TrainingRun
@@ -34,7 +34,7 @@ class TrainingRunAdmin(admin.ModelAdmin):
         "status",
         "mode",
         "bar",
-        "stage",
+        "stage_now",
         "live_spearman",
         "candidate_spearman",
         "output_model",
@@ -48,15 +48,14 @@ class TrainingRunAdmin(admin.ModelAdmin):
         "status",
         "mode",
         "bar",
-        "stage",
+        "stage_now",
         "plots",
-        "params",
+        "metrics",
+        "checks_found",
+        "dataset_statistics",
+        "options",
         "train_file",
         "validation_file",
-        "dataset",
-        "checks",
-        "metrics_live",
-        "metrics_candidate",
         "base_model",
         "output_model",
         "error",
@@ -68,7 +67,17 @@ class TrainingRunAdmin(admin.ModelAdmin):
         "finished_at",
         "heartbeat_at",
     ]
-    exclude = ["progress", "validation_predictions"]
+    # Shown as tables (the methods below), not as raw JSON.
+    exclude = [
+        "progress",
+        "stage",
+        "params",
+        "validation_predictions",
+        "dataset",
+        "checks",
+        "metrics_live",
+        "metrics_candidate",
+    ]
     actions = ["cancel"]
     change_form_template = "admin/training/trainingrun/change_form.html"
     change_list_template = "admin/training/trainingrun/change_list.html"
@@ -89,6 +98,26 @@ class TrainingRunAdmin(admin.ModelAdmin):
     @admin.display(description="Progress")
     def bar(self, obj: TrainingRun):
         return progress_bar(obj)
+
+    @admin.display(description="Stage")
+    def stage_now(self, obj: TrainingRun) -> str:
+        return obj.stage_summary
+
+    @admin.display(description="Metrics")
+    def metrics(self, obj: TrainingRun):
+        return run_tables.metrics_table(obj.metrics_live, obj.metrics_candidate)
+
+    @admin.display(description="Data checks")
+    def checks_found(self, obj: TrainingRun):
+        return run_tables.checks_table(obj.checks)
+
+    @admin.display(description="Options")
+    def options(self, obj: TrainingRun):
+        return run_tables.params_table(obj.params)
+
+    @admin.display(description="Dataset")
+    def dataset_statistics(self, obj: TrainingRun):
+        return run_tables.dataset_table(obj.dataset)
 
     @admin.display(description="Validation plots")
     def plots(self, obj: TrainingRun):
@@ -202,7 +231,7 @@ class TrainingRunAdmin(admin.ModelAdmin):
             {
                 "status": run.status,
                 "progress": run.progress,
-                "stage": run.stage,
+                "stage": run.stage_summary,
                 "log": run.log.splitlines()[-15:],
                 "error": run.error,
                 "final": run.is_final,

@@ -125,6 +125,16 @@ class TrainingRun(models.Model):
         return self.status in self.FINAL
 
     @property
+    def stage_summary(self) -> str:
+        """What the run page says it is at. A failed run shows why it failed: its stage
+        still holds the last step it reported, which reads as if all went well."""
+        if self.status == self.Status.FAILED and self.error.strip():
+            return f"Failed: {self.error.strip().splitlines()[0]}"
+        if self.status == self.Status.CANCELLED:
+            return "Cancelled"
+        return self.stage
+
+    @property
     def duration_s(self) -> float | None:
         if self.started_at and self.finished_at:
             return (self.finished_at - self.started_at).total_seconds()

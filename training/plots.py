@@ -9,6 +9,8 @@ values printed, so it reads without hovering.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -16,8 +18,10 @@ from django.utils.safestring import SafeString, mark_safe
 from training.metrics import calibration_by_band
 
 WIDTH, HEIGHT = 320, 260
-# Room for tick labels on the left, the axis title below and the legend on top.
-LEFT, RIGHT, TOP, BOTTOM = 44, 12, 30, 42
+# Room for the upright axis title and the tick labels beside it on the left, half of the
+# last x tick ("100%") on the right, the axis title below and the legend and a full bar's
+# value on top.
+LEFT, RIGHT, TOP, BOTTOM = 52, 18, 34, 42
 COLOURS = {"live": "#94a3b8", "candidate": "#2563eb"}
 # The learning curve's second metric, and the live model's reference lines.
 ACCENT = {"band_accuracy": "#059669"}
@@ -46,6 +50,76 @@ def _html(template: str, *args, **kwargs) -> SafeString:
 
 def _html_join(sep: str, template: str, rows) -> SafeString:
     return mark_safe(sep.join(_html(template, *row) for row in rows))
+
+
+# Character widths in em of DejaVu Sans (what system-ui falls back to on Linux), among the
+# widest sans fonts: a label placed with them has room in any other.
+_NARROW, _WIDE = set(".,:;'il| "), set("%mwMW")
+
+
+def _text_width(text: str, size: float) -> float:
+    return size * sum(
+        0.32 if c in _NARROW else 0.95 if c in _WIDE else 0.72 if c.isupper() else 0.64
+        for c in text
+    )
+
+
+Box = tuple[float, float, float, float]  # left, top, right, bottom
+
+
+def _text_box(text: str, size: float, x: float, y: float, anchor: str) -> Box:
+    """The box of text whose baseline starts (start), centres (middle) or ends at x, y."""
+    width = _text_width(text, size)
+    left = x if anchor == "start" else x - width if anchor == "end" else x - width / 2
+    return (left, y - 0.93 * size, left + width, y + 0.24 * size)  # the font's ascent, descent
+
+
+def _overlap(a: Box, b: Box) -> float:
+    return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+
+
+def _line_points(coords: list[tuple[float, float]], step: float = 3.0) -> list[tuple[float, float]]:
+    """Points every `step` pixels along a polyline: what a label must not cover."""
+    points = list(coords[:1])
+    for (x0, y0), (x1, y1) in itertools.pairwise(coords):
+        n = max(1, int(np.hypot(x1 - x0, y1 - y0) / step))
+        points += [(x0 + (x1 - x0) * k / n, y0 + (y1 - y0) * k / n) for k in range(1, n + 1)]
+    return points
+
+
+# A curve's dot (radius 3): its edge, for the labels to keep off.
+_DOT = ((3, 0), (-3, 0), (0, 3), (0, -3), (0, 0))
+
+
+class _LabelPlacer:
+    """Puts each label at the first of its candidate positions that covers no label placed
+    before it, no line and no point, and stays inside the plot area; when none is free,
+    at the one that covers least. Callers place the most constrained labels first."""
+
+    def __init__(self, bounds: Box) -> None:
+        self.bounds = bounds
+        self.boxes: list[Box] = []
+        self.points: list[tuple[float, float]] = []
+
+    def avoid(self, points: list[tuple[float, float]]) -> None:
+        self.points += points
+
+    def place(
+        self, text: str, size: float, candidates: list[tuple[float, float, str]]
+    ) -> tuple[float, float, str]:
+        def cost(candidate: tuple[float, float, str]) -> float:
+            box = _text_box(text, size, *candidate)
+            outside = _overlap(box, box) - _overlap(box, self.bounds)
+            covered = sum(
+                box[0] - 0.5 <= x <= box[2] + 0.5 and box[1] - 0.5 <= y <= box[3] + 0.5
+                for x, y in self.points
+            )
+            return 100 * outside + 100 * sum(_overlap(box, b) for b in self.boxes) + covered
+
+        costs = [cost(c) for c in candidates]
+        best = candidates[costs.index(min(costs))]
+        self.boxes.append(_text_box(text, size, *best))
+        return best
 
 
 def _plot_x(fraction: float) -> float:
@@ -111,7 +185,7 @@ def _x_title(title: str) -> SafeString:
 def _legend(items: list[tuple[str, str, bool]]) -> SafeString:
     """Swatches along the top: (label, colour, dashed line instead of a square)."""
     parts = []
-    x = LEFT
+    x = 8.0
     for label, colour, dashed in items:
         if dashed:
             parts.append(
@@ -126,7 +200,7 @@ def _legend(items: list[tuple[str, str, bool]]) -> SafeString:
         else:
             parts.append(_html('<rect x="{}" y="7" width="10" height="10" fill="{}"/>', x, colour))
         parts.append(_html('<text x="{}" y="16">{}</text>', x + 17, label))
-        x += 30 + 6.6 * len(label)
+        x += 17 + _text_width(label, 11) + 12
     return mark_safe("".join(parts))
 
 
@@ -185,7 +259,7 @@ def calibration(predictions: dict) -> SafeString:
         return mark_safe("")
     bars = []
     width = (WIDTH - LEFT - RIGHT) / 3
-    for name, offset in (("live", 0.14), ("candidate", 0.5)):
+    for name, offset in (("live", 0.12), ("candidate", 0.54)):
         for k, row in enumerate(calibration_by_band(human, predictions.get(name) or [])):
             x = LEFT + k * width + offset * width
             bar_w = width * 0.34
@@ -263,8 +337,8 @@ def comparison(metrics_live: dict, metrics_candidate: dict) -> SafeString:
     bars, labels = [], []
     for k, (key, label) in enumerate(COMPARED):
         for name, metrics, offset in (
-            ("live", metrics_live, 0.12),
-            ("candidate", metrics_candidate, 0.5),
+            ("live", metrics_live, 0.09),
+            ("candidate", metrics_candidate, 0.55),
         ):
             value = metrics.get(key)
             x = LEFT + k * group + offset * group
@@ -316,52 +390,96 @@ def learning_curve(predictions: dict) -> SafeString:
     values = [p[k] for p in points for k, _, _ in series if p.get(k) is not None]
     values += [live[k] for k, _, _ in series if live.get(k) is not None]
     lo, hi, ticks = _curve_range(values)
-    parts = []
-    for key, _, colour in series:
-        if live.get(key) is not None:
-            y = _plot_y(min(max(lo, live[key]), hi), lo, hi)
-            parts.append(
-                _html(
-                    '<line class="live-{}" x1="{}" y1="{y:.1f}" x2="{}" y2="{y:.1f}" stroke="{}" '
-                    'stroke-width="1.5" stroke-dasharray="5 4" opacity="0.8"/>'
-                    '<text x="{}" y="{y:.1f}" dy="-3" font-size="10" fill="{}">live {:.2f}</text>',
-                    key,
-                    LEFT,
-                    WIDTH - RIGHT,
-                    colour,
-                    LEFT + 3,
-                    colour,
-                    live[key],
-                    y=y,
-                )
-            )
-        coords = [
+    placer = _LabelPlacer((LEFT, TOP - 6, WIDTH - RIGHT, HEIGHT - BOTTOM))
+    live_y = {
+        key: _plot_y(min(max(lo, live[key]), hi), lo, hi)
+        for key, _, _ in series
+        if live.get(key) is not None
+    }
+    curves = {
+        key: [
             (_plot_x(p["fraction"]), _plot_y(max(lo, p[key]), lo, hi), p[key])
             for p in points
             if p.get(key) is not None
         ]
+        for key, _, _ in series
+    }
+    for y in live_y.values():
+        placer.avoid(_line_points([(LEFT, y), (WIDTH - RIGHT, y)]))
+    for coords in curves.values():
+        placer.avoid(_line_points([(x, y) for x, y, _ in coords]))
+        placer.avoid([(x + dx, y + dy) for x, y, _ in coords for dx, dy in _DOT])
+    parts = []
+    for key, _, colour in series:
+        if key in live_y:
+            parts.append(
+                _html(
+                    '<line class="live-{}" x1="{}" y1="{y:.1f}" x2="{}" y2="{y:.1f}" stroke="{}" '
+                    'stroke-width="1.5" stroke-dasharray="5 4" opacity="0.8"/>',
+                    key,
+                    LEFT,
+                    WIDTH - RIGHT,
+                    colour,
+                    y=live_y[key],
+                )
+            )
         parts.append(
             _html(
                 '<polyline class="curve-{}" points="{}" fill="none" stroke="{}" stroke-width="2"/>',
                 key,
-                " ".join(f"{x:.1f},{y:.1f}" for x, y, _ in coords),
+                " ".join(f"{x:.1f},{y:.1f}" for x, y, _ in curves[key]),
                 colour,
             )
         )
-        for i, (x, y, value) in enumerate(coords):
-            parts.append(_html('<circle cx="{:.1f}" cy="{:.1f}" r="3" fill="{}"/>', x, y, colour))
-            if i in (0, len(coords) - 1):  # first and last values: the gain at a glance
-                parts.append(
-                    _html(
-                        '<text x="{:.1f}" y="{:.1f}" text-anchor="{}" font-size="10" '
-                        'font-weight="600" fill="{}">{:.2f}</text>',
-                        x + (4 if i == 0 else -4),
-                        y - 6,
-                        "start" if i == 0 else "end",
-                        colour,
-                        value,
-                    )
-                )
+        parts += [
+            _html('<circle cx="{:.1f}" cy="{:.1f}" r="3" fill="{}"/>', x, y, colour)
+            for x, y, _ in curves[key]
+        ]
+    # Labels last, most constrained first: the live values (one line each), then the last
+    # and first values of each curve (the gain at a glance), each where it covers nothing.
+    labels = []
+    for key, _, colour in series:
+        if key in live_y:
+            y = live_y[key]
+            text = f"live {live[key]:.2f}"
+            spots = [
+                (LEFT + 3, y - 4, "start"),
+                (LEFT + 3, y + 13, "start"),
+                (WIDTH - RIGHT - 3, y - 4, "end"),
+                (WIDTH - RIGHT - 3, y + 13, "end"),
+            ]
+            labels.append((placer.place(text, 10, spots), text, colour, "normal"))
+    for last in (True, False):
+        for key, _, colour in series:
+            coords = curves[key]
+            if not coords or (not last and len(coords) == 1):
+                continue
+            x, y, value = coords[-1] if last else coords[0]
+            text = f"{value:.2f}"
+            spots = [
+                (x - 6, y - 6, "end"),
+                (x - 6, y + 14, "end"),
+                (x, y - 8, "middle"),
+                (x, y + 18, "middle"),
+                (x - 6, y - 17, "end"),
+                (x - 6, y + 25, "end"),
+            ]
+            if not last:
+                spots = [(x + 6, y - 6, "start"), (x + 6, y + 14, "start"), *spots]
+            labels.append((placer.place(text, 10, spots), text, colour, "600"))
+    parts += [
+        _html(
+            '<text x="{:.1f}" y="{:.1f}" text-anchor="{}" font-size="10" font-weight="{}" '
+            'fill="{}">{}</text>',
+            x,
+            y,
+            anchor,
+            weight,
+            colour,
+            text,
+        )
+        for (x, y, anchor), text, colour, weight in labels
+    ]
     ticks_x = _html_join(
         "",
         '<text x="{:.1f}" y="{}" text-anchor="middle">{}</text>',

@@ -188,3 +188,40 @@ def test_a_finished_run_page_plots_predictions_against_human_scores(client, revi
     assert page.count('class="dot-candidate"') == n
     assert page.count('class="dot-live"') == n
     assert page.count("human mean") == 6
+
+
+# --- the run page: a failed run's stage, tables instead of JSON ----------------------------
+
+
+def test_a_failed_run_shows_its_error_as_its_stage_not_its_last_step(client, reviewer):
+    run = TrainingRun.objects.create(
+        status=TrainingRun.Status.FAILED,
+        stage="fitting the scoring head",
+        error="Too few examples: 3 pairs.\nTraceback (most recent call last): ...",
+    )
+    client.force_login(reviewer)
+    status = client.get(reverse("admin:training_trainingrun_status", args=[run.pk])).json()
+    assert status["stage"] == "Failed: Too few examples: 3 pairs."
+    page = client.get(reverse("admin:training_trainingrun_change", args=[run.pk])).content
+    assert b'<span id="run-stage">Failed: Too few examples: 3 pairs.</span>' in page
+    listed = client.get(reverse("admin:training_trainingrun_changelist")).content.decode()
+    assert "Failed: Too few examples: 3 pairs." in listed
+    assert "fitting the scoring head" not in listed
+
+
+def test_a_finished_run_shows_dataset_checks_and_metrics_as_tables(client, reviewer, better_run):
+    warning = {"code": "conflicts", "level": "warning", "message": "2 pairs disagree."}
+    TrainingRun.objects.filter(pk=better_run.pk).update(checks=[warning])
+    client.force_login(reviewer)
+    page = client.get(reverse("admin:training_trainingrun_change", args=[better_run.pk]))
+    html = page.content.decode()
+    for table in ("run-metrics", "run-checks", "run-dataset"):
+        assert f'<table class="run-table {table}">' in html
+    assert "Spearman (ranking)" in html and "Bands (poor / partial / good)" in html
+    assert "<td>Warning</td>" in html or "<th>Warning</th>" in html
+    assert "2 pairs disagree." in html
+    bands = better_run.dataset["train"]["bands"]
+    assert f"<td>{bands['poor']} / {bands['partial']} / {bands['good']}</td>" in html
+    assert f"<td>{better_run.metrics_candidate['spearman']:.4g}</td>" in html
+    # No field shows the stored JSON itself.
+    assert "{&quot;" not in html and "[{&#x27;" not in html

@@ -1,0 +1,163 @@
+"""A run's dataset statistics, data checks and metrics as tables for its admin page.
+
+The run stores them as JSON (the API serves that JSON as is); people read tables. Keys this
+module does not know yet are still shown, by name, so nothing a run records is hidden.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+EMPTY = "—"
+SIDES = (("train", "Training"), ("validation", "Validation"))
+SIDE_ROWS = (
+    ("examples", "Examples"),
+    ("resumes", "Resumes"),
+    ("jobs", "Jobs"),
+    ("score_mean", "Mean human score"),
+    ("bands", "Bands (poor / partial / good)"),
+    ("multi_rated", "Pairs rated by several reviewers"),
+    ("sources", "Sources"),
+)
+TIMINGS = (
+    ("embedding_s", "embedding"),
+    ("training_s", "training"),
+    ("learning_curve_s", "learning curve"),
+    ("total_s", "total"),
+)
+METRICS = (
+    ("spearman", "Spearman (ranking)"),
+    ("pearson", "Pearson"),
+    ("band_accuracy", "Band accuracy"),
+    ("mae", "Mean absolute error (lower is better)"),
+    ("n", "Validation pairs"),
+)
+LEVELS = {"error": "Error", "warning": "Warning", "info": "Info"}
+
+
+def _label(key: str) -> str:
+    return key.replace("_", " ").capitalize()
+
+
+def _value(value: Any) -> str:
+    """One cell: counts by name ("file 50, rating 12"), lists joined, numbers as stored."""
+    if value is None or value == "" or value == {} or value == []:
+        return EMPTY
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {_value(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(_value(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
+def _table(css: str, head: list[str], rows: list[list[Any]]) -> SafeString:
+    return format_html(
+        '<table class="run-table {}">{}<tbody>{}</tbody></table>',
+        css,
+        format_html(
+            "<thead><tr>{}</tr></thead>", format_html_join("", "<th>{}</th>", ((h,) for h in head))
+        )
+        if any(head)
+        else "",
+        mark_safe(
+            "".join(
+                format_html(
+                    "<tr><th>{}</th>{}</tr>",
+                    row[0],
+                    format_html_join("", "<td>{}</td>", ((cell,) for cell in row[1:])),
+                )
+                for row in rows
+            )
+        ),
+    )
+
+
+def _bands(bands: Any) -> str:
+    if not isinstance(bands, dict):
+        return _value(bands)
+    return " / ".join(str(bands.get(band, 0)) for band in ("poor", "partial", "good"))
+
+
+def dataset_table(dataset: dict) -> SafeString | str:
+    """Training and validation side by side, then what concerns both (sources, reviewer
+    disagreements, timings)."""
+    if not dataset:
+        return EMPTY
+    sides = [(key, title) for key, title in SIDES if isinstance(dataset.get(key), dict)]
+    rows = []
+    known = [key for key, _ in SIDE_ROWS]
+    extra = sorted({k for key, _ in sides for k in dataset[key] if k not in known})
+    for key, label in [*SIDE_ROWS, *((k, _label(k)) for k in extra)]:
+        cells = [
+            _bands(dataset[side].get(key)) if key == "bands" else _value(dataset[side].get(key))
+            for side, _ in sides
+        ]
+        rows.append([label, *cells])
+    parts = [_table("run-dataset", ["", *(title for _, title in sides)], rows)] if sides else []
+    general = []
+    for key, value in dataset.items():
+        if key in dict(SIDES):
+            continue
+        if key == "timings" and isinstance(value, dict):
+            value = ", ".join(
+                f"{name} {value[k]:.1f} s"
+                for k, name in TIMINGS
+                if isinstance(value.get(k), int | float)
+            )
+        elif key == "conflicts":
+            general.append(["Pairs whose reviewers disagree (their mean is used)", _value(value)])
+            continue
+        general.append([_label(key) if key != "sources" else "All sources", _value(value)])
+    if general:
+        parts.append(_table("run-dataset-general", ["", ""], general))
+    return mark_safe("".join(parts))
+
+
+def checks_table(checks: list) -> SafeString | str:
+    """Each data check: how serious, which, and what it found."""
+    if not checks:
+        return EMPTY
+    rows = [
+        [
+            LEVELS.get(c.get("level", ""), _value(c.get("level"))),
+            _value(c.get("code")),
+            c.get("message", ""),
+        ]
+        if isinstance(c, dict)
+        else [EMPTY, EMPTY, _value(c)]
+        for c in checks
+    ]
+    return _table("run-checks", ["Level", "Check", "What it found"], rows)
+
+
+def metrics_table(metrics_live: dict, metrics_candidate: dict) -> SafeString | str:
+    """The live model and the candidate on the same validation pairs, metric by metric."""
+    if not metrics_live and not metrics_candidate:
+        return EMPTY
+    columns = [
+        (metrics_live or {}, "Live model"),
+        (metrics_candidate or {}, "Candidate"),
+    ]
+    head = [
+        "",
+        *(f"{title} ({m['model']})" if m.get("model") else title for m, title in columns),
+    ]
+    known = [key for key, _ in METRICS]
+    extra = sorted({k for m, _ in columns for k in m if k not in known and k != "model"})
+    rows = [
+        [label, *(_value(m.get(key)) for m, _ in columns)]
+        for key, label in [*METRICS, *((k, _label(k)) for k in extra)]
+    ]
+    return _table("run-metrics", head, rows)
+
+
+def params_table(params: dict) -> SafeString | str:
+    """The options the run was queued with, one a row."""
+    if not params:
+        return EMPTY
+    return _table("run-params", [], [[_label(k), _value(v)] for k, v in params.items()])
