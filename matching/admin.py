@@ -35,6 +35,12 @@ from matching.models import (
 from resumeproject import access
 
 
+class NarrowListMedia:
+    """Lists whose long names wrap, so their key columns fit a 1366 px screen."""
+
+    css = {"all": ["matching/admin_lists.css"]}
+
+
 class LargeTablePaginator(Paginator):
     """Skips COUNT(*) on large tables, where it is slow on PostgreSQL; estimates instead."""
 
@@ -306,15 +312,8 @@ class RatedFilter(admin.SimpleListFilter):
 @admin.register(Pair)
 class PairAdmin(AnonymizedViewMixin, admin.ModelAdmin):
     anonymized_swaps = {"resume": "resume_anonymized"}
-    list_display = [
-        "resume",
-        "job",
-        "model_score",
-        "human_score",
-        "rating_count",
-        "scoring_model",
-        "rate_link",
-    ]
+    # The model version is on each pair's page: the list keeps what a reviewer compares.
+    list_display = ["resume", "job", "model_score", "human_score", "rating_count", "rate_link"]
     list_filter = [RatedFilter, "job"]
     list_select_related = ["resume", "job", "scoring_model"]
     search_fields = ["resume__original_name", "job__title"]
@@ -337,6 +336,7 @@ class PairAdmin(AnonymizedViewMixin, admin.ModelAdmin):
     ordering = ["job", "-score"]
     paginator = LargeTablePaginator
     show_full_result_count = False
+    Media = NarrowListMedia
 
     def get_queryset(self, request):
         return (
@@ -366,12 +366,14 @@ class PairAdmin(AnonymizedViewMixin, admin.ModelAdmin):
 @admin.register(Rating)
 class RatingAdmin(admin.ModelAdmin):
     form = RatingAdminForm
-    list_display = ["pair", "human_score", "model_score", "reviewer", "source", "created_at"]
+    # The source is a filter rather than a column, to leave the width to the pair.
+    list_display = ["pair", "human_score", "model_score", "reviewer", "created_at"]
     list_filter = ["source", "reviewer"]
     list_select_related = ["pair__resume", "pair__job", "reviewer"]
     raw_id_fields = ["pair"]
     paginator = LargeTablePaginator
     show_full_result_count = False
+    Media = NarrowListMedia
 
     def get_queryset(self, request):
         return (
@@ -490,9 +492,9 @@ class RatingAdmin(admin.ModelAdmin):
 
 @admin.register(ScoringModel)
 class ScoringModelAdmin(admin.ModelAdmin):
+    # The kind is a filter (and in the version's name), to leave the width to the metrics.
     list_display = [
         "version",
-        "kind",
         "is_active",
         "spearman",
         "band_accuracy",
@@ -501,6 +503,7 @@ class ScoringModelAdmin(admin.ModelAdmin):
         "activated_at",
     ]
     list_filter = ["kind", "is_active"]
+    Media = NarrowListMedia
     readonly_fields = [
         "version",
         "kind",
@@ -534,7 +537,7 @@ class ScoringModelAdmin(admin.ModelAdmin):
     def band_accuracy(self, obj: ScoringModel):
         return obj.metrics.get("band_accuracy", "—")
 
-    @admin.display(description="Against the live model at training")
+    @admin.display(description="Vs live model at training")
     def compared_with_live(self, obj: ScoringModel) -> str:
         live = obj.metrics.get("live_at_training")
         if not live:
