@@ -322,16 +322,23 @@ _TITLE_WORDS = frozenset(
     resume curriculum vitae cv""".split()
 )
 _BULLET = re.compile(r"^\s*(?:[-•●▪◦*·\u2013]|\d+[.)])\s+")
+_FOREIGN_WORDS = frozenset(
+    """der die das und mit für von bei ist sind als auf eine einer wir ich zur zum im des
+    le la les et des pour avec dans une est sont du au aux el los las y con para por una
+    es del lo het een en van voor met il di che della per con gli""".split()
+) - {"en", "die", "is", "per", "con", "es"}
 _EN_WORDS = frozenset(
     "the and of to in for with a on as by at from an or is was were have has i my our".split()
 )
 
 
 def is_english(text: str) -> bool:
+    """English unless the function words of another language outnumber English ones (a
+    list of skills and titles has few function words of any language)."""
     words = re.findall(r"[a-zäöüßéèàçñ]+", text.lower())
-    if len(words) < 20:
-        return bool(words) and sum(w in _EN_WORDS for w in words) / len(words) >= 0.08
-    return sum(w in _EN_WORDS for w in words) / len(words) >= 0.08
+    english = sum(w in _EN_WORDS for w in words)
+    foreign = sum(w in _FOREIGN_WORDS for w in words)
+    return not (foreign > english and foreign >= 3)
 
 
 def _heading(line: str) -> str | None:
@@ -566,7 +573,11 @@ def _degrees(mentions: list[Mention]) -> list[Degree]:
                 continue  # "ba"/"bs" in lowercase are not degree names
             rest = m.text[d.end() :]
             stop = _FIELD_STOP.search(rest)
-            rest = rest[: stop.start()] if stop else rest
+            if stop:
+                # A school's name runs back to the comma before "University".
+                comma = rest.rfind(",", 0, stop.start())
+                school = stop.group().lower() in ("university", "college", "school", "institute")
+                rest = rest[: comma if school and comma > 0 else stop.start()]
             # Strip what stands between the degree word and its field: "of Science Degree :
             # Majors:", "(major: ...", "in".
             rest = re.sub(

@@ -134,6 +134,8 @@ def alternatives(text: str) -> list[str]:
     outer = re.sub(r"\([^)]*\)", " ", text)
     parts: list[str] = []
     for chunk in [outer, *inner]:
+        # "Jira or similar issue tracker": Jira, or any issue tracker.
+        chunk = re.sub(r"\bor (?:a )?similar\b", " or ", chunk, flags=re.IGNORECASE)
         chunk = re.sub(
             r"\b(?:or similar|or equivalent|or related|etc\.?|e\.g\.?|i\.e\.?)\b",
             " ",
@@ -200,7 +202,7 @@ def parse_requirement(text: str) -> Requirement:
         return Requirement(raw, DOMAIN, role=phrase)
     body = re.sub(rf"\b(?:{_FILLER_WORDS})\b", " ", raw, flags=re.IGNORECASE)
     names = alternatives(" ".join(body.split()))
-    kind = SKILL if _is_named(raw) else DOMAIN
+    kind = SKILL if _is_named(raw) or re.search(r"(?i)\bor (?:a )?similar\b", raw) else DOMAIN
     return Requirement(
         raw,
         kind,

@@ -87,8 +87,8 @@ _TRAINING = re.compile(
 )
 # The thing named belongs to someone the candidate works with, not to the candidate.
 _OTHERS = re.compile(
-    r"\b(?:with|liaison|alongside|supported|supporting|assisted|assisting|to|for|"
-    r"representative)\s+(?:the\s+|our\s+|other\s+|\w+\s+)?$",
+    r"\b(?:with|liaison|alongside|supported|supporting|assisted|assisting)\s+"
+    r"(?:the\s+|our\s+|other\s+|\w+\s+)?$",
     re.IGNORECASE,
 )
 _CREDENTIAL = re.compile(
@@ -237,6 +237,7 @@ def _core(name: str) -> list[str]:
             [words[0], *[w for w in named if w != words[0]]] if len(named) < len(words) else named
         )
     content = [w for w in words if w.lower() not in _GENERIC]
+    named = [w for w in named if w.lower() not in _GENERIC]
     core = named or content
     return core or words
 
@@ -607,6 +608,28 @@ def _only_shared_words(requirement: str, sentence: str) -> bool:
     return len(words) <= 3 or all(w in asked for w in words)
 
 
+_NEGATION_ANYWHERE = re.compile(r"\b(?:no|not|never|without|lack(?:s|ing)?)\b", re.IGNORECASE)
+
+
+def _sentence_cues(text: str) -> str:
+    """Negation, intent or a weak level anywhere in a sentence matched on meaning."""
+    if _NEGATION_ANYWHERE.search(text):
+        return "negated"
+    if _INTENT.search(text):
+        return "intent"
+    if _WEAK.search(text):
+        return "weak"
+    return ""
+
+
+def _first_shared_word(requirement: str, sentence: str) -> int | None:
+    asked = {s for s in _stem_list(requirement) if s not in lexical.STOPWORDS}
+    for w in _WORD.finditer(sentence):
+        if lexical.stem(w.group().lower()) in asked:
+            return w.start()
+    return None
+
+
 def _semantic(req: Requirement, ev: ResumeEvidence, threshold: float, *, sections) -> Verdict:
     sims = ev.sims(req.text)
     if sims is None:
@@ -621,7 +644,14 @@ def _semantic(req: Requirement, ev: ResumeEvidence, threshold: float, *, section
             continue
         if _only_shared_words(req.text, m.text):
             continue
-        why = _read_cues(m.text, len(m.text) // 2 if len(m.text) < 80 else 0)
+        why = _sentence_cues(m.text)
+        shared = _first_shared_word(req.text, m.text)
+        if not why and shared is not None and _read_cues(m.text, shared) == "others":
+            # "Worked together with the pastry team" for "Led a pastry team".
+            why = "others"
+        if why == "others":
+            best_refused = best_refused or (m, why)
+            continue
         if why in ("negated", "intent", "weak"):
             best_refused = best_refused or (m, why)
             continue

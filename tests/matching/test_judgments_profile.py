@@ -1,0 +1,139 @@
+"""The structured resume profile (issue 16): dated roles, years, education, sections."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from matching.judgments.profile import Profile, profile_of
+
+TODAY = date(2024, 1, 1)
+
+RESUME = """Anna Schmidt
+Data Analyst
+Berlin, BE
+Summary
+Analyst who turns sales data into weekly forecasts.
+Experience
+Data Analyst
+March 2020 to Present
+Acme Retail - Berlin
+Built weekly sales forecasts in Python.
+Reporting Assistant
+06/2018 - 04/2020
+Acme Retail - Berlin
+Maintained Excel dashboards for store managers.
+Education
+Master of Science in Statistics, Humboldt University, 2018
+Skills
+Python, SQL, Excel
+"""
+
+
+def test_dated_roles_read_with_titles_and_present():
+    prof = profile_of(RESUME, today=TODAY)
+    titles = [(r.title, r.start, r.end, r.present) for r in prof.roles]
+    assert titles == [
+        ("Data Analyst", "2020-03", "2024-01", True),
+        ("Reporting Assistant", "2018-06", "2020-04", False),
+    ]
+    assert prof.title == "Data Analyst"
+
+
+def test_overlapping_roles_counted_once_in_total_years():
+    prof = profile_of(RESUME, today=TODAY)
+    # 2018-06 .. 2024-01 is 67 months; the two roles overlap March-April 2020.
+    assert prof.years_total == pytest.approx(5.6, abs=0.05)
+    assert sum(r.years for r in prof.roles) > prof.years_total
+
+
+def test_year_only_ranges_and_month_abbreviations():
+    text = (
+        "Experience\nLine Cook\n2015 - 2018\nHarbor Grill\nCook\nSep. 2018 \u2013 Jan 2019\nDiner\n"
+    )
+    prof = profile_of(text, today=TODAY)
+    assert [(r.start, r.end) for r in prof.roles] == [
+        ("2015-01", "2018-01"),
+        ("2018-09", "2019-01"),
+    ]
+
+
+def test_no_dates_gives_empty_years_not_a_guess():
+    text = "Summary\nExperienced nurse with ten years in intensive care.\nSkills\nPatient care\n"
+    prof = profile_of(text, today=TODAY)
+    assert prof.roles == []
+    assert prof.years_total is None
+
+
+def test_a_range_inside_a_sentence_is_not_a_role():
+    text = (
+        "Experience\nSales Manager\nJanuary 2010 to March 2012\n"
+        "Increased new patients by 32% from 2007-2010 across three clinics.\n"
+    )
+    prof = profile_of(text, today=TODAY)
+    assert [(r.start, r.end) for r in prof.roles] == [("2010-01", "2012-03")]
+
+
+def test_other_language_gives_empty_fields():
+    text = (
+        "Lebenslauf\nBerufserfahrung\nSoftwareentwickler bei der Firma Muster GmbH in München, "
+        "Januar 2015 bis heute. Entwicklung von Webanwendungen mit Java und Spring, "
+        "Betreuung der Kunden und Schulung der neuen Kollegen im Team.\n"
+        "Ausbildung\nStudium der Informatik an der Technischen Universität\n"
+    )
+    prof = profile_of(text, today=TODAY)
+    assert prof.language == "other"
+    assert (prof.roles, prof.degrees, prof.years_total, prof.title) == ([], [], None, "")
+
+
+def test_education_level_and_fields():
+    prof = profile_of(RESUME, today=TODAY)
+    assert prof.education_level == "master"
+    assert prof.degrees[0].fields == ["Statistics"]
+
+
+def test_degree_being_worked_towards_is_not_held():
+    text = "Profile\nTeacher. Working towards a master's degree in special education.\n"
+    assert profile_of(text, today=TODAY).degrees == []
+
+
+def test_every_mention_names_its_section():
+    prof = profile_of(RESUME, today=TODAY)
+    by_text = {m.text: m.section for m in prof.mentions}
+    assert by_text["Analyst who turns sales data into weekly forecasts."] == "summary"
+    assert by_text["Built weekly sales forecasts in Python."] == "experience"
+    assert by_text["SQL"] == "skills"
+    forecast = next(m for m in prof.mentions if m.text.startswith("Built weekly"))
+    assert prof.roles[forecast.role].title == "Data Analyst"
+
+
+def test_contact_fields_and_json_round_trip():
+    prof = profile_of(RESUME, today=TODAY)
+    assert (prof.name, prof.location) == ("Anna Schmidt", "Berlin, BE")
+    again = Profile.from_json(json.loads(json.dumps(prof.to_json())))
+    assert again == prof
+
+
+def test_skills_normalised_to_esco_uris():
+    prof = profile_of(RESUME, today=TODAY)
+    uris = {s.label: s.esco_uri for s in prof.skills}
+    assert uris["Python"].startswith("http://data.europa.eu/esco/skill/")
+    assert all(s.section == "skills" for s in prof.skills)
+
+
+PDFS = Path(__file__).resolve().parents[3] / "shared" / "datasets" / "requirements-dev-pdfs"
+
+
+@pytest.mark.skipif(not PDFS.is_dir(), reason="the shared datasets folder is not here")
+def test_real_pdf_through_extraction_then_profile():
+    from matching.extraction import extract_text
+
+    pdf = PDFS / "31948488.pdf"
+    text = extract_text(pdf.name, pdf.read_bytes())
+    prof = profile_of(text, today=date(2018, 1, 1))
+    finance = next(r for r in prof.roles if r.title == "Finance Manager")
+    assert (finance.start, finance.end) == ("2009-11", "2015-10")
+    assert prof.education_level == "bachelor"

@@ -1,0 +1,150 @@
+"""Requirement verdicts with evidence (issue 16) on small hand-written resumes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from matching.judgments.verdicts import MET, NOT_MET, UNCLEAR, Embedder, judge_text
+
+TODAY = date(2024, 1, 1)
+
+ACCOUNTANT = """Priya Raman
+Summary
+Staff accountant. Served as liaison with Certified Public Accountants during audits.
+Currently pursuing the CMA certification.
+Experience
+Staff Accountant
+January 2021 to Present
+Lakeview Foods
+Processed accounts payable in Oracle E-Business Suite.
+Bookkeeper
+May 2019 - December 2020
+Corner Bakery
+Kept the books in QuickBooks.
+Education
+B.S. in Business Administration, Accounting, DePaul University, 2019
+Licenses
+Project Management Professional certificate, 2022
+Skills
+Excel, basic knowledge of Power BI, no experience in SAP
+"""
+
+
+def verdict(requirement: str, text: str = ACCOUNTANT):
+    [v] = judge_text([requirement], text, today=TODAY)
+    return v
+
+
+def test_years_come_from_relevant_dated_roles_not_the_word_years():
+    v = verdict("2+ years of accountant experience")
+    assert (v.status, v.years) == (MET, 3.0)
+    assert v.evidence == ["Staff Accountant (2021-01 to present)"]
+    assert verdict("5+ years as an accountant").status == NOT_MET
+
+
+def test_years_without_any_dated_role_are_unclear():
+    v = verdict("3+ years of sales experience", "Summary\nSeasoned sales professional.\n")
+    assert v.status == UNCLEAR
+
+
+def test_degree_with_field_among_several_is_met():
+    v = verdict("Bachelor's degree in accounting")
+    assert v.status == MET
+    assert "Business Administration, Accounting" in v.evidence[0]
+
+
+def test_higher_degree_level_is_not_met_by_a_bachelor():
+    assert verdict("Master's degree in accounting or finance").status == NOT_MET
+
+
+def test_degree_in_another_field_sharing_a_word_is_not_met():
+    text = "Education\nBachelor of Science, Animal Science, 1990\n"
+    assert verdict("Bachelor of Science in Exercise Science", text).status == NOT_MET
+
+
+def test_working_with_holders_of_a_licence_is_not_holding_it():
+    v = verdict("Certified Public Accountant (CPA) license")
+    assert v.status == NOT_MET
+
+
+def test_pursuing_a_certification_is_not_holding_it():
+    v = verdict("CMA certification required")
+    assert (v.status, v.reason) == (NOT_MET, "intent")
+    assert "pursuing" in v.evidence[0]
+
+
+def test_acronym_of_a_held_certificate_is_met():
+    v = verdict("Active PMP certification")
+    assert v.status == MET
+    assert v.evidence == ["Project Management Professional certificate, 2022"]
+
+
+def test_tool_alternatives_any_of():
+    v = verdict("SAP or Oracle ERP experience")
+    assert v.status == MET
+    assert "Oracle E-Business Suite" in v.evidence[0]
+
+
+def test_no_experience_in_a_tool_is_not_met():
+    v = verdict("SAP experience")
+    assert (v.status, v.reason) == (NOT_MET, "negated")
+
+
+def test_basic_knowledge_does_not_meet_an_advanced_requirement():
+    assert verdict("Advanced Power BI skills").status == NOT_MET
+
+
+def test_tool_written_differently_is_found():
+    text = "Experience\nInstruments: Licor 6400, Trimble GPS\n"
+    assert verdict("LI-COR gas exchange system experience", text).status == MET
+
+
+def test_other_language_resume_is_unclear():
+    text = (
+        "Berufserfahrung\nBuchhalterin bei der Firma Muster GmbH, seit 2019. Erstellung der "
+        "Monatsabschlüsse und Betreuung der Kreditoren für die Tochtergesellschaften im Team.\n"
+    )
+    assert verdict("Bachelor's degree in accounting", text).status == UNCLEAR
+
+
+@pytest.fixture(scope="module")
+def real_embedder() -> Embedder:
+    from matching.encoder import get_encoder
+
+    # torch: the ONNX export would run once more in a fresh models store.
+    return Embedder(get_encoder(backend="torch").encode_texts)
+
+
+CHEF = """Summary
+Sous chef in a busy Italian restaurant.
+Experience
+Sous Chef
+March 2018 to May 2023
+Trattoria Verde
+Hired, trained and scheduled a crew of nine line cooks.
+Worked together with the pastry team on dessert plating for events.
+"""
+
+
+TEACHER = """Experience
+Teacher
+August 2017 to June 2023
+Maple Elementary School
+Taught first graders to read with phonics and guided reading groups.
+"""
+
+
+@pytest.mark.integration
+def test_paraphrase_found_by_sentence_meaning(real_embedder):
+    requirement = "Experience teaching children to read"
+    [v] = judge_text([requirement], TEACHER, embedder=real_embedder, today=TODAY)
+    assert v.status == MET
+    assert v.evidence == ["Taught first graders to read with phonics and guided reading groups."]
+
+
+@pytest.mark.integration
+def test_shared_words_alone_do_not_meet_a_requirement(real_embedder):
+    [v] = judge_text(["Led a pastry team"], CHEF, embedder=real_embedder, today=TODAY)
+    assert v.status == NOT_MET
