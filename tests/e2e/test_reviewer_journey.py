@@ -63,7 +63,8 @@ def test_lead_uploads_ranks_rates_trains_and_activates(live_server, settings, tm
     from playwright.sync_api import expect
 
     # The demo, scored inline by the real model: jobs, 12 resumes and 20 ratings.
-    call_command("load_demo", username=LEAD, password=PASSWORD, verbosity=0)
+    # The demo's lead: uploads, rates, and trains and activates as a model manager.
+    call_command("load_demo", lead_username=LEAD, lead_password=PASSWORD, verbosity=0)
     pretrained = ScoringModel.objects.get(is_active=True)
     settings.MATCHING_SYNC_TASKS = False
     settings.BLIND_RATING = True

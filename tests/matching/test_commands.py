@@ -6,13 +6,19 @@ import json
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from matching import services
-from matching.models import Pair
+from matching.models import Pair, Rating
+from resumeproject import access
+from resumeproject.access import MODEL_MANAGERS_GROUP
 from tests.conftest import NURSE_RESUME, PYTHON_RESUME, make_pdf
 
 pytestmark = pytest.mark.django_db
+
+User = get_user_model()
 
 
 def run(*args) -> str:
@@ -72,12 +78,61 @@ def test_score_with_a_bad_file_says_why(tmp_path):
         run("score", "--resume", str(bad), "--job", str(job))
 
 
-def test_load_demo_creates_jobs_resumes_ratings_and_a_login(demo_dir):
+def test_load_demo_creates_jobs_resumes_ratings_and_two_logins(demo_dir):
     output = run("load_demo")
-    assert "Reviewer login: reviewer / " in output
+    assert "Reviewer login: reviewer / reviewer-demo-2026" in output
+    assert "Lead login: lead / lead-demo-2026" in output
     from matching.models import Job, Rating, Resume
 
     assert Job.objects.count() == 5
     assert Resume.objects.filter(status="extracted").count() >= 12
     assert Rating.objects.count() >= 15
     assert "0 resumes imported (12 already there)" in run("load_demo")
+
+
+# --- the demo's logins: a plain reviewer and a lead, neither a superuser ---------------------
+
+
+def test_the_demo_reviewer_rates_but_is_no_superuser_and_cannot_train_or_activate(demo_dir, client):
+    run("load_demo")
+    reviewer = User.objects.get(username="reviewer")
+    assert not reviewer.is_superuser and reviewer.is_staff
+    assert reviewer.has_perms(["matching.add_rating", "matching.change_rating"])
+    assert not reviewer.groups.filter(name=MODEL_MANAGERS_GROUP).exists()
+    assert not (access.can_train(reviewer) or access.can_activate_model(reviewer))
+    assert Rating.objects.filter(reviewer=reviewer).count() >= 15
+    client.force_login(reviewer)
+    assert client.get(reverse("admin:matching_rating_add")).status_code == 200
+    # The training admin sends someone who may not train away, to a list they may not see.
+    refused = client.get(reverse("admin:training_trainingrun_add"), follow=True)
+    assert refused.status_code == 403
+    assert client.get(reverse("admin:auth_user_changelist")).status_code == 403
+
+
+def test_the_demo_lead_manages_models_as_a_member_of_the_model_managers_group(demo_dir, client):
+    run("load_demo")
+    lead = User.objects.get(username="lead")
+    assert not lead.is_superuser and lead.is_staff
+    assert lead.groups.filter(name=MODEL_MANAGERS_GROUP).exists()
+    assert access.can_train(lead) and access.can_activate_model(lead)
+    assert lead.has_perms(["matching.add_resume", "matching.add_rating"])
+    client.force_login(lead)
+    assert client.get(reverse("admin:training_trainingrun_add")).status_code == 200
+    assert client.get(reverse("admin:auth_user_changelist")).status_code == 403
+
+
+def test_load_demo_takes_the_superuser_role_from_an_old_demo_reviewer(demo_dir):
+    """Earlier demos made `reviewer` a superuser with the published password."""
+    User.objects.create_user(
+        "reviewer", password="reviewer-demo-2026", is_staff=True, is_superuser=True
+    )
+    output = run("load_demo")
+    assert not User.objects.get(username="reviewer").is_superuser
+    assert "Reviewer login: reviewer (password unchanged)" in output
+
+
+def test_load_demo_leaves_an_account_of_the_same_name_with_its_own_password_alone(demo_dir):
+    User.objects.create_user("lead", password="their-own-2026", is_superuser=True)
+    output = run("load_demo")
+    assert User.objects.get(username="lead").is_superuser
+    assert "lead already exists and is not the demo's" in output
