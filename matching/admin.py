@@ -291,6 +291,11 @@ class RatingInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
+    def get_queryset(self, request):
+        # Blind rating: other reviewers' ratings only once the user rated the pair.
+        visible = selectors.ratings_for_viewer(user=request.user).values("pk")
+        return super().get_queryset(request).filter(pk__in=visible)
+
 
 class RatedFilter(admin.SimpleListFilter):
     title = "human rating"
@@ -307,6 +312,10 @@ class RatedFilter(admin.SimpleListFilter):
         if self.value() == "disagree":
             return queryset.filter(selectors.pairs_disagreeing())
         return queryset
+
+
+# Pair fields that show other reviewers' ratings, hidden by blind rating until one rated.
+HIDDEN_UNTIL_RATED = ("rating_mean", "rating_spread", "settled_score", "settled_by", "settled_at")
 
 
 @admin.register(Pair)
@@ -339,11 +348,19 @@ class PairAdmin(AnonymizedViewMixin, admin.ModelAdmin):
     Media = NarrowListMedia
 
     def get_queryset(self, request):
-        return (
+        pairs = (
             super()
             .get_queryset(request)
             .defer("resume__text", "resume__term_ids", "resume__term_counts", "job__description")
         )
+        return selectors.pairs_for_viewer(pairs, user=request.user)
+
+    def get_fields(self, request, obj: Pair | None = None):
+        fields = super().get_fields(request, obj)
+        if obj is not None and not obj.ratings_visible:
+            # Blind rating: the reviewers' mean and spread wait until the user rated it.
+            return [f for f in fields if f not in HIDDEN_UNTIL_RATED]
+        return fields
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -354,6 +371,8 @@ class PairAdmin(AnonymizedViewMixin, admin.ModelAdmin):
 
     @admin.display(description="Human (mean)", ordering="rating_mean")
     def human_score(self, obj: Pair) -> str:
+        if obj.rating_count and not obj.ratings_visible:
+            return "hidden until you rate"
         return pct(obj.rating_mean)
 
     @admin.display(description="")
@@ -364,7 +383,8 @@ class PairAdmin(AnonymizedViewMixin, admin.ModelAdmin):
 
 
 @admin.register(Rating)
-class RatingAdmin(admin.ModelAdmin):
+class RatingAdmin(AnonymizedViewMixin, admin.ModelAdmin):
+    anonymized_swaps = {"pair": "pair_anonymized"}
     form = RatingAdminForm
     # The source is a filter rather than a column, to leave the width to the pair.
     list_display = ["pair", "human_score", "model_score", "reviewer", "created_at"]
@@ -385,7 +405,16 @@ class RatingAdmin(admin.ModelAdmin):
                 "pair__resume__term_counts",
                 "pair__job__description",
             )
+            # Blind rating: other reviewers' ratings only once the user rated the pair.
+            .filter(pk__in=selectors.ratings_for_viewer(user=request.user).values("pk"))
         )
+
+    def anonymized_str(self, obj: Rating) -> str:
+        return f"{self.pair_anonymized(obj)}: {pct(obj.score)}"
+
+    @admin.display(description="Pair")
+    def pair_anonymized(self, obj: Rating) -> str:
+        return super().anonymized_str(obj.pair)
 
     @admin.display(description="Human", ordering="score")
     def human_score(self, obj: Rating) -> str:
@@ -415,13 +444,15 @@ class RatingAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj: Rating | None = None):
         # A rating stays with its pair and its reviewer: rating another pair is a new rating.
+        # The pair is read only then, so the anonymized view may show it by number.
         if obj is not None:
-            return ["pair", "reviewer", "source", "predicted_score"]
+            return self._swap(request, ["pair", "reviewer", "source", "predicted_score"])
         return []
 
     def get_fields(self, request, obj: Rating | None = None):
         if obj is not None:
-            return ["pair", "reviewer", "source", "predicted_score", "score", "stars", "note"]
+            fields = ["pair", "reviewer", "source", "predicted_score", "score", "stars", "note"]
+            return self._swap(request, fields)
         return ["pair", "score", "stars", "note"]
 
     # --- every write through the services: one rating per reviewer, statistics, audit ---

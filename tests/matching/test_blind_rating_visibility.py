@@ -172,3 +172,64 @@ def test_the_api_marks_nothing_hidden_on_a_pair_nobody_has_rated(
     job, _ = make_ranked_job([0.6])
     row = _client(newcomer).get(reverse("api:job-ranking", args=[job.pk])).json()["results"][0]
     assert (row["rating_mean"], row["rating_count"], row["ratings_hidden"]) == (None, 0, False)
+
+
+# --- the admin: the Pairs list, a pair's page and the Ratings list follow the same rule ---
+
+
+def _admin_reviewer(django_user_model, username: str):
+    """A staff reviewer with the rating permissions only (no settle permission)."""
+    user = django_user_model.objects.create_user(
+        username=username, password="pw-s-2026", is_staff=True
+    )
+    codenames = ["view_pair", "view_rating", "add_rating", "change_rating"]
+    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    return user
+
+
+def _admin_cells(client: Client, url: str, column: str) -> list[str]:
+    html = client.get(url).content.decode()
+    return re.findall(rf'class="field-{column}"[^>]*>([^<]*)<', html)
+
+
+@pytest.mark.parametrize("blind", [True, False])
+def test_the_admin_lists_hide_others_ratings_until_the_reviewer_rated_the_pair(
+    rated_pair, django_user_model, settings, blind
+):
+    settings.BLIND_RATING = blind
+    client = _client(_admin_reviewer(django_user_model, "staffer"))
+    pairs_url = reverse("admin:matching_pair_changelist")
+    ratings_url = reverse("admin:matching_rating_changelist")
+    pair_url = reverse("admin:matching_pair_change", args=[rated_pair.pk])
+
+    if blind:
+        assert _admin_cells(client, pairs_url, "human_score") == ["hidden until you rate"]
+        assert _admin_cells(client, ratings_url, "human_score") == []
+        assert "75%" not in client.get(pair_url).content.decode()
+    else:
+        assert _admin_cells(client, pairs_url, "human_score") == ["75%"]
+        assert _admin_cells(client, ratings_url, "human_score") == ["75%"]
+
+
+def test_the_admin_shows_others_ratings_once_the_reviewer_rated_the_pair(
+    rated_pair, django_user_model, settings
+):
+    settings.BLIND_RATING = True
+    staffer = _admin_reviewer(django_user_model, "staffer")
+    services.rating_submit(pair=rated_pair, reviewer=staffer, score=NEWCOMER_SCORE, note="")
+    client = _client(staffer)
+    pairs_url = reverse("admin:matching_pair_changelist")
+    ratings_url = reverse("admin:matching_rating_changelist")
+    assert _admin_cells(client, pairs_url, "human_score") == ["50%"]
+    assert sorted(_admin_cells(client, ratings_url, "human_score")) == ["25%", "75%"]
+
+
+def test_the_admin_ratings_list_names_candidates_by_number_in_the_anonymized_view(
+    rated_pair, django_user_model, settings
+):
+    settings.BLIND_RATING = False
+    settings.ANONYMIZE_REVIEWS = True
+    client = _client(_admin_reviewer(django_user_model, "staffer"))
+    html = client.get(reverse("admin:matching_rating_changelist")).content.decode()
+    assert rated_pair.resume.original_name not in html
+    assert f"Candidate #{rated_pair.resume_id}" in html
