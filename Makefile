@@ -29,12 +29,11 @@ migrate: install
 demo: migrate
 	$(PY) manage.py load_demo
 
-# Serves the site and a django-q2 cluster; Ctrl-C stops both.
+# Serves the site and a django-q2 cluster; Ctrl-C or SIGTERM stops both within seconds
+# (manage.py serve stops each the way it stops cleanly: matching/management/commands/serve.py).
 run: demo
 	@echo "Site: http://127.0.0.1:$(PORT)/  (admin: /admin/)"
-	@trap 'kill 0' INT TERM EXIT; \
-	$(PY) manage.py qcluster & \
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(PY) manage.py serve --addr 127.0.0.1:$(PORT)
 
 test: install browser lint test-sqlite test-postgres
 
