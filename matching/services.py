@@ -26,7 +26,13 @@ from django.utils import timezone
 from matching import lexical
 from matching.encoder import PRETRAINED_KEY
 from matching.errors import JOB_TEXT_TOO_LONG, ExtractionError, extraction_error
-from matching.extraction import SUPPORTED_EXTENSIONS, extension_of, extract_text, human_size
+from matching.extraction import (
+    SUPPORTED_EXTENSIONS,
+    extension_of,
+    extract_text,
+    human_size,
+    normalize_text,
+)
 from matching.models import (
     REVIEWER_SOURCES,
     Job,
@@ -383,6 +389,17 @@ def resumes_upload(*, files: Iterable[UploadedFile], uploaded_by=None) -> list[U
     return results
 
 
+def resume_text_key(text: str) -> str:
+    """The hash that finds copies of a resume's text kept outside matching (labeled
+    examples, rows of training files) when the resume is erased.
+
+    The text as extraction normalises it, with every run of whitespace made one space: a
+    copy that differs from the stored text only in line endings, a trailing newline, blank
+    lines or spacing (pasted into a JSON file, sent as feedback) is the same person.
+    """
+    return text_hash(" ".join(normalize_text(text).split()))
+
+
 def resume_delete(*, resume: Resume, actor=None, reason: str = "deleted") -> dict:
     """Erase a resume: its file, text, pairs and their ratings and skips, and, when no
     other resume has the same text, its vectors and every copy kept for training (the
@@ -401,7 +418,6 @@ def resume_delete(*, resume: Resume, actor=None, reason: str = "deleted") -> dic
     from audit.services import Target, audit_record
     from matching.models import Embedding, PairConflict
     from matching.signals import resume_erased
-    from matching.vectors import resume_text_key
 
     resume_id, text_sha = resume.pk, resume.text_sha256
     target = Target(type="matching.resume", id=str(resume_id), label=f"resume #{resume_id}")

@@ -10,23 +10,11 @@ import numpy as np
 from django.conf import settings
 
 from matching.encoder import PRETRAINED_KEY, DocumentVectors, get_encoder, pretrained_model_path
-from matching.extraction import normalize_text
 from matching.models import Embedding, ScoringModel
 
 
 def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def resume_text_key(text: str) -> str:
-    """The hash that finds copies of a resume's text kept outside matching (labeled
-    examples, rows of training files) when the resume is erased.
-
-    The text as extraction normalises it, with every run of whitespace made one space: a
-    copy that differs from the stored text only in line endings, a trailing newline, blank
-    lines or spacing (pasted into a JSON file, sent as feedback) is the same person.
-    """
-    return text_hash(" ".join(normalize_text(text).split()))
 
 
 # Bump when matching.anonymize masks differently: resume vectors cached under the old

@@ -28,11 +28,12 @@ from matching.services import (
     ActivationRefused,
     PairInputs,
     TextPair,
+    resume_text_key,
     scoring_model_activate,
     scoring_model_active,
     texts_features,
 )
-from matching.vectors import encoder_path, resume_text_key
+from matching.vectors import encoder_path
 from training import checks as dataset_checks_module
 from training import datasets, metrics, store
 from training.datasets import DatasetError, Example
@@ -627,7 +628,7 @@ def training_files_erase_resume(*, text_key: str) -> int:
     validation file; returns the rows removed. The file keeps its format (a list, or
     {"examples": [...]}); the run's log says how many rows went and when.
 
-    Rows are matched on the text with whitespace ignored (matching.vectors.resume_text_key),
+    Rows are matched on the text with whitespace ignored (matching.services.resume_text_key),
     so a row that differs from the stored text only in spacing or line endings goes too.
     Every file is read: that hash is the only key, and these files are few
     (one or two per run) and small next to the time a run takes.
