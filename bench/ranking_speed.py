@@ -50,7 +50,7 @@ from bench.synthetic import create_job, populate_resumes, rss_bytes  # noqa: E40
 from matching import services  # noqa: E402
 from matching.heads import TrainedHead, scorer_for  # noqa: E402
 from matching.models import Resume  # noqa: E402
-from matching.scoring import pair_features  # noqa: E402
+from matching.scoring.features import pair_features  # noqa: E402
 from matching.selectors import resume_batch  # noqa: E402
 
 MB = 1e6

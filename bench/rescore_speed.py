@@ -50,7 +50,7 @@ from matching import services, vectors  # noqa: E402
 from matching.encoder import PRETRAINED_KEY, get_encoder  # noqa: E402
 from matching.heads import scorer_for  # noqa: E402
 from matching.models import Embedding, Pair, Resume, ScoringModel  # noqa: E402
-from matching.scoring import pair_features  # noqa: E402
+from matching.scoring.features import pair_features  # noqa: E402
 from matching.selectors import resume_batch  # noqa: E402
 
 ROLES = ROOT / "bench" / "data" / "roles" / "roles.json"

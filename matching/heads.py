@@ -1,6 +1,6 @@
 """Scorers: from pair features and vectors to a calibrated score 0..1.
 
-The pre-trained model uses the fixed blend of matching.scoring. A custom model trained by
+The pre-trained model uses the fixed blend of matching.scoring.features. A custom model trained by
 the training app keeps a `TrainedHead` in its folder (head.npz); it is defined and loaded
 here, in numpy only, so that matching serves any model without importing training.
 
@@ -28,7 +28,7 @@ import numpy as np
 from django.conf import settings
 
 from matching.models import ScoringModel
-from matching.scoring import FEATURE_NAMES, pretrained_scores
+from matching.scoring.features import FEATURE_NAMES, pretrained_scores
 
 # (resume vectors [n, dim], job vector [dim] or per-pair job vectors [n, dim], features)
 Scorer = Callable[[np.ndarray, np.ndarray, Mapping[str, np.ndarray]], np.ndarray]

@@ -39,7 +39,7 @@ from matching.models import (
     ReviewSkip,
     ScoringModel,
 )
-from matching.scoring import ResumeBatch
+from matching.scoring.features import ResumeBatch
 from matching.skills import skills_in
 from matching.vectors import (
     cached_vectors,

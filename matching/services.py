@@ -43,7 +43,7 @@ from matching.models import (
     ReviewSkip,
     ScoringModel,
 )
-from matching.scoring import FEATURE_NAMES, JobInput, ResumeBatch, pair_features
+from matching.scoring.features import FEATURE_NAMES, JobInput, ResumeBatch, pair_features
 from matching.vectors import (
     encode_uncached,
     ensure_vectors,

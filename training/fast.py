@@ -24,7 +24,7 @@ import numpy as np
 from scipy.stats import spearmanr
 
 from matching.heads import TrainedHead, design_matrix
-from matching.scoring import FEATURE_NAMES
+from matching.scoring.features import FEATURE_NAMES
 from matching.services import PairInputs
 from training.datasets import GOOD, POOR
 

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from rest_framework.throttling import ScopedRateThrottle
 
 from matching.models import Embedding, Job, Pair, Resume
-from matching.scoring import FEATURE_NAMES
+from matching.scoring.features import FEATURE_NAMES
 from tests.api.helpers import assert_error
 from tests.conftest import NURSE_RESUME, PYTHON_RESUME, make_docx, make_pdf
 

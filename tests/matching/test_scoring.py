@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from matching import lexical
-from matching.scoring import WINDOW_BLOCK, JobInput, ResumeBatch, pair_features
+from matching.scoring.features import WINDOW_BLOCK, JobInput, ResumeBatch, pair_features
 
 DIM = 24
 

@@ -15,7 +15,7 @@ from matching.heads import (
     TrainedHead,
     design_matrix,
 )
-from matching.scoring import FEATURE_NAMES
+from matching.scoring.features import FEATURE_NAMES
 from matching.services import PairInputs
 from training.fast import group_folds, train_fast
 from training.metrics import evaluate
