@@ -153,9 +153,16 @@ def pairs_disagreeing(*, threshold: float | None = None) -> Q:
 
 def sees_every_rating(*, user) -> bool:
     """Whether `user` may see every reviewer's ratings of every pair: BLIND_RATING is off,
-    or they hold the settle permission (a lead settles conflicts, so must see them).
-    No query for a superuser; otherwise Django's two permission reads, cached on `user`."""
-    return not settings.BLIND_RATING or bool(user and user.has_perm("matching.settle_pair"))
+    or they are a lead who settles conflicts or changes other reviewers' ratings, and so
+    must see them. No query for a superuser; otherwise Django's two permission reads,
+    cached on `user`."""
+    if not settings.BLIND_RATING:
+        return True
+    return bool(user) and any(user.has_perm(perm) for perm in LEAD_PERMISSIONS)
+
+
+# Permissions of a lead, whose work needs every reviewer's ratings in sight.
+LEAD_PERMISSIONS = ("matching.settle_pair", "matching.change_others_rating")
 
 
 def ratings_visible(*, user, pair: str = "pk") -> Exists | Value:

@@ -148,7 +148,11 @@ def test_bulk_upload_needs_the_add_resume_permission_as_the_api_does(client, dja
     assert client.get(url).status_code == 200
 
 
-def test_a_reviewer_cannot_change_or_delete_another_reviewers_rating(client, rater, others_rating):
+def test_a_reviewer_cannot_change_or_delete_another_reviewers_rating(
+    client, rater, others_rating, settings
+):
+    # Rating in sight (blind rating hides it altogether): the change itself is refused.
+    settings.BLIND_RATING = False
     client.force_login(rater)
     assert _change(client, others_rating, score=1.0).status_code == 403
     delete_url = reverse("admin:matching_rating_delete", args=[others_rating.pk])
