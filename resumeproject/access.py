@@ -16,7 +16,30 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+
 MODEL_MANAGERS_GROUP = "model managers"
+# What the group holds (training migration 0004 grants the same on migrate).
+MODEL_MANAGER_PERMISSIONS = (
+    "training.view_trainingrun",
+    "training.add_trainingrun",
+    "training.change_trainingrun",
+    "matching.view_scoringmodel",
+    "matching.change_scoringmodel",
+)
+
+
+def model_managers_group() -> Group:
+    """The "model managers" group with its permissions, made again where it is missing: a
+    database flushed after migrate (a test's, or `manage.py flush`) has lost it."""
+    group, _ = Group.objects.get_or_create(name=MODEL_MANAGERS_GROUP)
+    query = Q()
+    for perm in MODEL_MANAGER_PERMISSIONS:
+        app_label, codename = perm.split(".", 1)
+        query |= Q(content_type__app_label=app_label, codename=codename)
+    group.permissions.add(*Permission.objects.filter(query))
+    return group
 
 
 @dataclass(frozen=True)

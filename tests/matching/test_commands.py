@@ -7,6 +7,7 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
@@ -119,6 +120,14 @@ def test_the_demo_lead_manages_models_as_a_member_of_the_model_managers_group(de
     client.force_login(lead)
     assert client.get(reverse("admin:training_trainingrun_add")).status_code == 200
     assert client.get(reverse("admin:auth_user_changelist")).status_code == 403
+
+
+def test_the_demo_lead_can_train_on_a_database_flushed_after_migrate(demo_dir):
+    # A flush (a browser test's teardown, `manage.py flush`) drops the group the migration made.
+    Group.objects.filter(name=MODEL_MANAGERS_GROUP).delete()
+    run("load_demo")
+    lead = User.objects.get(username="lead")
+    assert access.can_train(lead) and access.can_activate_model(lead)
 
 
 def test_load_demo_takes_the_superuser_role_from_an_old_demo_reviewer(demo_dir):

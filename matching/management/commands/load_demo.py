@@ -16,7 +16,7 @@ from matching.services import (
     rating_create,
     resumes_import_paths,
 )
-from resumeproject.access import MODEL_MANAGERS_GROUP
+from resumeproject.access import MODEL_MANAGERS_GROUP, model_managers_group
 
 DEMO_DIR = Path(settings.BASE_DIR) / "demo"
 
@@ -138,7 +138,7 @@ class Command(BaseCommand):
             raise CommandError("The demo's permissions are missing: run `manage.py migrate`.")
         user.user_permissions.set(found)
         if model_manager:
-            user.groups.add(Group.objects.get(name=MODEL_MANAGERS_GROUP))
+            user.groups.add(model_managers_group())
         else:
             user.groups.remove(*Group.objects.filter(name=MODEL_MANAGERS_GROUP))
         return user, login
