@@ -2,17 +2,38 @@
 
 from __future__ import annotations
 
+from resumeproject.errors import UserError
 
-class MatchingError(Exception):
+
+class MatchingError(UserError):
     """A problem with user input, with a message fit to show to that user."""
 
     code = "error"
 
-    def __init__(self, message: str, *, code: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        if code:
-            self.code = code
+
+class ActivationRefused(UserError):
+    """The candidate measured worse than the model it would replace."""
+
+    code = "activation_refused"
+    status = 409
+
+
+class ModelUnavailable(UserError):
+    """A model's folder is missing or written by an incompatible version."""
+
+    code = "model_unavailable"
+    status = 409
+
+
+class RatingRefused(UserError, PermissionError):
+    """A reviewer changing or deleting another reviewer's rating without the permission."""
+
+    code = "not_your_rating"
+    status = 403
+
+
+class SettleRefused(UserError, ValueError):
+    """A settled score outside 0..1."""
 
 
 class ExtractionError(MatchingError):

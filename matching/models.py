@@ -11,6 +11,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from matching import texts
+
 UNIT_INTERVAL = [MinValueValidator(0.0), MaxValueValidator(1.0)]
 
 
@@ -66,6 +68,16 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def embedded_text(self) -> str:
+        """The text embedded for this job (matching.texts.job_text)."""
+        return texts.job_text(
+            title=self.title,
+            description=self.description,
+            must_have=self.must_have,
+            nice_to_have=self.nice_to_have,
+        )
 
 
 class ScoringModel(models.Model):

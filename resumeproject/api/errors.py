@@ -5,7 +5,7 @@
 
 `code` is stable and machine-readable (DRF's codes: invalid, not_authenticated,
 authentication_failed, permission_denied, not_found, method_not_allowed, not_acceptable,
-unsupported_media_type, too_large, throttled, parse_error, or a matching.errors code);
+unsupported_media_type, too_large, throttled, parse_error, or a UserError's code);
 `message` is for people; `fields` names the fields at fault, as dotted paths for nested
 ones ("files.1"), and is empty when no field is. A throttled answer adds `retry_after`
 (seconds, also in the Retry-After header).
@@ -33,8 +33,8 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from matching.errors import MatchingError
-from resumeproject.api.exceptions import InvalidInput, PayloadTooLarge
+from resumeproject.api.exceptions import PayloadTooLarge
+from resumeproject.errors import UserError
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -66,9 +66,19 @@ def as_api_exception(exc: Exception) -> Exception:
         return PayloadTooLarge(f"Too many fields in one request: at most {limit}.")
     if isinstance(exc, DjangoValidationError):
         return exceptions.ValidationError(as_serializer_error(exc))
-    if isinstance(exc, MatchingError):
-        return InvalidInput(exc.message, code=exc.code)
+    if isinstance(exc, UserError):
+        return user_error(exc)
     return exc
+
+
+def user_error(exc: UserError) -> exceptions.APIException:
+    """Any app's user error as the API answer: its status, its code, its message."""
+    answer = type(
+        exc.__class__.__name__,
+        (exceptions.APIException,),
+        {"status_code": exc.status, "default_code": exc.code},
+    )
+    return answer(exc.message, code=exc.code)
 
 
 def error_body(exc: exceptions.APIException, status_code: int) -> dict[str, Any]:
