@@ -10,7 +10,8 @@ from dataclasses import asdict, dataclass
 
 from django.conf import settings
 
-from training.datasets import GOOD, POOR, Example
+from matching import bands
+from training.datasets import Example
 
 # Labels within this of the model's own prediction "equal" it.
 ECHO_TOLERANCE = 0.01
@@ -36,67 +37,100 @@ def dataset_checks(
     validation_given: bool = True,
     force: bool = False,
 ) -> list[Check]:
+    """Every check of a run's data, in a fixed order (the API and the run page show it)."""
+    level = "warning" if force else "error"  # what a blocking check is when forced
+    return [
+        *_size_checks(train, validation, level),
+        *_band_checks(train, level),
+        *_echo_checks(train, validation, level),
+        *_duplicate_checks(conflicts),
+        *_split_checks(validation, validation_given, level),
+    ]
+
+
+def _size_checks(train: list[Example], validation: list[Example], level: str) -> list[Check]:
     minimum = settings.TRAINING_MIN_EXAMPLES
-    blocking = "warning" if force else "error"
-    out: list[Check] = []
     total = len(train) + len(validation)
-    if total < minimum:
-        out.append(
-            Check(
-                "too_few",
-                blocking,
-                f"Only {total} labeled examples; at least {minimum} are needed for a model "
-                "worth measuring (200-500 is good). Add labels, or force the run.",
-            )
+    if total >= minimum:
+        return []
+    return [
+        Check(
+            "too_few",
+            level,
+            f"Only {total} labeled examples; at least {minimum} are needed for a model "
+            "worth measuring (200-500 is good). Add labels, or force the run.",
         )
+    ]
+
+
+def _band_checks(train: list[Example], level: str) -> list[Check]:
+    out: list[Check] = []
     scores = [e.score for e in train]
-    if scores and not any(s < POOR for s in scores):
+    if scores and not any(s < bands.POOR_BELOW for s in scores):
         out.append(
             Check(
                 "no_poor_matches",
-                blocking,
-                "No poor matches (score below 0.3) in the training data: the model cannot "
-                "learn what a bad candidate looks like. Rate some poor matches too.",
+                level,
+                f"No poor matches (score below {bands.POOR_BELOW}) in the training data: the "
+                "model cannot learn what a bad candidate looks like. Rate some poor matches too.",
             )
         )
-    if scores and not any(s >= GOOD for s in scores):
+    if scores and not any(s >= bands.GOOD_FROM for s in scores):
         out.append(
             Check(
                 "no_good_matches",
-                blocking,
-                "No good matches (score 0.7 or more) in the training data: the model cannot "
-                "learn what a strong candidate looks like. Rate some good matches too.",
+                level,
+                f"No good matches (score {bands.GOOD_FROM} or more) in the training data: the "
+                "model cannot learn what a strong candidate looks like. Rate some good matches "
+                "too.",
             )
         )
+    return out
+
+
+def _echo_checks(train: list[Example], validation: list[Example], level: str) -> list[Check]:
     with_prediction = [e for e in train + validation if e.predicted is not None]
-    echoed = [e for e in with_prediction if abs(e.score - e.predicted) <= ECHO_TOLERANCE]
+    echoed = [
+        e
+        for e in with_prediction
+        if e.predicted is not None and abs(e.score - e.predicted) <= ECHO_TOLERANCE
+    ]
     if with_prediction and len(echoed) / len(with_prediction) > ECHO_SHARE:
-        out.append(
+        return [
             Check(
                 "labels_echo_model",
-                blocking,
+                level,
                 f"{len(echoed)} of {len(with_prediction)} labels equal the model's own "
                 "prediction: they would teach the model what it already says. Ask reviewers "
                 "to rate without looking at the model's score.",
             )
-        )
-    elif echoed:
-        out.append(
+        ]
+    if echoed:
+        return [
             Check(
                 "labels_echo_model",
                 "warning",
                 f"{len(echoed)} labels equal the model's own prediction.",
             )
+        ]
+    return []
+
+
+def _duplicate_checks(conflicts: int) -> list[Check]:
+    if not conflicts:
+        return []
+    return [
+        Check(
+            "conflicting_duplicates",
+            "warning",
+            f"{conflicts} resume-job pairs have labels a band or more apart; their mean "
+            "is used. Settle them in the admin for cleaner training data.",
         )
-    if conflicts:
-        out.append(
-            Check(
-                "conflicting_duplicates",
-                "warning",
-                f"{conflicts} resume-job pairs have labels a band or more apart; their mean "
-                "is used. Settle them in the admin for cleaner training data.",
-            )
-        )
+    ]
+
+
+def _split_checks(validation: list[Example], validation_given: bool, level: str) -> list[Check]:
+    out: list[Check] = []
     if not validation_given:
         out.append(
             Check(
@@ -111,7 +145,7 @@ def dataset_checks(
         out.append(
             Check(
                 "no_validation",
-                blocking,
+                level,
                 "No validation examples: the candidate cannot be compared with the live model.",
             )
         )

@@ -19,16 +19,13 @@ from dataclasses import dataclass
 import numpy as np
 from django.db.models import Q
 
+from matching import bands
 from matching.models import Pair, Rating
-from matching.services import job_text
-from matching.vectors import text_hash
+from matching.texts import text_hash
+from training.errors import DatasetError
+from training.models import LabeledExample
 
-GOOD, POOR = 0.7, 0.3  # the bands: poor < 0.3 <= partial < 0.7 <= good
 _SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-class DatasetError(ValueError):
-    """A training file that cannot be used; the message names the row and the field."""
 
 
 @dataclass(frozen=True)
@@ -194,8 +191,6 @@ def examples_from_db() -> list[Example]:
     reviewers disagreed and a lead settled (Pair.settled_score) is labeled with the
     settled score instead, spread 0: the lead's decision is the label, not an average.
     """
-    from training.models import LabeledExample
-
     out: list[Example] = []
     # A pair's label comes from the ratings it holds, not from the counters kept on Pair:
     # a pair whose counters went stale (a rating deleted past the services) must neither
@@ -222,7 +217,7 @@ def examples_from_db() -> list[Example]:
         out.append(
             Example(
                 resume=pair.resume.text,
-                job=job_text(pair.job),
+                job=pair.job.embedded_text,
                 score=float(pair.settled_score if settled else np.mean(scores)),
                 source="ratings",
                 n_ratings=len(scores),
@@ -258,7 +253,7 @@ def merge_duplicates(examples: list[Example]) -> tuple[list[Example], int]:
             merged.append(group[0])
             continue
         scores = np.array([e.score for e in group])
-        if scores.max() - scores.min() >= POOR:
+        if bands.is_conflict(scores.min(), scores.max()):
             conflicts += 1
         first = group[0]
         merged.append(
@@ -301,7 +296,7 @@ def statistics(examples: list[Example]) -> dict:
     sources: dict[str, int] = defaultdict(int)
     for e in examples:
         sources[e.source] += 1
-    bands = np.digitize(scores, [POOR, GOOD]) if len(scores) else scores
+    index = bands.band_index(scores) if len(scores) else scores
     return {
         "examples": len(examples),
         "resumes": len({e.group for e in examples}),
@@ -309,9 +304,9 @@ def statistics(examples: list[Example]) -> dict:
         "sources": dict(sources),
         "score_mean": round(float(scores.mean()), 3) if len(scores) else None,
         "bands": {
-            "poor": int((bands == 0).sum()),
-            "partial": int((bands == 1).sum()),
-            "good": int((bands == 2).sum()),
+            "poor": int((index == 0).sum()),
+            "partial": int((index == 1).sum()),
+            "good": int((index == 2).sum()),
         },
         "multi_rated": sum(1 for e in examples if e.n_ratings > 1),
     }

@@ -23,10 +23,10 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import spearmanr
 
+from matching import bands
 from matching.heads import TrainedHead, design_matrix
 from matching.scoring.features import FEATURE_NAMES
 from matching.services import PairInputs
-from training.datasets import GOOD, POOR
 
 ALPHAS = (0.3, 1.0, 3.0)
 RESUME_TEMPERATURE = 0.1
@@ -69,7 +69,7 @@ def _memory_head(inputs: PairInputs, scores: np.ndarray, rows: np.ndarray, p: Fa
         memory_scores=scores[rows].astype(np.float32),
         resume_temperature=p.resume_temperature,
         job_temperature=p.job_temperature,
-        knots=np.array([0.0, POOR, GOOD, 1.0]),
+        knots=np.array(bands.KNOTS),
     )
 
 
@@ -99,7 +99,7 @@ def _ridge(x: np.ndarray, y: np.ndarray, alpha: float) -> tuple[np.ndarray, floa
 
 def _band_knots(raw: np.ndarray, human: np.ndarray) -> np.ndarray:
     """Knots (min, t_poor, t_good, max) whose bands best match the human bands."""
-    target = np.digitize(human, [POOR, GOOD])
+    target = bands.band_index(human)
     candidates = np.unique(np.quantile(raw, np.linspace(0.02, 0.98, 49)))
     best, best_acc = (candidates[0], candidates[-1]), -1.0
     for i, lo in enumerate(candidates):

@@ -5,12 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.stats import pearsonr, spearmanr
 
-from training.datasets import GOOD, POOR
-
-
-def bands(scores: np.ndarray) -> np.ndarray:
-    """0 poor (< 0.3), 1 partial, 2 good (>= 0.7)."""
-    return np.digitize(np.asarray(scores, dtype=np.float64), [POOR, GOOD])
+from matching.bands import band_index
 
 
 def evaluate(human: np.ndarray, predicted: np.ndarray) -> dict:
@@ -24,7 +19,9 @@ def evaluate(human: np.ndarray, predicted: np.ndarray) -> dict:
         "spearman": round(float(spearmanr(human, predicted)[0]), 4) if varied else None,
         "pearson": round(float(pearsonr(human, predicted)[0]), 4) if varied else None,
         "mae": round(float(np.abs(human - predicted).mean()), 4) if n else None,
-        "band_accuracy": round(float((bands(human) == bands(predicted)).mean()), 4) if n else None,
+        "band_accuracy": round(float((band_index(human) == band_index(predicted)).mean()), 4)
+        if n
+        else None,
     }
 
 
@@ -33,7 +30,7 @@ def calibration_by_band(human: np.ndarray, predicted: np.ndarray) -> list[dict]:
     human, predicted = np.asarray(human), np.asarray(predicted)
     out = []
     for k, name in enumerate(("poor", "partial", "good")):
-        mask = bands(predicted) == k
+        mask = band_index(predicted) == k
         out.append(
             {
                 "band": name,

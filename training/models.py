@@ -8,11 +8,16 @@ ranking.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
 
 from matching.models import ScoringModel
+from training.errors import InvalidTransition
 
 UNIT_INTERVAL = [MinValueValidator(0.0), MaxValueValidator(1.0)]
 
@@ -53,7 +58,9 @@ class TrainingRun(models.Model):
 
     Status transitions (TRANSITIONS): queued -> running | cancelled | failed;
     running -> succeeded | failed | cancelled. succeeded, failed and cancelled are final.
-    A worker that dies leaves `running` with an old heartbeat; runs_fail_stale marks it.
+    A worker that dies leaves `running` with an old heartbeat: the run reads failed at
+    once (shown_status, shown_error: derived when read, so a read writes nothing), and the
+    schedule (training.runs.runs_fail_stale) writes it failed and removes its folders.
     """
 
     class Status(models.TextChoices):
@@ -120,17 +127,57 @@ class TrainingRun(models.Model):
     def __str__(self) -> str:
         return f"Run {self.pk} ({self.mode}, {self.status})"
 
+    @classmethod
+    def transition(cls, run_id: int, to: str, **fields: Any) -> TrainingRun:
+        """Change a run's status (and `fields`) under a row lock; InvalidTransition when
+        its status does not lead to `to` (TRANSITIONS)."""
+        with transaction.atomic():
+            run = cls.objects.select_for_update().get(pk=run_id)
+            if to not in cls.TRANSITIONS[cls.Status(run.status)]:
+                raise InvalidTransition(f"Run {run_id} is {run.status}; it cannot become {to}.")
+            run.status = to
+            for name, value in fields.items():
+                setattr(run, name, value)
+            run.save()
+        return run
+
+    def is_stale(self, now: datetime | None = None) -> bool:
+        """Running, but its worker has not reported for TRAINING_STALE_AFTER_S."""
+        if self.status != self.Status.RUNNING or self.heartbeat_at is None:
+            return False
+        limit = (now or timezone.now()) - timedelta(seconds=settings.TRAINING_STALE_AFTER_S)
+        return self.heartbeat_at < limit
+
+    @property
+    def stale_error(self) -> str:
+        """Why a stale run failed (written by runs_fail_stale, shown before it runs)."""
+        return (
+            f"The worker stopped reporting at {self.heartbeat_at:%Y-%m-%d %H:%M:%S} "
+            "(killed, timed out or crashed). The live model is unchanged. A run is "
+            "not resumed: queue it again."
+        )
+
+    @property
+    def shown_status(self) -> str:
+        """The status to show: failed once the run is stale, before the sweep writes it."""
+        return self.Status.FAILED if self.is_stale() else self.status
+
+    @property
+    def shown_error(self) -> str:
+        return self.stale_error if self.is_stale() else self.error
+
     @property
     def is_final(self) -> bool:
-        return self.status in self.FINAL
+        return self.shown_status in self.FINAL
 
     @property
     def stage_summary(self) -> str:
         """What the run page says it is at. A failed run shows why it failed: its stage
         still holds the last step it reported, which reads as if all went well."""
-        if self.status == self.Status.FAILED and self.error.strip():
-            return f"Failed: {self.error.strip().splitlines()[0]}"
-        if self.status == self.Status.CANCELLED:
+        status, error = self.shown_status, self.shown_error
+        if status == self.Status.FAILED and error.strip():
+            return f"Failed: {error.strip().splitlines()[0]}"
+        if status == self.Status.CANCELLED:
             return "Cancelled"
         return self.stage
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from training.metrics import bands, calibration_by_band, evaluate
+from matching.bands import band_index
+from training.metrics import calibration_by_band, evaluate
 
 
 def test_metrics_of_a_hand_computed_case():
@@ -25,7 +26,7 @@ def test_metrics_of_a_hand_computed_case():
 
 
 def test_band_edges_are_0_3_and_0_7():
-    assert bands(np.array([0.0, 0.2999, 0.3, 0.6999, 0.7, 1.0])).tolist() == [0, 0, 1, 1, 2, 2]
+    assert band_index(np.array([0.0, 0.2999, 0.3, 0.6999, 0.7, 1.0])).tolist() == [0, 0, 1, 1, 2, 2]
     result = evaluate(np.array([0.3, 0.7, 0.29]), np.array([0.29, 0.69, 0.0]))
     assert result["band_accuracy"] == pytest.approx(1 / 3, abs=1e-4)
 
