@@ -1,0 +1,88 @@
+"""The embedding cache: vectors per (text hash, encoder), read and filled in bulk.
+
+get_encoder is looked up as this module's own global, so tests replace the encoder with
+monkeypatch.setattr("matching.encoding.cache.get_encoder", ...).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+from django.conf import settings
+
+from matching.encoding.registry import get_encoder
+from matching.encoding.windows import DocumentVectors
+from matching.models import Embedding
+from matching.models_store import MASKED_SUFFIX, encoder_path
+from matching.privacy.anonymize import anonymize
+
+# Bump when matching.privacy.anonymize masks differently: resume vectors cached under the old
+# key are then never read again, and resumes are embedded afresh on their next scoring.
+ANONYMIZER_VERSION = 1
+
+
+def scored_text(resume_text: str) -> str:
+    """The text of a resume that the model embeds: masked with ANONYMIZE_SCORED_TEXT, so
+    names, contact details and addresses cannot sway a score."""
+    if not settings.ANONYMIZE_SCORED_TEXT:
+        return resume_text
+    return anonymize(resume_text).text
+
+
+def resume_cache_key(encoder_key: str) -> str:
+    """The Embedding.encoder_key under which resume vectors are cached.
+
+    With ANONYMIZE_SCORED_TEXT the vectors are those of the masked text, kept under
+    (text_sha256 of the resume's own text, "<encoder>#masked-v<N>"): one key, one embedded
+    text. Resume.text_sha256 stays the hash of the resume's own text, which erasure and
+    training copies match on, and the lookup needs no text, so ranking stays one query
+    over cached vectors. Jobs are never masked and keep the plain key.
+    """
+    if not settings.ANONYMIZE_SCORED_TEXT:
+        return encoder_key
+    return f"{encoder_key}{MASKED_SUFFIX}{ANONYMIZER_VERSION}"
+
+
+def _from_row(row: Embedding) -> DocumentVectors:
+    dim = row.dim
+    return DocumentVectors(
+        vector=np.frombuffer(bytes(row.vector), dtype=np.float32),
+        chunk_vectors=np.frombuffer(bytes(row.chunk_vectors), dtype=np.float32).reshape(-1, dim),
+        chunk_spans=[tuple(s) for s in row.chunk_spans],
+    )
+
+
+def cached_vectors(*, hashes: Iterable[str], encoder_key: str) -> dict[str, DocumentVectors]:
+    rows = Embedding.objects.filter(encoder_key=encoder_key, text_sha256__in=set(hashes))
+    return {row.text_sha256: _from_row(row) for row in rows.iterator(chunk_size=2000)}
+
+
+def ensure_vectors(*, texts: dict[str, str], encoder_key: str) -> dict[str, DocumentVectors]:
+    """Vectors of every text (keyed by its hash), embedding only those not yet cached."""
+    found = cached_vectors(hashes=texts.keys(), encoder_key=encoder_key)
+    missing = [h for h in texts if h not in found]
+    if missing:
+        encoder = get_encoder(encoder_path(encoder_key))
+        encoded = encoder.encode_documents([texts[h] for h in missing])
+        rows = [
+            Embedding(
+                text_sha256=h,
+                encoder_key=encoder_key,
+                dim=v.vector.shape[0],
+                vector=v.vector.astype(np.float32).tobytes(),
+                chunk_vectors=v.chunk_vectors.astype(np.float32).tobytes(),
+                chunk_spans=[list(s) for s in v.chunk_spans],
+            )
+            for h, v in zip(missing, encoded, strict=True)
+        ]
+        # Another worker may have embedded the same text meanwhile: both results are equal.
+        Embedding.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+        found.update(zip(missing, encoded, strict=True))
+    return found
+
+
+def encode_uncached(*, texts: dict[str, str], encoder_key: str) -> dict[str, DocumentVectors]:
+    """Vectors of texts without reading or writing the cache (texts nobody wants kept)."""
+    encoder = get_encoder(encoder_path(encoder_key))
+    return dict(zip(texts.keys(), encoder.encode_documents(list(texts.values())), strict=True))

@@ -1,0 +1,71 @@
+"""Which encoder embeds: the backend (EMBEDDING_BACKEND) and the model folder, loaded
+offline and cached per process.
+
+Two backends embed the windows: "torch", plain sentence-transformers, and "onnx", the same
+model exported to ONNX and quantized to int8 (onnx_backend), about twice as fast on CPU.
+Importing both here is light: torch and onnxruntime load inside the encoders' __init__.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from matching.encoding.onnx_backend import OnnxEncoder
+from matching.encoding.torch_backend import DocumentEncoder
+from matching.encoding.windows import UnsupportedModel, WindowedEncoder
+from matching.models_store import pretrained_model_path
+
+logger = logging.getLogger(__name__)
+
+BACKENDS = ("onnx", "torch")
+
+
+def check_backend(backend: str) -> str:
+    if backend not in BACKENDS:
+        raise ImproperlyConfigured(
+            f"EMBEDDING_BACKEND must be one of {', '.join(BACKENDS)}, got {backend!r}"
+        )
+    return backend
+
+
+def build_encoder(path: Path, *, backend: str) -> WindowedEncoder:
+    """A new encoder of a model folder with the given backend (no cache)."""
+    options = {
+        "window": settings.EMBEDDING_WINDOW_TOKENS,
+        "overlap": settings.EMBEDDING_WINDOW_OVERLAP,
+        "batch_size": settings.EMBEDDING_BATCH_SIZE,
+    }
+    if check_backend(backend) == "onnx":
+        try:
+            return OnnxEncoder(path, **options)
+        except UnsupportedModel as exc:
+            # A folder whose modules the export does not reproduce (a Dense layer, a
+            # pooling mode it lacks) still embeds correctly on torch: slower beats wrong.
+            logger.warning("%s; embedding with torch instead", exc)
+    return DocumentEncoder(path, **options)
+
+
+_lock = threading.Lock()
+_encoders: dict[tuple[str, str], WindowedEncoder] = {}
+
+
+def get_encoder(path: Path | str | None = None, *, backend: str | None = None) -> WindowedEncoder:
+    """The encoder for a model folder, loaded once per process (per backend).
+
+    Only the most recently used encoder stays loaded: after an activation the old one is
+    dropped, so a long-lived worker does not keep every version in memory.
+    """
+    backend = check_backend(backend or settings.EMBEDDING_BACKEND)
+    key = (backend, str(path or pretrained_model_path()))
+    with _lock:
+        encoder = _encoders.get(key)
+        if encoder is None:
+            encoder = build_encoder(Path(key[1]), backend=backend)
+            _encoders.clear()
+            _encoders[key] = encoder
+        return encoder

@@ -1,0 +1,50 @@
+"""The anonymized view: what a reviewer sees of a resume (matching.privacy.anonymize)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from matching.models import Resume, ReviewerPreference
+from matching.privacy.anonymize import anonymize, anonymous_label
+
+
+def reviewer_anonymizes(*, user) -> bool:
+    """Whether `user` sees resumes anonymized: their own choice if they made one, else
+    ANONYMIZE_REVIEWS. No query for a session user: matching.backends loads the
+    preference with the user; elsewhere one query per user object, then cached on it."""
+    choice = None
+    if user is not None and user.is_authenticated:
+        try:
+            choice = user.reviewer_preference.anonymize
+        except ReviewerPreference.DoesNotExist:
+            choice = None
+    return settings.ANONYMIZE_REVIEWS if choice is None else choice
+
+
+def reviewer_preference(*, user) -> bool | None:
+    """The reviewer's own choice: True, False, or None (follows ANONYMIZE_REVIEWS)."""
+    try:
+        return user.reviewer_preference.anonymize
+    except ReviewerPreference.DoesNotExist:
+        return None
+
+
+def resume_label(*, resume: Resume, anonymized: bool) -> str:
+    """A resume's name on pages and in exports: its file name, which often carries the
+    candidate's name, becomes "Candidate #<id>" in the anonymized view."""
+    return anonymous_label(resume.pk) if anonymized else resume.original_name
+
+
+def resume_display_text(*, text: str, anonymized: bool) -> str:
+    if not anonymized:
+        return text
+    return anonymize(text).text
+
+
+def shown_span(text: str, *, anonymized: bool):
+    """How a span of the embedded resume text (window spans of the cached vectors) maps
+    onto the text shown, or None when the two are the same text."""
+    if bool(settings.ANONYMIZE_SCORED_TEXT) == anonymized:
+        return None
+    masked = anonymize(text)
+    return masked.span_to_masked if anonymized else masked.span_to_original
