@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from matching.judgments.profile import Profile, profile_of
+from matching.intake.profile import Profile, profile_of
 
 TODAY = date(2024, 1, 1)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from matching.judgments.requirements import parse_requirement
+from matching.scoring.requirements import parse_requirement
 
 
 def test_years_threshold_and_subject():

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from matching.judgments.verdicts import MET, NOT_MET, UNCLEAR, Embedder, judge_text
+from matching.scoring.verdicts import MET, NOT_MET, UNCLEAR, Embedder, judge_text
 
 TODAY = date(2024, 1, 1)
 

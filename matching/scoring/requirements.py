@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
-from matching.judgments.profile import _DEGREE, DEGREE_FIELDS, LEVEL_RANK
-from matching.judgments.profile import _TITLE_WORDS as TITLE_WORDS
+from matching.intake.profile import _DEGREE, DEGREE_FIELDS, LEVEL_RANK
+from matching.intake.profile import _TITLE_WORDS as TITLE_WORDS
 
 YEARS, EDUCATION, LICENCE, SKILL, DOMAIN = "years", "education", "licence", "skill", "domain"
 

@@ -29,7 +29,7 @@ from datetime import date
 import numpy as np
 
 from matching import lexical
-from matching.judgments.profile import (
+from matching.intake.profile import (
     CERTIFICATIONS,
     EXPERIENCE,
     HEADER,
@@ -44,7 +44,7 @@ from matching.judgments.profile import (
     months_merged,
     profile_of,
 )
-from matching.judgments.requirements import (
+from matching.scoring.requirements import (
     _NUMBER_WORDS,
     DOMAIN,
     GENERIC_SUBJECTS,
@@ -56,7 +56,7 @@ from matching.judgments.requirements import (
     clean_subject,
     parse_requirement,
 )
-from matching.judgments.requirements import EDUCATION as EDUCATION_KIND
+from matching.scoring.requirements import EDUCATION as EDUCATION_KIND
 
 MET, NOT_MET, UNCLEAR = "met", "not_met", "unclear"
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
-from matching.judgments.taxonomy import esco_index
+from matching.intake.taxonomy import esco_index
 
 # --- sections ------------------------------------------------------------------------------
 
