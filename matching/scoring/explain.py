@@ -1,0 +1,149 @@
+"""Why a pair scored as it did: requirements met, skills, the closest passages (cached
+vectors only, so no model is loaded)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from matching.encoding.cache import cached_vectors, resume_cache_key, scored_text
+from matching.intake import terms as intake_terms
+from matching.models import Job, Pair, Resume
+from matching.privacy.selectors import resume_display_text, shown_span
+from matching.scoring.skills import skills_in
+from matching.texts import split_requirements, text_hash
+
+
+@dataclass
+class Explanation:
+    must_found: list[str]
+    must_missing: list[str]
+    nice_found: list[str]
+    nice_missing: list[str]
+    skills_found: list[str]
+    skills_missing: list[str]
+    passages: list[str]
+
+
+def explain_pairs(
+    *,
+    job: Job,
+    pairs: list[Pair],
+    encoder_key: str,
+    passages: int = 2,
+    anonymized: bool = False,
+) -> dict[int, Explanation]:
+    """Why each pair scored as it did; cached vectors only, so no model is loaded. With
+    `anonymized` the passages are quoted from the masked text."""
+    if not pairs:
+        return {}
+    resumes = {
+        r.pk: r
+        for r in Resume.objects.filter(pk__in=[p.resume_id for p in pairs]).only(
+            "pk", "text", "text_sha256"
+        )
+    }
+    jtext = job.embedded_text
+    job_vec = cached_vectors(hashes=[text_hash(jtext)], encoder_key=encoder_key).get(
+        text_hash(jtext)
+    )
+    vectors = cached_vectors(
+        hashes={r.text_sha256 for r in resumes.values()}, encoder_key=resume_cache_key(encoder_key)
+    )
+    must = split_requirements(job.must_have)
+    nice = split_requirements(job.nice_to_have)
+    job_skills = skills_in(jtext)
+    out: dict[int, Explanation] = {}
+    for pair in pairs:
+        resume = resumes[pair.resume_id]
+        terms = set(intake_terms.terms(resume.text))
+        must_ok = [r for r in must if requirement_met(r, terms)]
+        nice_ok = [r for r in nice if requirement_met(r, terms)]
+        have = set(skills_in(resume.text))
+        out[pair.pk] = Explanation(
+            must_found=must_ok,
+            must_missing=[r for r in must if r not in must_ok],
+            nice_found=nice_ok,
+            nice_missing=[r for r in nice if r not in nice_ok],
+            skills_found=[s for s in job_skills if s in have],
+            skills_missing=[s for s in job_skills if s not in have],
+            passages=best_passages(
+                resume_display_text(text=resume.text, anonymized=anonymized),
+                vectors.get(resume.text_sha256),
+                job_vec,
+                k=passages,
+                to_shown=shown_span(resume.text, anonymized=anonymized),
+            ),
+        )
+    return out
+
+
+def requirement_met(requirement: str, resume_terms: set[str]) -> bool:
+    """Most of a requirement's words appear in the resume ("5+ years" has none: unmet).
+
+    Both sides are index terms (intake_terms.terms): "Negotiation" is met by "negotiated",
+    as the coverage feature of the score counts it."""
+    words = intake_terms.terms(requirement)
+    if not words:
+        return False
+    return sum(w in resume_terms for w in words) / len(words) >= 0.5
+
+
+def best_passages(
+    text: str, vectors, job_vectors, *, k: int, length: int = 320, to_shown=None
+) -> list[str]:
+    """The k windows of `text` closest to the job; `to_shown` maps a window's span in the
+    embedded text to one in `text` when the two differ (anonymized view)."""
+    if vectors is None or job_vectors is None:
+        return []
+    sims = vectors.chunk_vectors @ job_vectors.vector
+    picked = []
+    for i in np.argsort(-sims)[:k]:
+        start, end = vectors.chunk_spans[int(i)]
+        if to_shown is not None:
+            start, end = to_shown(start, end)
+        snippet = " ".join(text[start:end].split())
+        picked.append(snippet[:length] + ("…" if len(snippet) > length else ""))
+    return picked
+
+
+def passage_spans(*, text: str, resume_vectors, job_vectors, k: int) -> list[tuple[int, int]]:
+    """Character spans of the k resume windows closest to the job (the windows
+    best_passages quotes), merged where they overlap, in text order."""
+    if resume_vectors is None or job_vectors is None or not resume_vectors.chunk_spans:
+        return []
+    sims = resume_vectors.chunk_vectors @ job_vectors.vector
+    picked = sorted(tuple(resume_vectors.chunk_spans[int(i)]) for i in np.argsort(-sims)[:k])
+    merged: list[tuple[int, int]] = []
+    for start, end in picked:
+        start, end = max(0, int(start)), min(len(text), int(end))
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        elif start < end:
+            merged.append((start, end))
+    return merged
+
+
+def pair_passage_spans(
+    *, pair: Pair, encoder_key: str, k: int = 2, anonymized: bool = False
+) -> list[tuple[int, int]]:
+    """Where in the resume text as shown (masked with `anonymized`) the best-matching
+    passages are: one query for both documents' cached vectors (two when resume vectors
+    are those of the masked text, cached under their own key)."""
+    job_hash = text_hash(pair.job.embedded_text)
+    resume_hash = pair.resume.text_sha256
+    resume_key = resume_cache_key(encoder_key)
+    if resume_key == encoder_key:
+        vectors = cached_vectors(hashes={job_hash, resume_hash}, encoder_key=encoder_key)
+    else:
+        vectors = cached_vectors(hashes={job_hash}, encoder_key=encoder_key)
+        vectors.update(cached_vectors(hashes={resume_hash}, encoder_key=resume_key))
+    spans = passage_spans(
+        text=scored_text(pair.resume.text),
+        resume_vectors=vectors.get(resume_hash),
+        job_vectors=vectors.get(job_hash),
+        k=k,
+    )
+    to_shown = shown_span(pair.resume.text, anonymized=anonymized)
+    return spans if to_shown is None else [to_shown(s, e) for s, e in spans]

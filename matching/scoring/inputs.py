@@ -1,0 +1,186 @@
+"""What a scorer reads: a job's input, a batch of stored resumes, features of texts, and
+the corpus IDF. Reads only (embedding uncached texts on the way)."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+from django.db.models import Max
+
+from matching.encoding.cache import (
+    cached_vectors,
+    encode_uncached,
+    ensure_vectors,
+    resume_cache_key,
+    scored_text,
+)
+from matching.intake import terms as intake_terms
+from matching.models import Job, Resume
+from matching.scoring import lexical
+from matching.scoring.features import FEATURE_NAMES, JobInput, ResumeBatch, pair_features
+from matching.texts import requirements_from_text, text_hash
+
+_idf_lock = threading.Lock()
+_idf_cache: dict[str, object] = {}
+
+
+def corpus_idf() -> np.ndarray:
+    """IDF of hashed terms over every resume with text, cached until the corpus changes."""
+    extracted = Resume.objects.filter(status=Resume.Status.EXTRACTED)
+    stamp = extracted.aggregate(n=Max("pk"), changed=Max("updated_at"))
+    key = f"{extracted.count()}:{stamp['n']}:{stamp['changed']}"
+    with _idf_lock:
+        if _idf_cache.get("key") == key:
+            return _idf_cache["idf"]  # type: ignore[return-value]
+    rows = extracted.values_list("term_ids", "term_counts").iterator(chunk_size=5000)
+    vectors = [intake_terms.TermVector.from_bytes(bytes(i), bytes(c)) for i, c in rows]
+    idf = lexical.idf_from(lexical.stack(vectors))
+    with _idf_lock:
+        _idf_cache.update(key=key, idf=idf)
+    return idf
+
+
+def resume_batch(
+    *, resume_ids: list[int], encoder_key: str, idf: np.ndarray | None = None
+) -> tuple[ResumeBatch, list[int]]:
+    """The stacked vectors and terms of resumes, embedding those not cached yet.
+
+    Two queries for any number of resumes (terms, then vectors), plus the embedding of
+    texts never seen by this encoder.
+    """
+    rows = list(
+        Resume.objects.filter(pk__in=resume_ids, status=Resume.Status.EXTRACTED)
+        .order_by("pk")
+        .values_list("pk", "text_sha256", "term_ids", "term_counts")
+    )
+    hashes = {h for _, h, _, _ in rows}
+    key = resume_cache_key(encoder_key)
+    vectors = cached_vectors(hashes=hashes, encoder_key=key)
+    missing = hashes - vectors.keys()
+    if missing:
+        texts = dict(
+            Resume.objects.filter(text_sha256__in=missing).values_list("text_sha256", "text")
+        )
+        texts = {h: scored_text(t) for h, t in texts.items()}
+        vectors.update(ensure_vectors(texts=texts, encoder_key=key))
+    batch = ResumeBatch.build(
+        vectors=[vectors[h].vector for _, h, _, _ in rows],
+        chunk_vectors=[vectors[h].chunk_vectors for _, h, _, _ in rows],
+        terms=[intake_terms.TermVector.from_bytes(bytes(i), bytes(c)) for _, _, i, c in rows],
+        idf=corpus_idf() if idf is None else idf,
+    )
+    return batch, [pk for pk, _, _, _ in rows]
+
+
+def job_input(job: Job, *, encoder_key: str) -> JobInput:
+    """A stored job as the scorer reads it: the same path as a job given as text, so a
+    job scores the same from the database, a file or the API."""
+    text = job.embedded_text
+    h = text_hash(text)
+    vectors = ensure_vectors(texts={h: text}, encoder_key=encoder_key)[h]
+    return job_input_from_text(
+        text, title=job.title, vectors=vectors, terms=intake_terms.term_vector(text)
+    )
+
+
+@dataclass
+class TextPair:
+    resume: str
+    job: str
+    title: str = ""
+
+
+@dataclass
+class PairInputs:
+    """What a scorer reads for a list of pairs: both sides' vectors and the pair features."""
+
+    resume_vectors: np.ndarray  # float32[n, dim]
+    job_vectors: np.ndarray  # float32[n, dim]
+    features: dict[str, np.ndarray]  # FEATURE_NAMES -> float32[n]
+
+    def take(self, rows) -> PairInputs:
+        """The same inputs for a subset of the pairs (a fold, a training sample)."""
+        return PairInputs(
+            resume_vectors=self.resume_vectors[rows],
+            job_vectors=self.job_vectors[rows],
+            features={k: v[rows] for k, v in self.features.items()},
+        )
+
+
+def texts_features(*, pairs: list[TextPair], encoder_key: str, cache: bool = True) -> PairInputs:
+    """Vectors and features of resume/job texts that need not be in the database.
+
+    Pairs are grouped by job so each job is one vectorised pass. IDF comes from the
+    resumes given when there are enough of them, otherwise from the stored corpus. With
+    cache=False nothing is written (ad-hoc scoring of texts a client does not keep).
+    """
+
+    def embed(texts: dict[str, str], key: str):
+        if cache:
+            return ensure_vectors(texts=texts, encoder_key=key)
+        return encode_uncached(texts=texts, encoder_key=key)
+
+    texts = {text_hash(t): t for p in pairs for t in (p.resume, p.job)}
+    # ANONYMIZE_SCORED_TEXT: resumes are embedded masked, cached under their own key, the
+    # same vectors ranking reads (resume_batch). Lexical terms stay on the text.
+    resume_key = resume_cache_key(encoder_key)
+    if resume_key == encoder_key:
+        vectors = resume_vectors = embed(texts, encoder_key)
+    else:
+        vectors = embed({text_hash(p.job): p.job for p in pairs}, encoder_key)
+        resume_vectors = embed(
+            {text_hash(p.resume): scored_text(p.resume) for p in pairs}, resume_key
+        )
+    terms = {h: intake_terms.term_vector(t) for h, t in texts.items()}
+    resume_hashes = [text_hash(p.resume) for p in pairs]
+    unique_resumes = set(resume_hashes)
+    idf = (
+        lexical.idf_from(lexical.stack([terms[h] for h in unique_resumes]))
+        if len(unique_resumes) >= MIN_LOCAL_IDF_DOCS
+        else corpus_idf()
+    )
+    dim = next(iter(vectors.values())).vector.shape[0] if vectors else 384
+    out = PairInputs(
+        resume_vectors=np.zeros((len(pairs), dim), np.float32),
+        job_vectors=np.zeros((len(pairs), dim), np.float32),
+        features={name: np.zeros(len(pairs), dtype=np.float32) for name in FEATURE_NAMES},
+    )
+    by_job: dict[str, list[int]] = {}
+    for i, p in enumerate(pairs):
+        by_job.setdefault(text_hash(p.job), []).append(i)
+    for jh, idx in by_job.items():
+        job = job_input_from_text(
+            texts[jh], title=pairs[idx[0]].title, vectors=vectors[jh], terms=terms[jh]
+        )
+        hashes = [resume_hashes[i] for i in idx]
+        batch = ResumeBatch.build(
+            vectors=[resume_vectors[h].vector for h in hashes],
+            chunk_vectors=[resume_vectors[h].chunk_vectors for h in hashes],
+            terms=[terms[h] for h in hashes],
+            idf=idf,
+        )
+        out.resume_vectors[idx] = batch.vectors
+        out.job_vectors[idx] = job.vector
+        for name, values in pair_features(job, batch).items():
+            out.features[name][idx] = values
+    return out
+
+
+# Below this many distinct resumes, IDF from the texts themselves is meaningless.
+MIN_LOCAL_IDF_DOCS = 20
+
+
+def job_input_from_text(text: str, *, title: str, vectors, terms) -> JobInput:
+    must, nice = requirements_from_text(text)
+    first_line = text.strip().splitlines()[0][:200] if text.strip() else ""
+    return JobInput(
+        title=title or first_line,
+        text=text,
+        must_have=must,
+        nice_to_have=nice,
+        vector=vectors.vector,
+        chunk_vectors=vectors.chunk_vectors,
+        terms=terms,
+    )

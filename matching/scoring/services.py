@@ -1,0 +1,127 @@
+"""Scoring writes: pairs scored with the live model, and ad-hoc scores of texts."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+
+import numpy as np
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from matching.models import Job, Pair, Resume, ScoringModel
+from matching.scoring.activation import scoring_model_active
+from matching.scoring.features import pair_features
+from matching.scoring.heads import scorer_for
+from matching.scoring.inputs import TextPair, corpus_idf, job_input, resume_batch, texts_features
+
+logger = logging.getLogger(__name__)
+
+
+# Resumes scored per pass: 20,000 resumes of ~4 windows are ~120 MB of float32 vectors.
+SCORING_BATCH = 20_000
+
+
+def pairs_score(
+    *,
+    jobs: Iterable[Job] | None = None,
+    resume_ids: list[int] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Score resumes against jobs with the live model; returns the number of pairs written.
+
+    Defaults: every open job, every resume with text. Each job is one vectorised pass over
+    the stacked vectors of the resumes; resumes are embedded first if not cached.
+    """
+    model = scoring_model_active()
+    scorer = scorer_for(model)
+    jobs = list(Job.objects.filter(is_open=True) if jobs is None else jobs)
+    resumes = Resume.objects.filter(status=Resume.Status.EXTRACTED)
+    if resume_ids is not None:
+        resumes = resumes.filter(pk__in=resume_ids)
+    ids = list(resumes.order_by("pk").values_list("pk", flat=True))
+    if not ids or not jobs:
+        return 0
+    job_inputs = [(job, job_input(job, encoder_key=model.encoder_key)) for job in jobs]
+    idf = corpus_idf()
+    written = 0
+    total = len(ids) * len(jobs)
+    # Batches bound the memory of the stacked vectors, not the speed: each job is still
+    # one vectorised pass per batch.
+    for start in range(0, len(ids), SCORING_BATCH):
+        batch, batch_ids = resume_batch(
+            resume_ids=ids[start : start + SCORING_BATCH], encoder_key=model.encoder_key, idf=idf
+        )
+        for job, inputs in job_inputs:
+            scores = scorer(batch.vectors, inputs.vector, pair_features(inputs, batch))
+            stored = _store_scores(job=job, resume_ids=batch_ids, scores=scores, model=model)
+            if stored is None:
+                logger.info("stopped scoring with %s: another model went live", model.version)
+                return written
+            written += stored
+            if progress:
+                progress(written, total)
+    return written
+
+
+def pairs_rescore(*, progress: Callable[[int, int], None] | None = None) -> int:
+    """Score with the live model every open job it has not fully scored since it went
+    live: after an activation, every job; when that re-scoring was interrupted (a worker
+    killed) and runs again, only the jobs it had not finished."""
+    model = scoring_model_active()
+    total = Resume.objects.filter(status=Resume.Status.EXTRACTED).count()
+    done = Q(
+        pairs__scoring_model=model,
+        pairs__score__isnull=False,
+        pairs__resume__status=Resume.Status.EXTRACTED,
+    )
+    if model.activated_at is not None:
+        done &= Q(pairs__scored_at__gte=model.activated_at)
+    jobs = (
+        Job.objects.filter(is_open=True)
+        .annotate(live_pairs=Count("pairs", filter=done))
+        .filter(live_pairs__lt=total)
+        .order_by("pk")
+    )
+    return pairs_score(jobs=list(jobs), progress=progress)
+
+
+def _store_scores(
+    *, job: Job, resume_ids: list[int], scores: np.ndarray, model: ScoringModel
+) -> int | None:
+    """Write the scores; None, writing nothing, when `model` is no longer live."""
+    now = timezone.now()
+    rows = [
+        Pair(resume_id=rid, job=job, score=float(s), scoring_model=model, scored_at=now)
+        for rid, s in zip(resume_ids, scores, strict=True)
+    ]
+    with transaction.atomic():
+        # Locks the model's row while it is live, as activation does: a pass that began
+        # before an activation never overwrites the new model's scores (the activation
+        # re-scores everything), and an activation waits for the batch being written.
+        live = ScoringModel.objects.select_for_update().filter(pk=model.pk, is_active=True)
+        if live.values_list("pk", flat=True).first() is None:
+            return None
+        # Only the score's columns: ratings and settled scores written meanwhile stay.
+        Pair.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["resume", "job"],
+            update_fields=["score", "scoring_model", "scored_at"],
+            batch_size=1000,
+        )
+    return len(rows)
+
+
+def texts_score(
+    *, pairs: list[TextPair], model: ScoringModel | None = None, cache: bool = True
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Scores (and features) of text pairs under a model, the live one by default."""
+    model = model or scoring_model_active()
+    scorer = scorer_for(model)
+    inputs = texts_features(pairs=pairs, encoder_key=model.encoder_key, cache=cache)
+    if not pairs:
+        return np.zeros(0, np.float32), inputs.features
+    scores = scorer(inputs.resume_vectors, inputs.job_vectors, inputs.features)
+    return np.asarray(scores, np.float32), inputs.features
