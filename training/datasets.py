@@ -23,7 +23,7 @@ from matching import bands
 from matching.models import Pair, Rating
 from matching.texts import text_hash
 from training.errors import DatasetError
-from training.models import LabeledExample
+from training.models import LabeledExample, TrainingRun
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -236,6 +236,31 @@ def examples_from_db() -> list[Example]:
             )
         )
     return out
+
+
+def run_examples(
+    run: TrainingRun,
+) -> tuple[list[Example], list[Example], bool, dict[str, int]]:
+    """The run's training and validation examples, whether validation was given, and
+    the number of training examples per source."""
+    sources: dict[str, int] = {}
+    train: list[Example] = []
+    if run.train_file:
+        with run.train_file.open("rb") as fh:
+            train += parse_examples(fh.read(), name=run.train_file.name, source="file")
+        sources["file"] = len(train)
+    if run.params.get("from_ratings"):
+        db = examples_from_db()
+        train += db
+        for e in db:
+            sources[e.source] = sources.get(e.source, 0) + 1
+    validation: list[Example] = []
+    if run.validation_file:
+        with run.validation_file.open("rb") as fh:
+            validation = parse_examples(
+                fh.read(), name=run.validation_file.name, source="validation_file"
+            )
+    return train, validation, bool(run.validation_file), sources
 
 
 # --- merging and splitting ------------------------------------------------------------------

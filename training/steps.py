@@ -75,31 +75,6 @@ class Candidate:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def load_examples(
-    run: TrainingRun,
-) -> tuple[list[Example], list[Example], bool, dict[str, int]]:
-    """The run's training and validation examples, whether validation was given, and
-    the number of training examples per source."""
-    sources: dict[str, int] = {}
-    train: list[Example] = []
-    if run.train_file:
-        with run.train_file.open("rb") as fh:
-            train += datasets.parse_examples(fh.read(), name=run.train_file.name, source="file")
-        sources["file"] = len(train)
-    if run.params.get("from_ratings"):
-        db = datasets.examples_from_db()
-        train += db
-        for e in db:
-            sources[e.source] = sources.get(e.source, 0) + 1
-    validation: list[Example] = []
-    if run.validation_file:
-        with run.validation_file.open("rb") as fh:
-            validation = datasets.parse_examples(
-                fh.read(), name=run.validation_file.name, source="validation_file"
-            )
-    return train, validation, bool(run.validation_file), sources
-
-
 def examples_features(
     examples: list[Example], encoder_key: str, *, cache: bool = True
 ) -> PairInputs:
@@ -119,7 +94,7 @@ def scores(examples: list[Example]) -> np.ndarray:
 def prepare_dataset(run: TrainingRun, reporter: RunReporter) -> Prepared:
     """Read, merge and split the examples, and check them; the run's row gets the checks
     and the statistics. Raises DatasetError when a check blocks the run."""
-    train, validation, validation_given, sources = load_examples(run)
+    train, validation, validation_given, sources = datasets.run_examples(run)
     train, conflicts = datasets.merge_duplicates(train)
     if not validation_given:
         train, validation = datasets.split_by_resume(train, fraction=0.2, seed=run.pk or 0)
