@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from training.datasets import Example
 
@@ -30,6 +31,9 @@ class FullParams:
     learning_rate: float = 2e-5
     warmup_ratio: float = 0.1
     seed: int = 0
+
+
+METRIC = "eval_validation_spearman_cosine"
 
 
 def fine_tune(
@@ -46,26 +50,14 @@ def fine_tune(
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     os.environ.setdefault("WANDB_DISABLED", "true")
+    # why: torch loads with these; the qcluster parent must not load it before forking
     from datasets import Dataset
-    from sentence_transformers import (
-        SentenceTransformer,
-        SentenceTransformerTrainer,
-        SentenceTransformerTrainingArguments,
-    )
+    from sentence_transformers import SentenceTransformer, SentenceTransformerTrainer
     from sentence_transformers.evaluation import EmbeddingSimilarityEvaluator
     from sentence_transformers.losses import CoSENTLoss
-    from transformers import TrainerCallback
 
     model = SentenceTransformer(str(base_path), device="cpu", local_files_only=True)
-
-    def columns(examples: list[Example]) -> dict[str, list]:
-        return {
-            "resume": [e.resume for e in examples],
-            "job": [e.job for e in examples],
-            "score": [float(e.score) for e in examples],
-        }
-
-    train_ds = Dataset.from_dict(columns(train))
+    train_ds = Dataset.from_dict(_columns(train))
     evaluator = EmbeddingSimilarityEvaluator(
         sentences1=[e.resume for e in validation],
         sentences2=[e.job for e in validation],
@@ -73,24 +65,44 @@ def fine_tune(
         name="validation",
         show_progress_bar=False,
     )
-    metric = "eval_validation_spearman_cosine"
     epoch_times: list[float] = []
+    trainer = SentenceTransformerTrainer(
+        model=model,
+        args=_training_arguments(params, output_dir, METRIC),
+        train_dataset=train_ds,
+        loss=CoSENTLoss(model),
+        evaluator=evaluator,
+        callbacks=[_epoch_reporter(progress, epoch_times)],
+    )
+    started = time.perf_counter()
+    trainer.train()
+    history = _history(trainer, METRIC)
+    encoder_dir = output_dir / "encoder"
+    model.save(str(encoder_dir))
+    # Checkpoints served only to keep the best epoch; the model folder is what remains.
+    shutil.rmtree(output_dir / "checkpoints", ignore_errors=True)
+    return {
+        "seconds": round(time.perf_counter() - started, 1),
+        "epoch_seconds": [round(t, 1) for t in epoch_times],
+        "epochs": history,
+        "best_epoch": max(history, key=lambda h: h["spearman"])["epoch"] if history else None,
+    }
 
-    class Report(TrainerCallback):
-        started = 0.0
 
-        def on_epoch_begin(self, args, state, control, **kwargs):
-            self.started = time.perf_counter()
+def _columns(examples: list[Example]) -> dict[str, list]:
+    return {
+        "resume": [e.resume for e in examples],
+        "job": [e.job for e in examples],
+        "score": [float(e.score) for e in examples],
+    }
 
-        def on_epoch_end(self, args, state, control, **kwargs):
-            epoch_times.append(time.perf_counter() - self.started)
 
-        def on_step_end(self, args, state, control, **kwargs):
-            if state.max_steps:
-                fraction = state.global_step / state.max_steps
-                progress(fraction, f"fine-tuning step {state.global_step} of {state.max_steps}")
+def _training_arguments(params: FullParams, output_dir: Path, metric: str) -> Any:
+    """One evaluation and one checkpoint per epoch; the best epoch is kept."""
+    # why: sentence_transformers loads torch (see fine_tune)
+    from sentence_transformers import SentenceTransformerTrainingArguments
 
-    args = SentenceTransformerTrainingArguments(
+    return SentenceTransformerTrainingArguments(
         output_dir=str(output_dir / "checkpoints"),
         num_train_epochs=params.epochs,
         per_device_train_batch_size=params.batch_size,
@@ -110,28 +122,34 @@ def fine_tune(
         use_cpu=True,
         dataloader_num_workers=0,
     )
-    trainer = SentenceTransformerTrainer(
-        model=model,
-        args=args,
-        train_dataset=train_ds,
-        loss=CoSENTLoss(model),
-        evaluator=evaluator,
-        callbacks=[Report()],
-    )
-    started = time.perf_counter()
-    trainer.train()
-    history = [
+
+
+def _epoch_reporter(progress: Progress, epoch_times: list[float]) -> Any:
+    """A trainer callback that reports steps to `progress` and times each epoch."""
+    # why: transformers loads torch (see fine_tune)
+    from transformers import TrainerCallback
+
+    class Report(TrainerCallback):
+        started = 0.0
+
+        def on_epoch_begin(self, args, state, control, **kwargs):
+            self.started = time.perf_counter()
+
+        def on_epoch_end(self, args, state, control, **kwargs):
+            epoch_times.append(time.perf_counter() - self.started)
+
+        def on_step_end(self, args, state, control, **kwargs):
+            if state.max_steps:
+                fraction = state.global_step / state.max_steps
+                progress(fraction, f"fine-tuning step {state.global_step} of {state.max_steps}")
+
+    return Report()
+
+
+def _history(trainer: Any, metric: str) -> list[dict]:
+    """Validation Spearman after each epoch."""
+    return [
         {"epoch": round(float(e["epoch"]), 2), "spearman": round(float(e[metric]), 4)}
         for e in trainer.state.log_history
         if metric in e
     ]
-    encoder_dir = output_dir / "encoder"
-    model.save(str(encoder_dir))
-    # Checkpoints served only to keep the best epoch; the model folder is what remains.
-    shutil.rmtree(output_dir / "checkpoints", ignore_errors=True)
-    return {
-        "seconds": round(time.perf_counter() - started, 1),
-        "epoch_seconds": [round(t, 1) for t in epoch_times],
-        "epochs": history,
-        "best_epoch": max(history, key=lambda h: h["spearman"])["epoch"] if history else None,
-    }
