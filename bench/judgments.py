@@ -32,8 +32,9 @@ django.setup()
 from matching import lexical, selectors  # noqa: E402
 from matching.intake import taxonomy  # noqa: E402
 from matching.intake.profile import profile_of  # noqa: E402
+from matching.scoring.evidence import MET, ResumeEvidence, default_embedder  # noqa: E402
 from matching.scoring.requirements import parse_requirement  # noqa: E402
-from matching.scoring.verdicts import MET, ResumeEvidence, default_embedder, judge_one  # noqa: E402
+from matching.scoring.verdicts import judge_one  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "datasets" / "requirements-dev.json"
 OWN = ROOT / "bench" / "data" / "judgments"

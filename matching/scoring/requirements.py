@@ -12,12 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
-from matching.intake.profile import _DEGREE, DEGREE_FIELDS, LEVEL_RANK
-from matching.intake.profile import _TITLE_WORDS as TITLE_WORDS
+from matching.intake.education import DEGREE_FIELDS, DEGREE_RE, LEVEL_RANK
+from matching.intake.roles import TITLE_WORDS
 
 YEARS, EDUCATION, LICENCE, SKILL, DOMAIN = "years", "education", "licence", "skill", "domain"
 
-_NUMBER_WORDS = {
+NUMBER_WORDS = {
     "one": 1,
     "two": 2,
     "three": 3,
@@ -36,7 +36,7 @@ _NUMBER_WORDS = {
     "a": 1,
     "an": 1,
 }
-_NUM = r"(?:\d+(?:\.\d+)?|" + "|".join(k for k in _NUMBER_WORDS if len(k) > 2) + ")"
+_NUM = r"(?:\d+(?:\.\d+)?|" + "|".join(k for k in NUMBER_WORDS if len(k) > 2) + ")"
 YEARS_RE = re.compile(
     rf"(?P<n>{_NUM})\s*\+?\s*(?:(?:-|\u2013|to)\s*{_NUM}\s*)?\+?\s*"
     r"(?:full[- ]time\s+)?(?:years?|yrs?)\b"
@@ -115,9 +115,9 @@ class Requirement:
         return asdict(self)
 
 
-def _number(text: str) -> float:
+def number_of(text: str) -> float:
     t = text.lower()
-    return float(_NUMBER_WORDS[t]) if t in _NUMBER_WORDS else float(t)
+    return float(NUMBER_WORDS[t]) if t in NUMBER_WORDS else float(t)
 
 
 def clean_subject(text: str) -> str:
@@ -153,42 +153,54 @@ def parse_requirement(text: str) -> Requirement:
     raw = " ".join(text.split())
     years = YEARS_RE.search(raw)
     if years:
-        after = raw[years.end() :]
-        before = raw[: years.start()]
-        subject = clean_subject(after) or clean_subject(before)
-        role = _AS_ROLE.search(after) or re.match(r"\s*as\s+(?P<role>.+)$", after, re.I)
-        return Requirement(
-            raw,
-            YEARS,
-            years=_number(years.group("n")),
-            subject=subject,
-            role=clean_subject(role.group("role")) if role else "",
-        )
-    degrees = list(_DEGREE.finditer(raw))
+        return _years_requirement(raw, years)
+    degrees = list(DEGREE_RE.finditer(raw))
     if degrees or re.search(r"\bdegree\b", raw, re.IGNORECASE):
-        levels = [d.lastgroup for d in degrees if d.lastgroup]
-        # "Culinary degree (associate or higher)": a level named without "degree" after it.
-        levels += [lvl for word, lvl in _LEVEL_WORDS if re.search(word, raw, re.IGNORECASE)]
-        levels = levels or ["bachelor"]
-        level = min(levels, key=LEVEL_RANK.__getitem__)
-        fields: list[str] = []
-        for d in degrees:
-            named = DEGREE_FIELDS.get(d.group().lower().rstrip("."))
-            if named:
-                fields.append(named)
-        m = re.search(r"\b(?:in|of)\s+(?!science\b|arts\b)(.+)$", raw, re.IGNORECASE)
-        if m:
-            fields += [_strip_degree_words(f) for f in alternatives(m.group(1))]
-        # "business master's degree": a field in front of the degree word.
-        for d in degrees:
-            lead = re.split(r"\bor\b|,", raw[: d.start()])[-1]
-            lead = _strip_degree_words(lead)
-            if lead and not re.search(r"(?i)\bdegree\b", lead):
-                fields.append(lead)
-        fields = [f for f in dict.fromkeys(f.strip() for f in fields) if f]
-        return Requirement(raw, EDUCATION, level=level, fields=fields)
+        return _education_requirement(raw, degrees)
     if _LICENCE_CUE.search(raw):
         return Requirement(raw, LICENCE, names=_licence_names(raw), all_of=_all_of(raw))
+    return _skill_or_domain_requirement(raw)
+
+
+def _years_requirement(raw: str, years: re.Match[str]) -> Requirement:
+    after = raw[years.end() :]
+    before = raw[: years.start()]
+    subject = clean_subject(after) or clean_subject(before)
+    role = _AS_ROLE.search(after) or re.match(r"\s*as\s+(?P<role>.+)$", after, re.I)
+    return Requirement(
+        raw,
+        YEARS,
+        years=number_of(years.group("n")),
+        subject=subject,
+        role=clean_subject(role.group("role")) if role else "",
+    )
+
+
+def _education_requirement(raw: str, degrees: list[re.Match[str]]) -> Requirement:
+    levels = [d.lastgroup for d in degrees if d.lastgroup]
+    # "Culinary degree (associate or higher)": a level named without "degree" after it.
+    levels += [lvl for word, lvl in _LEVEL_WORDS if re.search(word, raw, re.IGNORECASE)]
+    levels = levels or ["bachelor"]
+    level = min(levels, key=LEVEL_RANK.__getitem__)
+    fields: list[str] = []
+    for d in degrees:
+        named = DEGREE_FIELDS.get(d.group().lower().rstrip("."))
+        if named:
+            fields.append(named)
+    m = re.search(r"\b(?:in|of)\s+(?!science\b|arts\b)(.+)$", raw, re.IGNORECASE)
+    if m:
+        fields += [_strip_degree_words(f) for f in alternatives(m.group(1))]
+    # "business master's degree": a field in front of the degree word.
+    for d in degrees:
+        lead = re.split(r"\bor\b|,", raw[: d.start()])[-1]
+        lead = _strip_degree_words(lead)
+        if lead and not re.search(r"(?i)\bdegree\b", lead):
+            fields.append(lead)
+    fields = [f for f in dict.fromkeys(f.strip() for f in fields) if f]
+    return Requirement(raw, EDUCATION, level=level, fields=fields)
+
+
+def _skill_or_domain_requirement(raw: str) -> Requirement:
     role = _AS_ROLE.search(raw)
     phrase = clean_subject(raw)
     words = phrase.split()
@@ -220,7 +232,7 @@ _LEVEL_WORDS = (
 
 
 def _strip_degree_words(text: str) -> str:
-    text = _DEGREE.sub(" ", text)
+    text = DEGREE_RE.sub(" ", text)
     text = re.sub(
         r"(?i)\b(?:degree|degrees|or equivalent|equivalent|related field|a related field|"
         r"field|required|preferred|in|a|an|the|or|and)\b",

@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from matching.scoring.verdicts import MET, NOT_MET, UNCLEAR, Embedder, judge_text
+from matching.scoring.evidence import MET, NOT_MET, UNCLEAR, Embedder
+from matching.scoring.verdicts import judge_text
 
 TODAY = date(2024, 1, 1)
 

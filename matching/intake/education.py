@@ -1,0 +1,119 @@
+"""Degrees: their level and field(s) as a resume or a requirement names them, and the
+intent words that say a credential is not held yet."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from matching.intake.sections import CERTIFICATIONS, EDUCATION, HEADER, SUMMARY, Mention
+
+
+@dataclass
+class Degree:
+    level: str  # secondary, associate, bachelor, master, doctorate
+    fields: list[str]
+    text: str
+
+
+LEVELS = ("none", "secondary", "associate", "bachelor", "master", "doctorate")
+LEVEL_RANK = {level: i for i, level in enumerate(LEVELS)}
+
+# Degree words by level; "MBA" and the like name a field too (DEGREE_FIELDS).
+_DEGREE_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("doctorate", r"ph\.?\s?d\.?|doctorate|doctoral|doctor of \w+|ed\.d\.?|d\.sc\.?|dphil"),
+    (
+        "master",
+        r"master'?s?(?: degree)?|masters|m\.b\.a\.?|mba|m\.?sc\.?|m\.s\.|m\.a\.|m\.ed\.?|"
+        r"mca|m\.eng\.?|mfa|mph|msw|msn|m\.?s\.?(?= in\b)|m\.?a\.?(?= in\b)",
+    ),
+    (
+        "bachelor",
+        r"bachelor'?s?(?: degree)?|bachelors|baccalaureate|b\.?\s?sc\.?|b\.s\.?|b\.a\.?|"
+        r"b\.eng\.?|bba|bsw|bsn|b\.com|b\.tech|btech|undergraduate degree|"
+        r"b\.?s\.?(?= in\b)|b\.?a\.?(?= in\b)|\bbs\b|\bba\b",
+    ),
+    (
+        "associate",
+        r"associate'?s? (?:degree|of (?:arts|science|applied))|associates degree|"
+        r"a\.a\.s?\.?|\baas\b|a\.s\.(?= in\b)",
+    ),
+    ("secondary", r"high school diploma|high school|ged\b|secondary school|senior high"),
+)
+DEGREE_RE = re.compile(
+    "|".join(f"(?P<{lvl}>\\b(?:{pat}))" for lvl, pat in _DEGREE_PATTERNS), re.IGNORECASE
+)
+# Degrees that name their field.
+DEGREE_FIELDS = {
+    "mba": "business administration",
+    "m.b.a": "business administration",
+    "bba": "business administration",
+    "bsw": "social work",
+    "msw": "social work",
+    "bsn": "nursing",
+    "msn": "nursing",
+    "mca": "computer applications",
+    "b.com": "commerce",
+    "mph": "public health",
+    "m.ed": "education",
+    "ed.d": "education",
+}
+_FIELD_STOP = re.compile(
+    r"\b(?:university|college|school|institute|academy|19\d\d|20\d\d|gpa|city|state|"
+    r"graduated|expected|honors|cum laude|minor)\b",
+    re.IGNORECASE,
+)
+
+# Intent before a credential: it is not held yet ("working towards a master's degree").
+INTENT = re.compile(
+    r"\b(?:pursuing|pursue|working (?:towards?|on)|work towards?|in progress|currently enrolled|"
+    r"enrolled in|studying for|study for|preparing for|prepare for|candidate for|"
+    r"expected|anticipated|will (?:complete|graduate|obtain|earn|sit)|to be completed|"
+    r"plan(?:ning)? to|seeking|aspiring|eligible|eligibility|applied for|pending|"
+    r"in process|hope to|goal is|would like)\b",
+    re.IGNORECASE,
+)
+
+
+def degrees_of(mentions: list[Mention]) -> list[Degree]:
+    out: list[Degree] = []
+    seen: set[tuple[str, str]] = set()
+    has_education = any(m.section == EDUCATION for m in mentions)
+    for m in mentions:
+        if has_education and m.section not in (EDUCATION, HEADER, SUMMARY, CERTIFICATIONS):
+            continue
+        for d in DEGREE_RE.finditer(m.text):
+            level = d.lastgroup or ""
+            clause = re.split(r"[.;]", m.text[: d.start()])[-1]
+            if INTENT.search(clause) or INTENT.search(m.text[d.end() : d.end() + 30]):
+                continue
+            word = d.group().lower().rstrip(".")
+            if word in ("ba", "bs") and not d.group().isupper():
+                continue  # "ba"/"bs" in lowercase are not degree names
+            rest = m.text[d.end() :]
+            stop = _FIELD_STOP.search(rest)
+            if stop:
+                # A school's name runs back to the comma before "University".
+                comma = rest.rfind(",", 0, stop.start())
+                school = stop.group().lower() in ("university", "college", "school", "institute")
+                rest = rest[: comma if school and comma > 0 else stop.start()]
+            # Strip what stands between the degree word and its field: "of Science Degree :
+            # Majors:", "(major: ...", "in".
+            rest = re.sub(
+                r"^(?:\s*(?:degree|diploma|of (?:science|arts|applied science|fine arts)\b|"
+                r"majors?:?|with majors? in|in\b|of\b|[:,(]))*\s*",
+                "",
+                rest,
+                flags=re.IGNORECASE,
+            )
+            field_text = re.split(r"[;()]|\s[-\u2013]\s", rest)[0].strip(" ,.:")
+            fields = [f.strip() for f in re.split(r",|/|\band\b|&", field_text) if f.strip()]
+            named = DEGREE_FIELDS.get(word)
+            if named:
+                fields.append(named)
+            key = (level, m.text)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(Degree(level=level, fields=fields[:4], text=m.text))
+    return out

@@ -1,0 +1,175 @@
+"""Dated roles: a date range at the head of a role, its title and employer from the lines
+around it, and the years they cover."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from matching.intake.dates import RANGE, YEAR, range_months
+from matching.intake.sections import (
+    CERTIFICATIONS,
+    EDUCATION,
+    EXPERIENCE,
+    HEADER,
+    OTHER,
+    Line,
+    heading,
+)
+
+
+@dataclass
+class Role:
+    title: str
+    employer: str
+    start: str  # "YYYY-MM"
+    end: str  # "YYYY-MM"
+    present: bool
+    years: float
+    start_offset: int = 0
+    end_offset: int = 0
+
+
+PLACEHOLDER = re.compile(r"\b(?:company name|city|state)\b", re.IGNORECASE)
+TITLE_WORDS = frozenset(
+    """manager director engineer consultant analyst assistant specialist coordinator officer
+    representative accountant nurse teacher developer designer administrator supervisor
+    instructor advocate executive associate intern technician clerk agent lead head chief
+    president vice owner founder partner advisor adviser trainer reporter editor writer
+    scientist researcher professor lecturer attorney lawyer paralegal chef cook cashier
+    barista driver operator mechanic electrician architect programmer bookkeeper auditor
+    controller counselor therapist pharmacist physician doctor sales marketing finance
+    resume curriculum vitae cv""".split()
+)
+
+
+def _is_trivial(line: str) -> bool:
+    return not PLACEHOLDER.sub("", line).strip(" ,.-\u2013:;|")
+
+
+def _title_like(line: str) -> bool:
+    words = line.split()
+    return (
+        0 < len(words) <= 8
+        and len(line) <= 70
+        and not line.endswith(".")
+        and not RANGE.search(line)
+        and not re.search(YEAR, line)
+        and line[:1].isupper()
+        and heading(line) is None
+        and "@" not in line
+    )
+
+
+def _clean_title(text: str) -> str:
+    return PLACEHOLDER.sub("", text).strip(" ,.-\u2013:;|")
+
+
+def roles_of(text: str, lines: list[Line], today: date) -> list[Role]:
+    has_experience = any(ln.section == EXPERIENCE for ln in lines)
+    roles: list[Role] = []
+    layout: str | None = None  # "title_first" or "date_first", fixed by the first role
+    for m in RANGE.finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        before = text[line_start : m.start()].strip()
+        if not _is_role_head(m, before, lines, has_experience):
+            continue
+        span = range_months(m, today)
+        if span is None:
+            continue
+        start, end, present = span
+        prev = [ln for ln in lines if ln.end <= line_start and not _is_trivial(ln.text)]
+        after_line_end = text.find("\n", m.end())
+        same_line_after = text[m.end() : after_line_end if after_line_end >= 0 else None]
+        nxt = [ln for ln in lines if ln.start >= m.end() and not _is_trivial(ln.text)][:4]
+        if layout is None:
+            prev_is_heading = not prev or _is_heading_gap(text, prev[-1].end, line_start)
+            layout = "date_first" if prev_is_heading and not before else "title_first"
+        title = _title(before, same_line_after, prev, nxt, layout)
+        roles.append(
+            Role(
+                title=title,
+                employer=_employer(nxt, title),
+                start=f"{start // 12:04d}-{start % 12 + 1:02d}",
+                end=f"{end // 12:04d}-{end % 12 + 1:02d}",
+                present=present,
+                years=round((end - start) / 12, 2),
+                start_offset=m.start(),
+            )
+        )
+    _set_end_offsets(text, lines, roles)
+    return roles
+
+
+def _is_role_head(m: re.Match[str], before: str, lines: list[Line], has_experience: bool) -> bool:
+    sect = next((ln.section for ln in lines if ln.end >= m.start()), HEADER)
+    if has_experience and sect != EXPERIENCE:
+        return False
+    if sect in (EDUCATION, CERTIFICATIONS, OTHER):
+        return False
+    # The head of a role stands at the start of a line, or after a short title on it;
+    # a range inside a sentence ("from 2007-2010") is an achievement, not a role.
+    return not (len(before) > 60 or before.endswith((",", "from", "between")))
+
+
+def _title(
+    before: str, same_line_after: str, prev: list[Line], nxt: list[Line], layout: str
+) -> str:
+    if before and _title_like(_clean_title(before)):
+        return _clean_title(before)
+    if _title_like(_clean_title(same_line_after)) and _clean_title(same_line_after):
+        return _clean_title(same_line_after)
+    if layout == "title_first" and prev and _title_like(prev[-1].text):
+        return prev[-1].text
+    for ln in nxt:
+        cleaned = _clean_title(ln.text)
+        if _title_like(cleaned):
+            return cleaned
+    return ""
+
+
+def _employer(nxt: list[Line], title: str) -> str:
+    for ln in nxt[:2]:
+        cleaned = _clean_title(ln.text)
+        if cleaned and cleaned != title and _title_like(cleaned):
+            return cleaned
+    return ""
+
+
+def _set_end_offsets(text: str, lines: list[Line], roles: list[Role]) -> None:
+    # A role's text runs to the next role's head (or its title line) or the section's end.
+    for i, role in enumerate(roles):
+        role.end_offset = roles[i + 1].start_offset if i + 1 < len(roles) else len(text)
+        nxt_exp_end = next(
+            (ln.start for ln in lines if ln.start > role.start_offset and ln.section != EXPERIENCE),
+            len(text),
+        )
+        role.end_offset = min(role.end_offset, nxt_exp_end)
+
+
+def _is_heading_gap(text: str, prev_end: int, line_start: int) -> bool:
+    """Whether a section heading stands between a line and the next text."""
+    between = text[prev_end:line_start]
+    return any(heading(x.strip().rstrip(":")) for x in between.split("\n") if x.strip())
+
+
+def months_merged(roles: list[Role]) -> int:
+    """Months covered by roles, overlaps counted once."""
+    spans = sorted((_ym(r.start), _ym(r.end)) for r in roles)
+    total, cur_s, cur_e = 0, None, None
+    for s, e in spans:
+        if cur_e is None or s > cur_e:
+            if cur_e is not None:
+                total += cur_e - cur_s
+            cur_s, cur_e = s, e
+        else:
+            cur_e = max(cur_e, e)
+    if cur_e is not None:
+        total += cur_e - cur_s
+    return total
+
+
+def _ym(value: str) -> int:
+    y, m = value.split("-")
+    return int(y) * 12 + int(m) - 1

@@ -1,0 +1,169 @@
+"""The sections of a resume's text: headings, the non-empty lines under each, and the
+sentences (mentions) that are the units of evidence."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+SUMMARY, OBJECTIVE, SKILLS, EXPERIENCE, EDUCATION, CERTIFICATIONS, OTHER, HEADER = (
+    "summary",
+    "objective",
+    "skills",
+    "experience",
+    "education",
+    "certifications",
+    "other",
+    "header",
+)
+
+_HEADINGS: dict[str, tuple[str, ...]] = {
+    SUMMARY: (
+        "summary",
+        "professional summary",
+        "profile",
+        "professional profile",
+        "executive profile",
+        "career overview",
+        "overview",
+        "about me",
+        "qualifications",
+        "summary of qualifications",
+        "qualifications summary",
+        "career summary",
+        "executive summary",
+        "personal statement",
+        "introduction",
+    ),
+    OBJECTIVE: ("objective", "career objective", "objectives", "career focus", "goal"),
+    SKILLS: (
+        "skills",
+        "highlights",
+        "skill highlights",
+        "technical skills",
+        "core competencies",
+        "competencies",
+        "expertise",
+        "areas of expertise",
+        "key skills",
+        "skill proficiencies",
+        "core qualifications",
+        "computer skills",
+        "software",
+        "strengths",
+        "languages",
+        "tools",
+        "technologies",
+        "skills and abilities",
+        "relevant skills",
+        "additional skills",
+        "professional skills",
+        "instruments",
+    ),
+    EXPERIENCE: (
+        "experience",
+        "work experience",
+        "professional experience",
+        "employment history",
+        "work history",
+        "career history",
+        "relevant experience",
+        "employment",
+        "experience and accomplishments",
+        "professional background",
+        "related experience",
+        "career experience",
+        "positions held",
+    ),
+    EDUCATION: (
+        "education",
+        "education and training",
+        "education & training",
+        "academic background",
+        "academic qualifications",
+        "degrees",
+        "educational background",
+        "education and certifications",
+        "training",
+    ),
+    CERTIFICATIONS: (
+        "certifications",
+        "certification",
+        "licenses",
+        "licences",
+        "licensure",
+        "certificates",
+        "licenses and certifications",
+        "certifications and licenses",
+        "credentials",
+        "professional certifications",
+        "trainings and certifications",
+    ),
+    OTHER: (
+        "interests",
+        "affiliations",
+        "awards",
+        "honors",
+        "publications",
+        "additional information",
+        "volunteer",
+        "volunteer experience",
+        "references",
+        "presentations",
+        "activities",
+        "accomplishments",
+        "professional affiliations",
+        "memberships",
+        "research",
+        "hobbies",
+    ),
+}
+_HEADING_OF = {h: kind for kind, names in _HEADINGS.items() for h in names}
+
+
+@dataclass
+class Mention:
+    text: str
+    section: str  # summary, objective, skills, experience, education, certifications, ...
+    start: int  # character offsets in the resume text
+    end: int
+    role: int | None = None  # index into Profile.roles when inside a dated role
+
+
+def heading(line: str) -> str | None:
+    # A heading is a short capitalised line without a full stop ("education." ends a
+    # sentence broken across lines).
+    if not line[:1].isupper() or line.endswith("."):
+        return None
+    key = re.sub(r"[^a-z& ]", "", line.lower()).strip()
+    key = re.sub(r"\s+", " ", key)
+    if not key or len(key) > 45:
+        return None
+    return _HEADING_OF.get(key)
+
+
+@dataclass
+class Line:
+    text: str
+    start: int
+    end: int
+    section: str
+
+
+def split_lines(text: str) -> list[Line]:
+    out: list[Line] = []
+    section = HEADER
+    pos = 0
+    for raw in text.split("\n"):
+        start, end = pos, pos + len(raw)
+        pos = end + 1
+        stripped = raw.strip()
+        if not stripped:
+            continue
+        kind = heading(stripped.rstrip(":"))
+        if kind is not None:
+            section = kind
+            continue
+        lead = len(raw) - len(raw.lstrip())
+        out.append(Line(stripped, start + lead, start + lead + len(stripped), section))
+    return out

@@ -1,0 +1,169 @@
+"""Where a name stands in a resume sentence, and whether the words around it let it
+count: negation, intent, a weak level, someone else's credential, training for it."""
+
+from __future__ import annotations
+
+import math
+import re
+
+from matching import lexical
+from matching.intake.education import INTENT
+from matching.scoring.evidence import GENERIC_WORDS, word_list
+
+_NEGATION = re.compile(
+    r"\b(?:no|not|never|without|lack(?:s|ing)?|none|nor)\b(?:\s+\w+){0,3}\s*$", re.IGNORECASE
+)
+_WEAK = re.compile(
+    r"\b(?:basic|beginner|beginning|elementary|limited|some exposure|exposure to|"
+    r"introductory|learning|rudimentary|conversational)\b",
+    re.IGNORECASE,
+)
+_TRAINING = re.compile(
+    r"\b(?:training|trainings|course|courses|coursework|workshop|class|classes|seminar|"
+    r"prep|preparation|bootcamp)\b",
+    re.IGNORECASE,
+)
+# The thing named belongs to someone the candidate works with, not to the candidate.
+_OTHERS = re.compile(
+    r"\b(?:with|liaison|alongside|supported|supporting|assisted|assisting)\s+"
+    r"(?:the\s+|our\s+|other\s+|\w+\s+)?$",
+    re.IGNORECASE,
+)
+CREDENTIAL = re.compile(
+    r"\b(?:certified|certification|certifications|certificate|licensed|license|licence|"
+    r"licensure|credential|credentialed|accredited|registered|holder|designation|"
+    r"passed)\b",
+    re.IGNORECASE,
+)
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[^a-z0-9+#]", "", text.lower())
+
+
+def _core(name: str) -> list[str]:
+    """The words of a name that identify it: a product's capitalised words and acronyms
+    ("Blackbaud Financial Edge"), else every content word."""
+    words = word_list(name)
+    named = [
+        w
+        for i, w in enumerate(words)
+        if (i > 0 and w[:1].isupper()) or w.isupper() or any(c.isdigit() for c in w)
+    ]
+    if named and len(words) > 1 and words[0][:1].isupper():
+        named = (
+            [words[0], *[w for w in named if w != words[0]]] if len(named) < len(words) else named
+        )
+    content = [w for w in words if w.lower() not in GENERIC_WORDS]
+    named = [w for w in named if w.lower() not in GENERIC_WORDS]
+    core = named or content
+    return core or words
+
+
+def _acronym_in(acronym: str, stems_text: list[str], raw_words: list[str]) -> int | None:
+    """Index in raw_words where consecutive words' initials spell the acronym, if any."""
+    acr = acronym.lower()
+    n = len(acr)
+    content = [(i, w) for i, w in enumerate(raw_words) if w.lower() not in ("and", "of", "&")]
+    for j in range(len(content) - n + 1):
+        if "".join(w[0].lower() for _, w in content[j : j + n]) == acr:
+            return content[j][0]
+    return None
+
+
+def find_name(name: str, mention_text: str, *, partial: bool = True) -> int | None:
+    """Character position in the mention where the name stands, or None.
+
+    A name is found written as is, or run together / split differently ("Licor" for
+    "LI-COR", "Body Pump" for "BODYPUMP"), or as its acronym either way ("PMP" for
+    "Project Management Professional" and back). Several words must stand close together;
+    a long product name is found by two thirds of its words in a row ("Financial Edge")."""
+    core = _core(name)
+    if not core:
+        return None
+    raw = word_list(mention_text)
+    if not raw:
+        return None
+    lower = [w.lower() for w in raw]
+    stems = [lexical.stem(w) for w in lower]
+    target = _compact("".join(core))
+    # written together or apart
+    for size in range(1, 5):
+        for i in range(len(raw) - size + 1):
+            if _compact("".join(raw[i : i + size])) == target:
+                return _pos(mention_text, raw, i)
+    core_stems = [lexical.stem(w.lower()) for w in core]
+    if len(core_stems) > 1:
+        # A product's long name may be shortened ("Financial Edge"); plain words may not.
+        named = partial and any(w[:1].isupper() for w in core)
+        need = (
+            math.ceil(len(core_stems) * 2 / 3) if named and len(core_stems) > 2 else len(core_stems)
+        )
+        window = len(core_stems) + 4
+        for i in range(len(stems)):
+            seen = set(stems[i : i + window]) & set(core_stems)
+            if len(seen) >= need and stems[i] in core_stems:
+                return _pos(mention_text, raw, i)
+    # acronyms
+    if len(core) == 1 and core[0].isupper() and 2 <= len(core[0]) <= 6:
+        idx = _acronym_in(core[0], stems, raw)
+        if idx is not None:
+            return _pos(mention_text, raw, idx)
+    content = [w for w in word_list(name) if w.lower() not in GENERIC_WORDS]
+    if len(content) >= 2:
+        acr = "".join(w[0].lower() for w in content)
+        for i, w in enumerate(lower):
+            if w == acr:
+                return _pos(mention_text, raw, i)
+    return None
+
+
+def _pos(text: str, raw: list[str], i: int) -> int:
+    pos = 0
+    for w in raw[: i + 1]:
+        pos = text.find(w, pos) + (len(w) if w is not raw[i] else 0)
+    return max(0, text.find(raw[i], max(0, pos - 1)))
+
+
+def _clause_before(text: str, pos: int) -> str:
+    start = max(text.rfind(c, 0, pos) for c in ".;!?")
+    return text[start + 1 : pos]
+
+
+def read_cues(text: str, pos: int, *, licence: bool = False, strong: bool = False) -> str:
+    """Why a found mention does not count ("" when it does)."""
+    before = _clause_before(text, pos)
+    near_after = text[pos : pos + 80]
+    if _NEGATION.search(before):
+        return "negated"
+    if INTENT.search(before) or INTENT.search(near_after.split(".")[0][:40]):
+        return "intent"
+    if _WEAK.search(" ".join(before.split()[-4:])) or re.search(
+        r"^\W*\w+(?:\s+\w+)?\s*[(:-]?\s*(?:basic|beginner|elementary|limited)\b",
+        near_after,
+        re.IGNORECASE,
+    ):
+        return "weak"
+    if _OTHERS.search(before):
+        return "others"
+    if (
+        licence
+        and _TRAINING.search(near_after.split(".")[0][:60])
+        and not CREDENTIAL.search(near_after.split(".")[0][:60])
+    ):
+        return "training"
+    return ""
+
+
+_NEGATION_ANYWHERE = re.compile(r"\b(?:no|not|never|without|lack(?:s|ing)?)\b", re.IGNORECASE)
+
+
+def sentence_cues(text: str) -> str:
+    """Negation, intent or a weak level anywhere in a sentence matched on meaning."""
+    if _NEGATION_ANYWHERE.search(text):
+        return "negated"
+    if INTENT.search(text):
+        return "intent"
+    if _WEAK.search(text):
+        return "weak"
+    return ""
