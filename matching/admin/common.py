@@ -10,9 +10,7 @@ from django.http import HttpRequest
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 
-from matching.models import (
-    Resume,
-)
+from matching.models import Resume
 from matching.privacy import selectors as privacy_selectors
 
 

@@ -16,10 +16,7 @@ from matching.admin.forms import JobAdminForm, ResumeUploadForm
 from matching.intake import erasure as intake_erasure
 from matching.intake import jobs as intake_jobs
 from matching.intake import resumes as intake_resumes
-from matching.models import (
-    Job,
-    Resume,
-)
+from matching.models import Job, Resume
 
 
 @admin.register(Resume)

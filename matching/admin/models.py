@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from django.contrib import admin, messages
+import json
 
+from django.contrib import admin, messages
+from django.utils.html import format_html
+
+from matching import models_store
 from matching.admin.common import LargeTablePaginator, NarrowListMedia
 from matching.errors import ActivationRefused, ModelUnavailable
-from matching.models import (
-    Embedding,
-    ScoringModel,
-)
+from matching.models import Embedding, ScoringModel
 from matching.scoring import activation as scoring_activation
 from resumeproject import access
 
@@ -37,6 +38,7 @@ class ScoringModelAdmin(admin.ModelAdmin):
         "is_active",
         "created_at",
         "activated_at",
+        "training_metadata",
     ]
     actions = ["activate", "activate_anyway"]
 
@@ -68,6 +70,14 @@ class ScoringModelAdmin(admin.ModelAdmin):
             return "—"
         verdict = "better" if obj.metrics.get("better_than_live") else "worse"
         return f"{verdict} ({obj.metrics.get('spearman')} vs {live.get('spearman')})"
+
+    @admin.display(description="Training metadata")
+    def training_metadata(self, obj: ScoringModel) -> str:
+        """The version's training_metadata.json as written at publishing, read back."""
+        metadata = models_store.read_metadata(obj.version)
+        if metadata is None:
+            return "—"
+        return format_html("<pre>{}</pre>", json.dumps(metadata, indent=2, sort_keys=True))
 
     def _activate(self, request, queryset, *, force: bool) -> None:
         if queryset.count() != 1:

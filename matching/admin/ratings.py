@@ -10,10 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from matching.admin.common import AnonymizedViewMixin, LargeTablePaginator, NarrowListMedia, pct
-from matching.models import (
-    Pair,
-    Rating,
-)
+from matching.models import Pair, Rating
 from matching.privacy import selectors as privacy_selectors
 from matching.review import ratings as review_ratings
 from matching.review import visibility as review_visibility

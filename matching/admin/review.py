@@ -13,11 +13,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from matching.admin.common import AnonymizedViewMixin, pct
-from matching.models import (
-    PairConflict,
-    Rating,
-    ReviewerPreference,
-)
+from matching.models import PairConflict, Rating, ReviewerPreference
 from matching.review import agreement as review_agreement
 from matching.review import selectors as review_selectors
 from matching.review import services as review_services
