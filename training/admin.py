@@ -263,7 +263,7 @@ class TrainingRunAdmin(admin.ModelAdmin):
 
 @admin.register(LabeledExample)
 class LabeledExampleAdmin(admin.ModelAdmin):
-    list_display = ["id", "source", "score", "predicted_score", "outcome", "origin", "created_at"]
+    list_display = ["id", "source", "score", "predicted_score", "origin", "created_at"]
     list_filter = ["source"]
     search_fields = ["origin", "resume_sha256"]
     readonly_fields = ["resume_sha256", "created_by", "created_at"]

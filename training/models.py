@@ -38,7 +38,6 @@ class LabeledExample(models.Model):
     # What the model said when the label was given (feedback), to detect labels that
     # only repeat the model.
     predicted_score = models.FloatField(null=True, blank=True, validators=UNIT_INTERVAL)
-    outcome = models.CharField(max_length=40, blank=True, help_text="Hiring outcome, if any.")
     # The file or client it came from, for the dataset statistics of a run.
     origin = models.CharField(max_length=255, blank=True)
     created_by = models.ForeignKey(
