@@ -193,6 +193,7 @@ class OnnxEncoder(WindowedEncoder):
         threads: int | None = None,
     ) -> None:
         offline()
+        # Heavy native libraries, imported here: the parent django-q2 forks from stays light.
         import onnxruntime
         from transformers import AutoTokenizer
 

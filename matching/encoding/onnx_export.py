@@ -83,6 +83,7 @@ def read_pipeline(source: Path) -> dict:
 
 def _feed_forward_down_projections(model_path: Path, intermediate_size: int) -> list[str]:
     """MatMul nodes whose weight reads the feed-forward's inner width (the GELU output)."""
+    # Heavy native library, imported here: onnx loads only where a model is exported.
     import onnx
     from onnx import numpy_helper
 
@@ -112,6 +113,7 @@ def _fuse(model_path: Path, config: Any) -> bool:
     """Fuse attention, layer norms and GELU with ONNX Runtime's transformer optimizer
     (in place); True when attention was fused. A model whose graph does not match the
     BERT patterns keeps its unfused operators, which run correctly, only slower."""
+    # Heavy native library, imported here: onnxruntime loads only where a model is exported.
     from onnxruntime.transformers.optimizer import optimize_model
 
     heads = int(getattr(config, "num_attention_heads", 0) or 0)
@@ -127,6 +129,7 @@ def _fuse(model_path: Path, config: Any) -> bool:
 
 def _check_against_torch(st: Any, model_path: Path, pooling: str) -> float:
     """The lowest cosine between the export's and PyTorch's vectors of CHECK_TEXTS."""
+    # Heavy native library, imported here: onnxruntime loads only where a model is exported.
     import onnxruntime
 
     expected = st.encode(
@@ -162,10 +165,43 @@ def pool(hidden: np.ndarray, attention_mask: np.ndarray, mode: str) -> np.ndarra
 def export_model(source: Path, folder: Path, *, fingerprint: str) -> dict:
     """Export and quantize the folder's transformer into `folder`; returns the manifest."""
     pipeline = read_pipeline(source)
+    st, input_names = _load_for_export(source)
+    config = st[0].auto_model.config
+    fp32 = folder / "model-fp32.onnx"
+    _export_fp32(st, input_names, fp32)
+    fused = _fuse(fp32, config)
+    # Per-tensor int8 activations cannot hold the outliers of the GELU output that the
+    # feed-forward down-projections read: quantizing them too costs the worst windows
+    # about 0.01 of cosine (0.983 instead of 0.993) for about 15% more speed. Per-channel
+    # weights; only MatMuls with a constant weight (not the attention products) and the
+    # fused attention's projections.
+    keep_fp32 = _feed_forward_down_projections(fp32, int(config.intermediate_size))
+    _quantize(fp32, folder / MODEL_FILE, keep_fp32)
+    fp32.unlink()
+    agreement = _check_against_torch(st, folder / MODEL_FILE, pipeline["pooling"])
+    if agreement < MIN_COSINE:
+        raise UnsupportedModel(
+            f"the int8 export of {source} agrees with PyTorch only to cosine {agreement:.3f}"
+        )
+    manifest = _manifest(
+        st,
+        source=source,
+        fingerprint=fingerprint,
+        input_names=input_names,
+        pipeline=pipeline,
+        fused=fused,
+        keep_fp32=keep_fp32,
+        agreement=agreement,
+    )
+    # Written last: a folder with a manifest is a complete export.
+    (folder / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2))
+    return manifest
+
+
+def _load_for_export(source: Path) -> tuple[Any, list[str]]:
+    """The folder as sentence-transformers loads it, and the inputs its tokenizer gives."""
     offline()
-    import onnxruntime
-    import torch
-    from onnxruntime.quantization import QuantType, quantize_dynamic
+    # Heavy ML, imported here: torch loaded before django-q2 forks its workers deadlocks them.
     from sentence_transformers import SentenceTransformer
 
     # Eager attention traces to the MatMul/Softmax pattern that ONNX Runtime's transformer
@@ -176,15 +212,22 @@ def export_model(source: Path, folder: Path, *, fingerprint: str) -> dict:
         local_files_only=True,
         model_kwargs={"attn_implementation": "eager"},
     )
-    transformer = st[0]
-    auto_model = transformer.auto_model.eval()
-    config = auto_model.config
     tokenizer = st.tokenizer
     input_names = [
         n
         for n in ("input_ids", "attention_mask", "token_type_ids")
         if n in tokenizer.model_input_names
     ]
+    return st, input_names
+
+
+def _export_fp32(st: Any, input_names: list[str], fp32: Path) -> None:
+    """The transformer's last hidden state as an fp32 ONNX graph, batch and length free."""
+    # Heavy ML, imported here: torch loaded before django-q2 forks its workers deadlocks them.
+    import torch
+
+    auto_model = st[0].auto_model.eval()
+    tokenizer = st.tokenizer
 
     class LastHiddenState(torch.nn.Module):
         def __init__(self, model: torch.nn.Module) -> None:
@@ -197,7 +240,6 @@ def export_model(source: Path, folder: Path, *, fingerprint: str) -> dict:
     sample = tokenizer(
         ["an example", "a second, longer example text"], padding=True, return_tensors="pt"
     )
-    fp32 = folder / "model-fp32.onnx"
     axes = {0: "batch", 1: "sequence"}
     with torch.no_grad(), warnings.catch_warnings():
         # The TorchScript exporter warns that it is the legacy one and that traced shapes
@@ -215,18 +257,17 @@ def export_model(source: Path, folder: Path, *, fingerprint: str) -> dict:
             opset_version=OPSET,
             dynamo=False,
         )
-    fused = _fuse(fp32, config)
-    # Per-tensor int8 activations cannot hold the outliers of the GELU output that the
-    # feed-forward down-projections read: quantizing them too costs the worst windows
-    # about 0.01 of cosine (0.983 instead of 0.993) for about 15% more speed. Per-channel
-    # weights; only MatMuls with a constant weight (not the attention products) and the
-    # fused attention's projections.
-    keep_fp32 = _feed_forward_down_projections(fp32, int(config.intermediate_size))
+
+
+def _quantize(fp32: Path, out: Path, keep_fp32: list[str]) -> None:
+    # Heavy native library, imported here: onnxruntime loads only where a model is exported.
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
     with warnings.catch_warnings(), _quiet_root_logger():
         warnings.simplefilter("ignore")
         quantize_dynamic(
             str(fp32),
-            str(folder / MODEL_FILE),
+            str(out),
             weight_type=QuantType.QInt8,
             per_channel=True,
             op_types_to_quantize=["MatMul", "Attention"],
@@ -235,18 +276,31 @@ def export_model(source: Path, folder: Path, *, fingerprint: str) -> dict:
             # gives up: their outputs are float.
             extra_options={"MatMulConstBOnly": True, "DefaultTensorType": 1},
         )
-    fp32.unlink()
-    agreement = _check_against_torch(st, folder / MODEL_FILE, pipeline["pooling"])
-    if agreement < MIN_COSINE:
-        raise UnsupportedModel(
-            f"the int8 export of {source} agrees with PyTorch only to cosine {agreement:.3f}"
-        )
-    manifest = {
+
+
+def _manifest(
+    st: Any,
+    *,
+    source: Path,
+    fingerprint: str,
+    input_names: list[str],
+    pipeline: dict,
+    fused: bool,
+    keep_fp32: list[str],
+    agreement: float,
+) -> dict:
+    """What an export is: its source, format, shapes, pooling, quantization and check."""
+    # Heavy ML, imported here for their versions: torch before django-q2's fork deadlocks.
+    import onnxruntime
+    import torch
+
+    transformer = st[0]
+    return {
         "format_version": FORMAT_VERSION,
         "fingerprint": fingerprint,
         "source": str(source),
         "input_names": input_names,
-        "max_seq_length": int(st.max_seq_length or tokenizer.model_max_length),
+        "max_seq_length": int(st.max_seq_length or st.tokenizer.model_max_length),
         "do_lower_case": bool(getattr(transformer, "do_lower_case", False)),
         "dim": int(st.get_embedding_dimension()),
         **pipeline,
@@ -260,6 +314,3 @@ def export_model(source: Path, folder: Path, *, fingerprint: str) -> dict:
         "opset": OPSET,
         "versions": {"torch": torch.__version__, "onnxruntime": onnxruntime.__version__},
     }
-    # Written last: a folder with a manifest is a complete export.
-    (folder / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2))
-    return manifest

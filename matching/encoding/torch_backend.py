@@ -20,6 +20,7 @@ class DocumentEncoder(WindowedEncoder):
 
     def __init__(self, path: Path, *, window: int, overlap: int, batch_size: int) -> None:
         offline()
+        # Heavy ML, imported here: torch loaded before django-q2 forks its workers deadlocks them.
         from sentence_transformers import SentenceTransformer
 
         self.path = Path(path)
