@@ -13,8 +13,10 @@ from rest_framework import exceptions
 from rest_framework.throttling import ScopedRateThrottle
 from werkzeug.test import Client
 
+import training.errors  # noqa: F401  (its UserErrors are parametrised below, as matching's)
 from matching.errors import extraction_error
 from resumeproject.api.errors import as_api_exception, error_body, flatten
+from resumeproject.errors import UserError
 from tests.api.helpers import assert_error, token_client
 
 pytestmark = pytest.mark.django_db
@@ -78,6 +80,19 @@ def test_django_and_domain_exceptions_become_api_errors(raised, status, code):
     assert isinstance(exc, exceptions.APIException)
     body = error_body(exc, exc.status_code)["error"]
     assert (exc.status_code, body["code"]) == (status, code)
+
+
+def _user_errors(cls: type[UserError]) -> list[type[UserError]]:
+    return [sub for c in cls.__subclasses__() for sub in (c, *_user_errors(c))]
+
+
+@pytest.mark.parametrize("error", _user_errors(UserError), ids=lambda cls: cls.__name__)
+def test_every_user_error_maps_to_its_code_and_status(error):
+    exc = as_api_exception(error("Shown to people."))
+    body = error_body(exc, exc.status_code)["error"]
+    assert (exc.status_code, body["code"]) == (error.status, error.code)
+    assert body["message"] == "Shown to people."
+    assert body["fields"] == {}
 
 
 def test_an_unexpected_exception_is_left_to_django():
