@@ -36,8 +36,9 @@ import django  # noqa: E402
 
 django.setup()
 
-from matching.encoder import build_encoder, pretrained_model_path  # noqa: E402
-from matching.onnx_backend import default_threads  # noqa: E402
+from matching.encoding.onnx_backend import default_threads  # noqa: E402
+from matching.encoding.registry import build_encoder  # noqa: E402
+from matching.models_store import pretrained_model_path  # noqa: E402
 
 GULP = Path("/work/shared/datasets/gulp-dev.json")
 DEMO = ROOT / "demo" / "resumes"

@@ -29,9 +29,10 @@ import django  # noqa: E402
 
 django.setup()
 
-from matching import lexical, selectors  # noqa: E402
 from matching.intake import taxonomy  # noqa: E402
+from matching.intake import terms as intake_terms  # noqa: E402
 from matching.intake.profile import profile_of  # noqa: E402
+from matching.scoring import explain as scoring_explain  # noqa: E402
 from matching.scoring.evidence import MET, ResumeEvidence, default_embedder  # noqa: E402
 from matching.scoring.requirements import parse_requirement  # noqa: E402
 from matching.scoring.verdicts import judge_one  # noqa: E402
@@ -84,8 +85,10 @@ def run_set(name: str, data: dict, embedder, *, show_errors: bool) -> dict:
         v = judge_one(parse_requirement(j["requirement"]), ev)
         pred = None if v.status == "unclear" else v.status == MET
         ours.append((j["kind"], j["met"], pred))
-        terms = set(lexical.terms(data["resumes"][j["resume_id"]]["text"]))
-        today_rule.append((j["kind"], j["met"], selectors.requirement_met(j["requirement"], terms)))
+        terms = set(intake_terms.terms(data["resumes"][j["resume_id"]]["text"]))
+        today_rule.append(
+            (j["kind"], j["met"], scoring_explain.requirement_met(j["requirement"], terms))
+        )
         if show_errors and pred != j["met"]:
             print(
                 f"  [{name}] {j['kind']:18} truth={j['met']!s:5} got={v.status:8} "

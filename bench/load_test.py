@@ -70,14 +70,14 @@ def prepare(n: int) -> dict:
     from rest_framework.authtoken.models import Token
 
     from bench.synthetic import create_job, populate_resumes
-    from matching import services
+    from matching.scoring import services as scoring_services
 
     call_command("migrate", verbosity=0)
     rng = np.random.default_rng(0)
     populate_resumes(n, rng, progress=n >= 50_000)
     job = create_job(rng)
     t = time.perf_counter()
-    scored = services.pairs_score(jobs=[job])
+    scored = scoring_services.pairs_score(jobs=[job])
     scoring_s = time.perf_counter() - t
     user = get_user_model().objects.create_user(
         username="loadtest", password="load-test-pw-2026", is_staff=True, is_superuser=True

@@ -32,9 +32,10 @@ django.setup()
 from scipy.stats import spearmanr  # noqa: E402
 from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
 
-from matching.encoder import PRETRAINED_KEY  # noqa: E402
 from matching.models import Job, ScoringModel  # noqa: E402
-from matching.services import TextPair, job_text, texts_score  # noqa: E402
+from matching.models_store import PRETRAINED_KEY  # noqa: E402
+from matching.scoring.inputs import TextPair  # noqa: E402
+from matching.scoring.services import texts_score  # noqa: E402
 
 GULP = ROOT.parent / "shared" / "datasets" / "gulp-dev.json"
 ROLES = ROOT / "bench" / "data" / "roles" / "roles.json"
@@ -85,7 +86,7 @@ def roles(path: Path) -> dict:
             must_have="\n".join(spec.get("must_have", [])),
             nice_to_have="\n".join(spec.get("nice_to_have", [])),
         )
-        text = job_text(job)
+        text = job.embedded_text
         for r in resumes:
             pairs.append(TextPair(resume=r["text"], job=text, title=job.title))
             relevant.append(r["role"] == spec["id"])

@@ -47,11 +47,13 @@ from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bench.synthetic import create_job, populate_resumes, rss_bytes  # noqa: E402
-from matching import services  # noqa: E402
-from matching.heads import TrainedHead, scorer_for  # noqa: E402
 from matching.models import Resume  # noqa: E402
+from matching.scoring import activation as scoring_activation  # noqa: E402
+from matching.scoring import inputs as scoring_inputs  # noqa: E402
+from matching.scoring import services as scoring_services  # noqa: E402
 from matching.scoring.features import pair_features  # noqa: E402
-from matching.selectors import resume_batch  # noqa: E402
+from matching.scoring.heads import TrainedHead, scorer_for  # noqa: E402
+from matching.scoring.inputs import resume_batch  # noqa: E402
 
 MB = 1e6
 
@@ -80,12 +82,14 @@ def fit_head(batch, job_in, rng: np.random.Generator) -> TrainedHead:
 
     rows = rng.choice(len(batch), size=500, replace=False)
     features = pair_features(job_in, batch)
-    inputs = services.PairInputs(
+    inputs = scoring_inputs.PairInputs(
         resume_vectors=batch.vectors,
         job_vectors=np.repeat(job_in.vector[None], len(batch), axis=0),
         features=features,
     ).take(rows)
-    labels = scorer_for(services.scoring_model_active())(batch.vectors, job_in.vector, features)
+    labels = scorer_for(scoring_activation.scoring_model_active())(
+        batch.vectors, job_in.vector, features
+    )
     labels = np.clip(labels[rows] + rng.normal(0, 0.1, len(rows)), 0, 1)
     head, _ = train_fast(inputs, labels, groups=rows % 50)
     return head
@@ -105,7 +109,7 @@ def main() -> None:
     populate_resumes(args.resumes, rng, progress=args.resumes >= 50_000)
     jobs = {w: create_job(rng, windows=w, title=f"Job of {w} window(s)") for w in (1, 3)}
     populate_s = time.perf_counter() - t
-    model = services.scoring_model_active()
+    model = scoring_activation.scoring_model_active()
     scorer = scorer_for(model)
     ids = list(Resume.objects.order_by("pk").values_list("pk", flat=True))
 
@@ -121,7 +125,7 @@ def main() -> None:
     prepare_s = time.perf_counter() - t
     rss_prepared = rss_bytes()
     job_inputs = {
-        w: services.job_input(job, encoder_key=model.encoder_key) for w, job in jobs.items()
+        w: scoring_inputs.job_input(job, encoder_key=model.encoder_key) for w, job in jobs.items()
     }
 
     passes = {}
@@ -179,12 +183,12 @@ def main() -> None:
         job = jobs[1]
         del batch
         gc.collect()
-        services.pairs_score(jobs=[job])  # the first pass creates the Pair rows
+        scoring_services.pairs_score(jobs=[job])  # the first pass creates the Pair rows
         full = []
         for _ in range(args.db_repeat):
             with CaptureQueriesContext(connection) as queries:
                 t = time.perf_counter()
-                services.pairs_score(jobs=[job])
+                scoring_services.pairs_score(jobs=[job])
                 full.append(time.perf_counter() - t)
         result["rescore_job_with_db"] = {**percentiles(full), "queries": len(queries)}
     print(json.dumps(result, indent=2))

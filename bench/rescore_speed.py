@@ -6,7 +6,7 @@ A throwaway SQLite database gets N resumes and J open jobs with cached vectors
   when the pre-trained model is re-activated: same vectors, plain blend),
 - activation of a fast head (fitted here with training.fast on 500 pairs, saved to a
   scratch model store, its encoder the pre-trained one, as the fast trainer makes it):
-  `services.scoring_model_activate`, whose re-scoring runs inline
+  `scoring_activation.scoring_model_activate`, whose re-scoring runs inline
   (MATCHING_SYNC_TASKS=1), timed from the call to the last Pair written. The encoder is
   replaced by one that counts the texts it is asked to embed, and Embedding rows are
   counted before and after: both must stay unchanged,
@@ -46,12 +46,17 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 from bench.synthetic import create_job, populate_resumes  # noqa: E402
-from matching import services, vectors  # noqa: E402
-from matching.encoder import PRETRAINED_KEY, get_encoder  # noqa: E402
-from matching.heads import scorer_for  # noqa: E402
+from matching import models_store  # noqa: E402
+from matching.encoding import cache as encoding_cache  # noqa: E402
+from matching.encoding.registry import get_encoder  # noqa: E402
 from matching.models import Embedding, Pair, Resume, ScoringModel  # noqa: E402
+from matching.models_store import PRETRAINED_KEY  # noqa: E402
+from matching.scoring import activation as scoring_activation  # noqa: E402
+from matching.scoring import inputs as scoring_inputs  # noqa: E402
+from matching.scoring import services as scoring_services  # noqa: E402
 from matching.scoring.features import pair_features  # noqa: E402
-from matching.selectors import resume_batch  # noqa: E402
+from matching.scoring.heads import scorer_for  # noqa: E402
+from matching.scoring.inputs import resume_batch  # noqa: E402
 
 ROLES = ROOT / "bench" / "data" / "roles" / "roles.json"
 
@@ -73,14 +78,14 @@ def fast_head_model(job, rng: np.random.Generator) -> ScoringModel:
     """A fast-head model folder and row, as the fast trainer leaves them."""
     from training.fast import train_fast
 
-    live = services.scoring_model_active()
+    live = scoring_activation.scoring_model_active()
     ids = list(Resume.objects.order_by("?").values_list("pk", flat=True)[:500])
     batch, _ = resume_batch(resume_ids=ids, encoder_key=live.encoder_key)
-    job_in = services.job_input(job, encoder_key=live.encoder_key)
+    job_in = scoring_inputs.job_input(job, encoder_key=live.encoder_key)
     features = pair_features(job_in, batch)
     labels = scorer_for(live)(batch.vectors, job_in.vector, features)
     labels = np.clip(labels + rng.normal(0, 0.1, len(labels)), 0, 1)
-    inputs = services.PairInputs(
+    inputs = scoring_inputs.PairInputs(
         resume_vectors=batch.vectors,
         job_vectors=np.repeat(job_in.vector[None], len(batch), axis=0),
         features=features,
@@ -101,7 +106,7 @@ def fast_head_model(job, rng: np.random.Generator) -> ScoringModel:
 def embedding_sample(sample: int) -> dict:
     """The real encoder over `sample` role-set resumes (load time excluded)."""
     texts = [r["text"] for r in json.loads(ROLES.read_text())["resumes"][:sample]]
-    encoder = get_encoder(vectors.encoder_path(PRETRAINED_KEY))
+    encoder = get_encoder(models_store.encoder_path(PRETRAINED_KEY))
     encoder.encode_documents(texts[:2])  # warm-up
     t = time.perf_counter()
     encoded = encoder.encode_documents(texts)
@@ -132,18 +137,18 @@ def main() -> None:
     jobs = [create_job(rng, title=f"Job {k}") for k in range(args.jobs)]
     pairs = args.resumes * args.jobs
 
-    services.pairs_score()  # the first scoring, creating every Pair row
+    scoring_services.pairs_score()  # the first scoring, creating every Pair row
     t = time.perf_counter()
-    written = services.pairs_score()
+    written = scoring_services.pairs_score()
     baseline_s = time.perf_counter() - t
     assert written == pairs
 
     model = fast_head_model(jobs[0], rng)
     counting = CountingEncoder()
-    vectors.get_encoder = lambda path=None: counting
+    encoding_cache.get_encoder = lambda path=None: counting
     embeddings_before = Embedding.objects.count()
     t = time.perf_counter()
-    services.scoring_model_activate(model=model)
+    scoring_activation.scoring_model_activate(model=model)
     activation_s = time.perf_counter() - t
     rescored = Pair.objects.filter(scoring_model=model).count()
     result: dict = {
@@ -159,7 +164,7 @@ def main() -> None:
     }
     assert rescored == pairs, "not every pair was re-scored"
     if args.embed_sample:
-        vectors.get_encoder = get_encoder
+        encoding_cache.get_encoder = get_encoder
         sample = embedding_sample(args.embed_sample)
         # Per window, since the corpus's resumes are longer than the role set's.
         corpus_windows = sum(

@@ -13,10 +13,10 @@ import os
 
 import numpy as np
 
-from matching import lexical, services
-from matching.encoder import PRETRAINED_KEY
+from matching.intake import terms
 from matching.models import Embedding, Job, Resume
-from matching.vectors import text_hash
+from matching.models_store import PRETRAINED_KEY
+from matching.texts import text_hash
 
 DIM = 384
 SKILLS = (
@@ -33,7 +33,7 @@ def resume_key(encoder_key: str = PRETRAINED_KEY) -> str:
     """The Embedding.encoder_key resume vectors are cached under (it differs from the
     encoder's when resumes are embedded anonymised)."""
     try:
-        from matching.vectors import resume_cache_key
+        from matching.encoding.cache import resume_cache_key
     except ImportError:  # a tree without anonymised scoring
         return encoder_key
     return resume_cache_key(encoder_key)
@@ -51,7 +51,7 @@ def populate_resumes(n: int, rng: np.random.Generator, *, progress: bool = False
         for i in range(start, min(n, start + INSERT_BATCH)):
             text = f"Candidate {i}. " + " ".join(rng.choice(VOCABULARY, size=300))
             h = text_hash(text)
-            ids, counts = lexical.term_vector(text).to_bytes()
+            ids, counts = terms.term_vector(text).to_bytes()
             resumes.append(
                 Resume(
                     original_name=f"r{i}.txt",
@@ -91,7 +91,7 @@ def create_job(rng: np.random.Generator, *, windows: int = 1, title: str = "") -
         must_have="Python\nDjango\nPostgreSQL",
         nice_to_have="Kubernetes\nAWS",
     )
-    text = services.job_text(job)
+    text = job.embedded_text
     chunks = unit_rows(rng, windows)
     mean = chunks.mean(axis=0)
     Embedding.objects.create(

@@ -32,14 +32,14 @@ import django  # noqa: E402
 
 django.setup()
 
-from matching.encoder import PRETRAINED_KEY, pretrained_model_path  # noqa: E402
-from matching.heads import scorer_for  # noqa: E402
 from matching.models import ScoringModel  # noqa: E402
-from matching.services import PairInputs  # noqa: E402
+from matching.models_store import PRETRAINED_KEY, pretrained_model_path  # noqa: E402
+from matching.scoring.heads import scorer_for  # noqa: E402
+from matching.scoring.inputs import PairInputs  # noqa: E402
 from training.datasets import Example, split_by_resume  # noqa: E402
 from training.fast import train_fast  # noqa: E402
 from training.metrics import evaluate  # noqa: E402
-from training.services import examples_features  # noqa: E402
+from training.steps import examples_features  # noqa: E402
 
 GULP = ROOT.parent / "shared" / "datasets" / "gulp-dev.json"
 PRETRAINED = ScoringModel(version="pretrained", kind="pretrained", encoder_key=PRETRAINED_KEY)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from matching import selectors
+from matching.privacy import selectors as privacy_selectors
 
 
 def anonymized_view(request: HttpRequest) -> dict:
@@ -12,4 +12,4 @@ def anonymized_view(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"anonymized_view": selectors.reviewer_anonymizes(user=user)}
+    return {"anonymized_view": privacy_selectors.reviewer_anonymizes(user=user)}

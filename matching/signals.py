@@ -5,8 +5,8 @@ Sent inside the deletion's transaction, before the resume's rows go, only when n
 resume has the same text (the copies belong to that one too). Keyword arguments:
 
 - resume_id: int
-- text_sha256: str, the hash that keys the resume's text everywhere (matching.vectors.text_hash)
-- text_key: str, the hash of the text with whitespace ignored (matching.services.resume_text_key),
+- text_sha256: str, the hash that keys the resume's text everywhere (matching.texts.text_hash)
+- text_key: str, the hash of the text with whitespace ignored (matching.texts.resume_text_key),
   which copies kept outside matching are matched on
 - vectors: dict[str, numpy.ndarray], the resume's document vector per encoder key, as
   cached in Embedding, so copies held as vectors (a trained head's memory) can be found

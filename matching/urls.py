@@ -1,15 +1,16 @@
 from django.urls import path
 
-from matching import review_views, views
+from matching.review import views as review_views
+from matching.web import export, ranking, resumes
 
 app_name = "matching"
 
 urlpatterns = [
-    path("", views.job_list, name="job_list"),
-    path("jobs/<int:job_id>/", views.job_ranking, name="job_ranking"),
-    path("jobs/<int:job_id>/export.csv", views.job_export, name="job_export"),
-    path("resumes/<int:resume_id>/", views.resume_detail, name="resume_detail"),
-    path("resumes/<int:resume_id>/file", views.resume_file, name="resume_file"),
+    path("", ranking.job_list, name="job_list"),
+    path("jobs/<int:job_id>/", ranking.job_ranking, name="job_ranking"),
+    path("jobs/<int:job_id>/export.csv", export.job_export, name="job_export"),
+    path("resumes/<int:resume_id>/", resumes.resume_detail, name="resume_detail"),
+    path("resumes/<int:resume_id>/file", resumes.resume_file, name="resume_file"),
     path("review/", review_views.review_next, name="review"),
     path("review/pairs/<int:pair_id>/", review_views.review_pair, name="review_pair"),
     path("review/pairs/<int:pair_id>/rate", review_views.review_rate, name="review_rate"),

@@ -419,7 +419,7 @@ if _proxy_header:
 if DATABASE_URL:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("DB_CONN_HEALTH_CHECKS", True)
 # Retention: resumes uploaded more than this many days ago are erased every day (with
-# their pairs, ratings, vectors and training copies; matching.services.resumes_purge_expired).
+# their pairs, ratings, vectors and training copies; matching.intake.erasure.resumes_purge_expired).
 # 0 keeps them forever.
 RESUME_RETENTION_DAYS = env_int("RESUME_RETENTION_DAYS", 0, minimum=0)
 

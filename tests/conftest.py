@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from matching import heads
-from matching.encoder import DocumentVectors, unit
+from matching.encoding.windows import DocumentVectors, unit
+from matching.scoring import heads
 
 DIM = 384
 
@@ -72,7 +72,7 @@ def _fake_encoder_unless_integration(request, monkeypatch):
     if request.node.get_closest_marker("integration"):
         return
     fake = FakeEncoder()
-    monkeypatch.setattr("matching.vectors.get_encoder", lambda path=None: fake)
+    monkeypatch.setattr("matching.encoding.cache.get_encoder", lambda path=None: fake)
 
 
 @pytest.fixture

@@ -12,9 +12,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from matching import services
+from matching.encoding.cache import ensure_vectors
 from matching.models import Job, Pair, Resume
-from matching.vectors import ensure_vectors, text_hash
+from matching.scoring import activation as scoring_activation
+from matching.texts import text_hash
 from tests.factories import JobFactory, ResumeFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,13 +24,13 @@ SIZES = [3, 30]
 
 
 def _embed(texts: list[str]) -> None:
-    model = services.scoring_model_active()
+    model = scoring_activation.scoring_model_active()
     ensure_vectors(texts={text_hash(t): t for t in texts}, encoder_key=model.encoder_key)
 
 
 def scored_job(n: int) -> Job:
     """A job with n scored candidates, every third one rated, every text embedded."""
-    model = services.scoring_model_active()
+    model = scoring_activation.scoring_model_active()
     job = JobFactory()
     resumes = [
         ResumeFactory(text=f"Candidate {i}. Python developer: Django, SQL, Docker, Kubernetes.")
@@ -48,13 +49,13 @@ def scored_job(n: int) -> Job:
         )
         for i, r in enumerate(resumes)
     )
-    _embed([services.job_text(job), *(r.text for r in resumes)])
+    _embed([job.embedded_text, *(r.text for r in resumes)])
     return job
 
 
 def resume_with_jobs(n: int) -> Resume:
     """A resume scored against n jobs."""
-    model = services.scoring_model_active()
+    model = scoring_activation.scoring_model_active()
     resume = ResumeFactory()
     jobs = JobFactory.create_batch(n)
     Pair.objects.bulk_create(

@@ -52,7 +52,7 @@ def test_migration_0007_rewrites_a_schedule_of_the_old_services_path():
         schedules = apps.get_model("django_q", "Schedule")
         schedules.objects.all().delete()
         schedules.objects.create(
-            func="matching.services.resumes_purge_expired", name="purge", schedule_type="D"
+            func="matching.intake.erasure.resumes_purge_expired", name="purge", schedule_type="D"
         )
         apps = _migrate(AFTER)
         schedules = apps.get_model("django_q", "Schedule")

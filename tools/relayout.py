@@ -88,6 +88,7 @@ RENAMES: dict[tuple[str, str], str] = {
     ("matching.tasks", "_enqueue"): "enqueue",
     ("matching.vectors", "_MASKED"): "MASKED_SUFFIX",
     ("training.services", "_learning_curve"): "learning_curve",
+    ("training.services", "_load_examples"): "run_examples",
 }
 
 # Where a name defined in several new modules goes (the plan's target).
@@ -116,12 +117,26 @@ PREFER: dict[tuple[str, str], str] = {
     ("matching.skills", "SKILLS"): "matching.scoring.skills",
     ("matching.vectors", "_MASKED"): "matching.models_store",
     ("training.services", "_learning_curve"): "training.steps",
+    ("training.services", "_load_examples"): "training.datasets",
 }
 # Names an old module imported and others took from it (monkeypatch targets included).
 IMPORTED_MOVES = {
     ("matching.vectors", "get_encoder"): "matching.encoding.cache",
     ("matching.vectors", "DocumentVectors"): "matching.encoding.windows",
     ("matching.vectors", "PRETRAINED_KEY"): "matching.models_store",
+    # training.store keeps these until its owner removes them; importers read models_store.
+    **{
+        ("training.store", name): "matching.models_store"
+        for name in (
+            "store_dir",
+            "incoming_dir",
+            "incoming_key",
+            "new_version",
+            "METADATA_FILE",
+            "METADATA_FORMAT",
+            "read_metadata",
+        )
+    },
 }
 # Names nobody imports from another module, defined in many (never moved by name).
 IGNORED = {"logger"}
@@ -140,7 +155,6 @@ REMOVED = {
     ("matching.extraction", "_settings"): "django.conf.settings",
     ("matching.onnx_backend", "_store"): "matching.models_store.store_dir",
     ("training.services", "_transition"): "TrainingRun.transition",
-    ("training.services", "_load_examples"): "(inlined in training.steps)",
 }
 
 # How a module object is imported when `alias.name` uses are rewritten.
@@ -535,6 +549,11 @@ NAME_MOVES: dict[tuple[str, str], str] = {
     ("matching.skills", "SKILL_PHRASES"): "matching.scoring.skills",
     ("matching.skills", "_contains"): "matching.scoring.skills",
     ("matching.skills", "skills_in"): "matching.scoring.skills",
+    ("matching.tasks", "SCORING_GROUP"): "matching.queue",
+    ("matching.tasks", "_enqueue"): "matching.queue:enqueue",
+    ("matching.tasks", "enqueue_rescore_all"): "matching.queue",
+    ("matching.tasks", "enqueue_score_job"): "matching.queue",
+    ("matching.tasks", "enqueue_score_resumes"): "matching.queue",
     ("matching.vectors", "ANONYMIZER_VERSION"): "matching.encoding.cache",
     ("matching.vectors", "DocumentVectors"): "matching.encoding.windows",
     ("matching.vectors", "PRETRAINED_KEY"): "matching.models_store",
@@ -607,6 +626,7 @@ NAME_MOVES: dict[tuple[str, str], str] = {
     ("training.services", "_file_erase_resume"): "training.erasure",
     ("training.services", "_heartbeat"): "training.reporting:heartbeat",
     ("training.services", "_learning_curve"): "training.steps:learning_curve",
+    ("training.services", "_load_examples"): "training.datasets:run_examples",
     ("training.services", "_scores"): "training.steps:scores",
     ("training.services", "examples_features"): "training.steps",
     ("training.services", "examples_import"): "training.labels",
@@ -620,6 +640,14 @@ NAME_MOVES: dict[tuple[str, str], str] = {
     ("training.signals", "erase_training_copies"): "training.erasure",
     ("training.signals", "label_saved"): "training.labels",
     ("training.signals", "queue_if_suggested"): "training.labels",
+    ("training.store", "METADATA_FILE"): "matching.models_store",
+    ("training.store", "METADATA_FORMAT"): "matching.models_store",
+    ("training.store", "incoming_dir"): "matching.models_store",
+    ("training.store", "incoming_key"): "matching.models_store",
+    ("training.store", "new_version"): "matching.models_store",
+    ("training.store", "read_metadata"): "matching.models_store",
+    ("training.store", "store_dir"): "matching.models_store",
+    ("training.tasks", "enqueue_training_run"): "training.queue",
 }
 # --- end of generated tables ------------------------------------------------------------
 
@@ -716,14 +744,36 @@ def write_tables() -> None:
 # --- rewriting ---------------------------------------------------------------------------
 
 
-def alias_of(module: str) -> str:
-    return MODULE_ALIAS.get(module) or module.rsplit(".", 1)[-1]
+def alias_of(module: str, taken: frozenset[str] = frozenset()) -> str:
+    """The local name of a module object; "<package>_<name>" when the file already uses
+    the short one for something else (a parameter named `terms`, a list named `texts`)."""
+    alias = MODULE_ALIAS.get(module) or module.rsplit(".", 1)[-1]
+    if alias in taken:
+        alias = "_".join(module.split(".")[-2:])
+    return alias
 
 
-def alias_import(module: str) -> str:
+def alias_import(module: str, taken: frozenset[str] = frozenset()) -> str:
     package, name = module.rsplit(".", 1)
-    alias = alias_of(module)
+    alias = alias_of(module, taken)
     return f"from {package} import {name}" + ("" if alias == name else f" as {alias}")
+
+
+def names_in(tree: ast.AST) -> set[str]:
+    """Every name the file binds or reads (variables, parameters, functions, imports)."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            names.add(node.id)
+        elif isinstance(node, ast.arg):
+            names.add(node.arg)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.alias):
+            names.add((node.asname or node.name).split(".")[0])
+        elif isinstance(node, ast.keyword) and node.arg:
+            names.add(node.arg)
+    return names
 
 
 def moved(old: str, name: str) -> tuple[str, str] | None:
@@ -740,6 +790,7 @@ class FileRewrite:
         self.path = path
         self.text = path.read_text()
         self.report: list[str] = []
+        self.taken: frozenset[str] = frozenset()
 
     def run(self) -> str:
         text = self.text
@@ -768,6 +819,7 @@ class FileRewrite:
                 if full in OLD:
                     module_aliases[a.asname or a.name] = full
         uses = self.module_uses(text, module_aliases)
+        self.taken = frozenset(names_in(tree) - set(module_aliases))
         for node in sorted(nodes, key=lambda n: n.lineno):
             mod = node.module or ""
             groups: dict[str, list[str]] = defaultdict(list)
@@ -779,7 +831,7 @@ class FileRewrite:
                     changed = True
                     local = a.asname or a.name
                     for new_module in sorted(uses.get(local, set())):
-                        extra.append(alias_import(new_module))
+                        extra.append(alias_import(new_module, self.taken))
                     if full in PARTIAL:
                         groups[mod].append(self.alias_text(a))
                     continue
@@ -862,7 +914,7 @@ class FileRewrite:
             if target is None:
                 return m.group(0)
             new_module, new_name = target
-            return f"{alias_of(new_module)}.{new_name}"
+            return f"{alias_of(new_module, self.taken)}.{new_name}"
 
         out = []
         for line in text.split("\n"):

@@ -11,9 +11,11 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
 from resumeproject import access
+from training import errors as training_errors
 from training import plots as plot
-from training import run_tables, selectors, services
-from training.datasets import DatasetError
+from training import run_tables, selectors
+from training import runs as training_runs
+from training.errors import DatasetError
 from training.forms import TrainingRunForm
 from training.models import LabeledExample, TrainingRun
 
@@ -183,7 +185,7 @@ class TrainingRunAdmin(admin.ModelAdmin):
         ]
 
     def changelist_view(self, request, extra_context=None):
-        services.runs_fail_stale()
+        training_runs.runs_fail_stale()
         extra = {"retrain": selectors.retrain_status(), **(extra_context or {})}
         return super().changelist_view(request, extra_context=extra)
 
@@ -195,7 +197,7 @@ class TrainingRunAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
-                run = services.training_run_create(
+                run = training_runs.training_run_create(
                     mode=data["mode"],
                     epochs=data["epochs"],
                     batch_size=data["batch_size"],
@@ -244,7 +246,7 @@ class TrainingRunAdmin(admin.ModelAdmin):
         """The one-click action of the retraining notice."""
         if not self.has_add_permission(request):
             return HttpResponseRedirect(reverse("admin:training_trainingrun_changelist"))
-        run = services.training_run_create(from_ratings=True, user=request.user)
+        run = training_runs.training_run_create(from_ratings=True, user=request.user)
         self.message_user(request, f"Training run {run.pk} queued.", messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:training_trainingrun_change", args=[run.pk]))
 
@@ -253,9 +255,9 @@ class TrainingRunAdmin(admin.ModelAdmin):
         done = 0
         for run in queryset:
             try:
-                services.training_run_cancel(run=run)
+                training_runs.training_run_cancel(run=run)
                 done += 1
-            except services.InvalidTransition as exc:
+            except training_errors.InvalidTransition as exc:
                 self.message_user(request, str(exc), messages.WARNING)
         if done:
             self.message_user(request, f"Cancelled {done} run(s).", messages.SUCCESS)

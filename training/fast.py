@@ -1,6 +1,6 @@
 """The fast trainer: a scoring head on frozen, cached document vectors (seconds, not hours).
 
-What it fits (applied by matching.heads.TrainedHead):
+What it fits (applied by matching.scoring.heads.TrainedHead):
 1. The memory feature of every training pair is computed out of fold (grouped by resume),
    so the ridge learns how far to trust what similar rated pairs say about a pair it has
    not seen, not a copy of its own label.
@@ -24,9 +24,9 @@ import numpy as np
 from scipy.stats import spearmanr
 
 from matching import bands
-from matching.heads import TrainedHead, design_matrix
 from matching.scoring.features import FEATURE_NAMES
-from matching.services import PairInputs
+from matching.scoring.heads import TrainedHead, design_matrix
+from matching.scoring.inputs import PairInputs
 
 ALPHAS = (0.3, 1.0, 3.0)
 RESUME_TEMPERATURE = 0.1

@@ -8,7 +8,7 @@ from datetime import datetime
 from django.conf import settings
 
 from matching.models import Rating, ScoringModel
-from matching.services import scoring_model_active
+from matching.scoring.activation import scoring_model_active
 from training.models import LabeledExample, TrainingRun
 
 

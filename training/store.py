@@ -7,7 +7,7 @@ never a half-written version.
 
 <version>/
   encoder/                  a sentence-transformers folder (loadable on its own)
-  head.npz                  the scoring head (matching.heads.TrainedHead)
+  head.npz                  the scoring head (matching.scoring.heads.TrainedHead)
   training_metadata.json    format, data sources and counts, parameters, metrics, code
 """
 
@@ -111,9 +111,10 @@ def export_encoder(folder: Path, *, version: str, encoder_key: str) -> None:
     set with this encoder. A version that reuses its base's encoder needs nothing."""
     if settings.EMBEDDING_BACKEND != "onnx" or encoder_key != version:
         return
-    from matching.onnx_backend import UnsupportedModel, ensure_export
+    from matching.encoding.onnx_backend import ensure_export
+    from matching.encoding.windows import UnsupportedModel
 
-    # An unsupported encoder is served by torch (matching.encoder.build_encoder).
+    # An unsupported encoder is served by torch (matching.encoding.registry.build_encoder).
     with contextlib.suppress(UnsupportedModel):
         ensure_export(folder / "encoder")
 

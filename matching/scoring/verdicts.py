@@ -29,7 +29,7 @@ from datetime import date
 
 import numpy as np
 
-from matching import lexical
+from matching.intake import terms
 from matching.intake.sections import (
     CERTIFICATIONS,
     EXPERIENCE,
@@ -191,17 +191,15 @@ def _judge_domain(req: Requirement, ev: ResumeEvidence) -> Verdict:
 def _only_shared_words(requirement: str, sentence: str) -> bool:
     """A sentence that only repeats the requirement's words (a title, a list item) is
     not evidence of doing it: "Public Relations" for "Led a public relations team"."""
-    words = [
-        s for s in stem_list(sentence) if s not in GENERIC_WORDS and s not in lexical.STOPWORDS
-    ]
+    words = [s for s in stem_list(sentence) if s not in GENERIC_WORDS and s not in terms.STOPWORDS]
     asked = set(stem_list(requirement))
     return len(words) <= 3 or all(w in asked for w in words)
 
 
 def _first_shared_word(requirement: str, sentence: str) -> int | None:
-    asked = {s for s in stem_list(requirement) if s not in lexical.STOPWORDS}
+    asked = {s for s in stem_list(requirement) if s not in terms.STOPWORDS}
     for w in WORD_RE.finditer(sentence):
-        if lexical.stem(w.group().lower()) in asked:
+        if terms.stem(w.group().lower()) in asked:
             return w.start()
     return None
 

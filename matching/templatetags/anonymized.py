@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django import template
 
-from matching import selectors
+from matching.privacy import selectors as privacy_selectors
 
 register = template.Library()
 
 
 @register.filter
 def resume_name(resume, anonymized: bool) -> str:
-    return selectors.resume_label(resume=resume, anonymized=bool(anonymized))
+    return privacy_selectors.resume_label(resume=resume, anonymized=bool(anonymized))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django import template
 
-from matching import selectors
+from matching.scoring import progress as scoring_progress
 
 register = template.Library()
 
@@ -17,4 +17,4 @@ register = template.Library()
 def scoring_progress_panel() -> dict:
     """The "N of M resumes scored" panel while scoring or re-scoring is under way; it
     polls review/progress.json and updates itself until the work is done."""
-    return {"progress": selectors.scoring_progress()}
+    return {"progress": scoring_progress.scoring_progress()}

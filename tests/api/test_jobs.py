@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from matching import services
+from matching.intake import jobs as intake_jobs
+from matching.intake import resumes as intake_resumes
 from matching.models import Job, Pair
 from tests.api.helpers import assert_error, grant
 from tests.conftest import PYTHON_RESUME
@@ -22,7 +23,7 @@ JOB = {
 
 
 def test_creating_a_job_answers_201_and_scores_the_resumes(api):
-    resume = services.resume_create(name="jane.txt", data=PYTHON_RESUME.encode()).resume
+    resume = intake_resumes.resume_create(name="jane.txt", data=PYTHON_RESUME.encode()).resume
     response = api.post(URL, JOB, format="json")
     assert response.status_code == 201
     body = response.json()
@@ -85,8 +86,8 @@ def test_retrieve_a_job_and_404_for_a_missing_one(api):
 
 
 def test_patch_changes_the_given_fields_and_rescores(api):
-    resume = services.resume_create(name="jane.txt", data=PYTHON_RESUME.encode()).resume
-    job = services.job_create(**JOB)
+    resume = intake_resumes.resume_create(name="jane.txt", data=PYTHON_RESUME.encode()).resume
+    job = intake_jobs.job_create(**JOB)
     before = Pair.objects.get(job=job, resume=resume).score
     response = api.patch(
         f"{URL}{job.pk}/", {"description": "Registered nurse for intensive care."}, format="json"

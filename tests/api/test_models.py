@@ -8,9 +8,9 @@ import shutil
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from matching import heads
+from matching import models_store
 from matching.models import ScoringModel
-from matching.services import scoring_model_active
+from matching.scoring.activation import scoring_model_active
 from tests.api.helpers import assert_error
 from tests.factories import JobFactory, ResumeFactory
 
@@ -118,7 +118,7 @@ def test_a_version_that_measured_worse_is_refused_with_a_409_unless_forced(api, 
 
 
 def test_a_version_whose_folder_is_gone_is_refused_with_a_409_and_nothing_changes(api, better):
-    shutil.rmtree(heads.model_folder(ScoringModel.objects.get(version=better)))
+    shutil.rmtree(models_store.version_dir(ScoringModel.objects.get(version=better)))
     error = assert_error(api.post(f"{URL}{better}/activate/"), 409, "model_unavailable")
     assert better in error["message"] and "unchanged" in error["message"]
     assert live(api) == "pretrained"

@@ -6,8 +6,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from matching import selectors, services
+from matching.intake import jobs as intake_jobs
+from matching.intake import resumes as intake_resumes
 from matching.models import Pair, ScoringModel
+from matching.review import ratings as review_ratings
+from matching.scoring import activation as scoring_activation
+from matching.scoring import explain as scoring_explain
+from matching.scoring import selectors as scoring_selectors
 from tests.api.helpers import assert_error
 from tests.factories import ResumeFactory
 
@@ -23,11 +28,11 @@ def ranked():
     """A job scored against three real resumes by the services (fake encoder), plus a
     rejected file that must not be ranked."""
     resumes = {
-        name: services.resume_create(name=f"{name}.txt", data=text.encode()).resume
+        name: intake_resumes.resume_create(name=f"{name}.txt", data=text.encode()).resume
         for name, text in [("ana", PYTHON_TEXT), ("ben", JAVA_TEXT), ("cleo", NURSE_TEXT)]
     }
-    services.resume_create(name="scan.pdf", data=b"%PDF-1.4 garbage")
-    job = services.job_create(
+    intake_resumes.resume_create(name="scan.pdf", data=b"%PDF-1.4 garbage")
+    job = intake_jobs.job_create(
         title="Python developer",
         description="Python developer for Django services on PostgreSQL and AWS.",
         must_have="Python\nDjango\nPostgreSQL",
@@ -47,15 +52,15 @@ def test_ranking_is_best_first_with_the_same_explanation_as_the_page(member_api,
     assert response.status_code == 200
     body = response.json()
     rows = body["results"]
-    expected = list(selectors.job_ranking(job=job))
+    expected = list(scoring_selectors.job_ranking(job=job))
     assert body["count"] == 3
     assert [r["pair"] for r in rows] == [p.pk for p in expected]
     assert [r["rank"] for r in rows] == [1, 2, 3]
     assert rows[0]["resume"] == {"id": resumes["ana"].pk, "original_name": "ana.txt"}
     assert [r["score"] for r in rows] == sorted((r["score"] for r in rows), reverse=True)
 
-    active = services.scoring_model_active()
-    why = selectors.explain_pairs(job=job, pairs=expected, encoder_key=active.encoder_key)
+    active = scoring_activation.scoring_model_active()
+    why = scoring_explain.explain_pairs(job=job, pairs=expected, encoder_key=active.encoder_key)
     for row, pair in zip(rows, expected, strict=True):
         e = why[pair.pk]
         assert row["explanation"] == {
@@ -88,12 +93,12 @@ def test_top_k_limits_the_candidates_and_pages_continue_the_ranks(api, ranked):
 
 def test_min_score_and_rated_filter_the_ranking(api, reviewer, ranked):
     job, _ = ranked
-    pairs = list(selectors.job_ranking(job=job))
+    pairs = list(scoring_selectors.job_ranking(job=job))
     threshold = pairs[1].score
     above = api.get(url(job, min_score=threshold)).json()
     assert [r["pair"] for r in above["results"]] == [pairs[0].pk, pairs[1].pk]
 
-    services.rating_create(pair=pairs[2], score=0.1, reviewer=reviewer)
+    review_ratings.rating_create(pair=pairs[2], score=0.1, reviewer=reviewer)
     rated = api.get(url(job, rated="true")).json()
     assert [(r["pair"], r["rating_count"], r["rating_mean"]) for r in rated["results"]] == [
         (pairs[2].pk, 1, 0.1)

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from matching import services
 from matching.models import Pair, Rating, Resume
+from matching.review import ratings as review_ratings
 from tests.api.helpers import assert_error
 from tests.factories import JobFactory, ResumeFactory
 
@@ -57,7 +57,7 @@ def test_posting_again_updates_the_reviewers_one_rating_and_says_so(member_api, 
 def test_a_rating_from_the_queue_and_then_the_api_is_one_rating(member_api, member):
     resume, job = ResumeFactory(), JobFactory()
     pair = Pair.objects.create(resume=resume, job=job, score=0.5)
-    services.rating_submit(pair=pair, reviewer=member, score=0.0)
+    review_ratings.rating_submit(pair=pair, reviewer=member, score=0.0)
     response = member_api.post(
         URL, {"resume": resume.pk, "job": job.pk, "score": 0.5}, format="json"
     )
@@ -128,14 +128,14 @@ def test_list_filters_by_job_resume_and_reviewer(api, member_api, reviewer, memb
     settings.BLIND_RATING = False
     r1, r2 = ResumeFactory(), ResumeFactory()
     j1, j2 = JobFactory(), JobFactory()
-    mine = services.rating_create(
-        pair=services.pair_get_or_create(resume=r1, job=j1), score=0.9, reviewer=member
+    mine = review_ratings.rating_create(
+        pair=review_ratings.pair_get_or_create(resume=r1, job=j1), score=0.9, reviewer=member
     )
-    theirs = services.rating_create(
-        pair=services.pair_get_or_create(resume=r2, job=j1), score=0.2, reviewer=reviewer
+    theirs = review_ratings.rating_create(
+        pair=review_ratings.pair_get_or_create(resume=r2, job=j1), score=0.2, reviewer=reviewer
     )
-    other_job = services.rating_create(
-        pair=services.pair_get_or_create(resume=r1, job=j2), score=0.4, reviewer=reviewer
+    other_job = review_ratings.rating_create(
+        pair=review_ratings.pair_get_or_create(resume=r1, job=j2), score=0.4, reviewer=reviewer
     )
 
     def ids(**params) -> list[int]:
@@ -154,8 +154,8 @@ def test_list_filters_by_job_resume_and_reviewer(api, member_api, reviewer, memb
 
 def test_list_orders_by_score_and_is_newest_first_by_default(api, reviewer):
     ratings = [
-        services.rating_create(
-            pair=services.pair_get_or_create(resume=ResumeFactory(), job=JobFactory()),
+        review_ratings.rating_create(
+            pair=review_ratings.pair_get_or_create(resume=ResumeFactory(), job=JobFactory()),
             score=score,
             reviewer=reviewer,
         )
@@ -191,8 +191,8 @@ def test_any_iso_offset_in_a_date_filter_is_answered_not_a_database_error(api, v
 
 
 def test_a_date_filter_with_an_offset_means_the_same_instant(api, reviewer):
-    rating = services.rating_create(
-        pair=services.pair_get_or_create(resume=ResumeFactory(), job=JobFactory()),
+    rating = review_ratings.rating_create(
+        pair=review_ratings.pair_get_or_create(resume=ResumeFactory(), job=JobFactory()),
         score=0.5,
         reviewer=reviewer,
     )

@@ -11,9 +11,11 @@ from django.utils import timezone
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
-from matching import services, tasks
+from matching import tasks
 from matching.api.views.resumes import ResumeCollectionApi
+from matching.intake import resumes as intake_resumes
 from matching.models import Embedding, Pair, Resume
+from matching.scoring import activation as scoring_activation
 from resumeproject.api.filters import StableOrderingFilter
 from resumeproject.api.pagination import PageNumberPagination
 from tests.api.helpers import assert_error, grant
@@ -236,7 +238,7 @@ def test_retrieve_has_text_and_extraction_status(member_api):
 
 
 def test_retrieve_of_a_rejected_file_has_the_error_code_and_message(api):
-    resume = services.resume_create(name="scan.pdf", data=b"%PDF-1.4 garbage").resume
+    resume = intake_resumes.resume_create(name="scan.pdf", data=b"%PDF-1.4 garbage").resume
     body = api.get(f"{URL}{resume.pk}/").json()
     assert body["status"] == "failed"
     assert body["error_code"] == "corrupt_pdf"
@@ -251,7 +253,7 @@ def test_delete_removes_the_resume_its_file_pairs_and_vectors(
     api, django_capture_on_commit_callbacks
 ):
     JobFactory()
-    resume = services.resume_create(name="jane.txt", data=PYTHON_RESUME.encode()).resume
+    resume = intake_resumes.resume_create(name="jane.txt", data=PYTHON_RESUME.encode()).resume
     path = resume.file.path
     assert Pair.objects.filter(resume=resume).exists()
     assert Embedding.objects.filter(text_sha256=resume.text_sha256).exists()
@@ -278,7 +280,7 @@ def test_a_member_without_the_delete_permission_cannot_delete(member_api, member
 
 def test_best_jobs_lists_scored_jobs_best_first_with_ranks_across_pages(member_api):
     resume = ResumeFactory()
-    model = services.scoring_model_active()
+    model = scoring_activation.scoring_model_active()
     jobs = [JobFactory(title=f"Job {i}") for i in range(3)]
     closed = JobFactory(title="Closed job", is_open=False)
     unscored = JobFactory(title="Not scored yet")

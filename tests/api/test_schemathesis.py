@@ -18,8 +18,9 @@ from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from rest_framework.throttling import ScopedRateThrottle
 
-from matching import services
+from matching.intake import resumes as intake_resumes
 from matching.models import Pair
+from matching.scoring import activation as scoring_activation
 from tests.api.helpers import served_schema
 from tests.conftest import PYTHON_RESUME
 from tests.factories import JobFactory, ResumeFactory
@@ -37,10 +38,10 @@ def token(db, reviewer, monkeypatch) -> str:
     throttling (generated requests come fast; throttling has tests of its own)."""
     for scope in list(ScopedRateThrottle.THROTTLE_RATES):
         monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, scope, "1000000/minute")
-    model = services.scoring_model_active()
+    model = scoring_activation.scoring_model_active()
     jobs = [JobFactory() for _ in range(3)]
     resumes = [ResumeFactory() for _ in range(3)]
-    services.resume_create(name="jane.txt", data=PYTHON_RESUME.encode())
+    intake_resumes.resume_create(name="jane.txt", data=PYTHON_RESUME.encode())
     for job in jobs:
         for i, resume in enumerate(resumes):
             Pair.objects.create(resume=resume, job=job, score=0.2 + 0.3 * i, scoring_model=model)

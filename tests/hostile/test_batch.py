@@ -9,7 +9,7 @@ import tracemalloc
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
 
-from matching import services
+from matching.intake import resumes as intake_resumes
 from matching.models import Pair, Resume
 from tests.api.helpers import token_client
 from tests.conftest import NURSE_RESUME, PYTHON_RESUME, make_docx, make_pdf
@@ -83,7 +83,7 @@ def test_bulk_import_of_a_hostile_folder_imports_the_good_and_records_the_bad(
         (folder / name).write_bytes(data)
     sparse_gigabyte.rename(folder / "gigabyte.pdf")
 
-    summary = services.resumes_import_paths(paths=[folder])
+    summary = intake_resumes.resumes_import_paths(paths=[folder])
 
     assert sorted(p.rsplit("/", 1)[-1] for p in summary.imported) == sorted(GOOD)
     rejected = {p.rsplit("/", 1)[-1]: reason for p, reason in summary.rejected}
@@ -105,7 +105,7 @@ def test_uploads_mixing_hostile_and_good_files_keep_each_outcome():
     batch = _hostile_batch()
     files = [SimpleUploadedFile(name, data) for name, data in batch.items()]
 
-    results = services.resumes_upload(files=files)
+    results = intake_resumes.resumes_upload(files=files)
 
     assert [r.outcome for r in results] == [
         "imported" if name in GOOD else "rejected" for name in batch
@@ -124,7 +124,7 @@ def test_an_upload_spooled_to_disk_claiming_a_gigabyte_is_rejected_without_readi
 
     tracemalloc.start()
     try:
-        [result] = services.resumes_upload(files=[upload])
+        [result] = intake_resumes.resumes_upload(files=[upload])
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -144,7 +144,7 @@ def test_an_in_memory_upload_that_claims_a_gigabyte_is_judged_by_its_real_bytes(
     upload = SimpleUploadedFile("jane.txt", b"Jane Doe, Python developer")
     upload.size = 1024**3  # a lie in the request; Django keeps at most 5 MB in memory
 
-    [result] = services.resumes_upload(files=[upload])
+    [result] = intake_resumes.resumes_upload(files=[upload])
 
     assert result.outcome == "imported"
     assert result.resume.size_bytes == len(b"Jane Doe, Python developer")

@@ -19,7 +19,7 @@ import docx
 import pytest
 
 from matching.errors import ExtractionError
-from matching.extraction import extract_text
+from matching.intake.extraction import extract_text
 from tests.conftest import make_pdf
 from tests.hostile import corpus
 
@@ -383,7 +383,7 @@ def test_the_caller_reads_good_files_after_the_reader_was_killed(settings):
 
 
 def test_a_reader_that_cannot_start_is_reported_not_blamed_on_the_file(pdf_bytes, monkeypatch):
-    monkeypatch.setattr("matching.extraction.sys.executable", "/nonexistent/python")
+    monkeypatch.setattr("matching.intake.extraction.sys.executable", "/nonexistent/python")
     with pytest.raises(ExtractionError) as info:
         extract_text("jane.pdf", pdf_bytes)
     assert info.value.code == "extraction_unavailable"
@@ -395,7 +395,7 @@ def test_a_reader_that_dies_is_reported_as_damaged_and_logged_for_the_operator(
 ):
     # The reader's program replaced by one that dies as a crashing parser would.
     monkeypatch.setattr(
-        "matching.extraction._CHILD_CODE",
+        "matching.intake.extraction._CHILD_CODE",
         "import os, sys; sys.stderr.write('parser fault'); sys.stderr.flush(); "
         "os.kill(os.getpid(), 11)",
     )

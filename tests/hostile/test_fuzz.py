@@ -18,8 +18,10 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from matching.errors import EXTRACTION_MESSAGES, ExtractionError
-from matching.extraction import extract_text, normalize_text
-from training.datasets import DatasetError, parse_examples, parse_history
+from matching.intake.extraction import extract_text
+from matching.texts import normalize_text
+from training.datasets import parse_examples, parse_history
+from training.errors import DatasetError
 
 DEMO = Path(__file__).resolve().parent.parent.parent / "demo" / "resumes"
 OUTCOMES = {"hired": 0.95, "rejected": 0.3}
@@ -158,7 +160,7 @@ WEIRD = st.sampled_from(
 @settings(max_examples=60, deadline=timedelta(seconds=30), database=None)
 @given(text=st.one_of(st.text(ANY_CHAR, max_size=3000), WEIRD))
 def test_windows_are_ordered_in_bounds_and_cover_the_words(text):
-    from matching.vectors import get_encoder
+    from matching.encoding.cache import get_encoder
 
     text = normalize_text(text)  # windows are cut from stored (normalised) text
     spans = get_encoder().windows(text)

@@ -14,8 +14,8 @@ from django.db import IntegrityError
 
 from tests.api.helpers import token_client
 from training.datasets import Example
+from training.labels import examples_import
 from training.models import LabeledExample, TrainingRun
-from training.services import examples_import
 
 pytestmark = pytest.mark.django_db
 

@@ -18,8 +18,8 @@ from django.test import Client
 from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle
 
-from matching import services
 from matching.models import Pair
+from matching.scoring import activation as scoring_activation
 from tests.api.helpers import served_schema, token_client
 from tests.factories import JobFactory, ResumeFactory
 from training.models import TrainingRun
@@ -46,7 +46,7 @@ def rows(reviewer, monkeypatch, queue_only_settings) -> dict[str, str]:
     runs queued rather than trained."""
     for scope in list(ScopedRateThrottle.THROTTLE_RATES):
         monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, scope, "1000000/minute")
-    model = services.scoring_model_active()
+    model = scoring_activation.scoring_model_active()
     job, resume = JobFactory(), ResumeFactory()
     Pair.objects.create(resume=resume, job=job, score=0.5, scoring_model=model)
     run = TrainingRun.objects.create()

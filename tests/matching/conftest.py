@@ -7,9 +7,10 @@ from collections.abc import Callable, Sequence
 import pytest
 from django.utils import timezone
 
-from matching import services
+from matching.encoding.cache import ensure_vectors
 from matching.models import Job, Pair
-from matching.vectors import ensure_vectors, text_hash
+from matching.scoring import activation as scoring_activation
+from matching.texts import text_hash
 from tests.factories import JobFactory, ResumeFactory
 
 RankedJob = tuple[Job, list[Pair]]
@@ -31,7 +32,7 @@ def make_ranked_job() -> Callable[..., RankedJob]:
         names: Sequence[str] | None = None,
         **job_fields,
     ) -> RankedJob:
-        model = services.scoring_model_active()
+        model = scoring_activation.scoring_model_active()
         job = JobFactory(**job_fields)
         resumes = []
         for i, _ in enumerate(scores):
@@ -48,7 +49,7 @@ def make_ranked_job() -> Callable[..., RankedJob]:
             )
             for resume, score in zip(resumes, scores, strict=True)
         ]
-        all_texts = [services.job_text(job), *(r.text for r in resumes)]
+        all_texts = [job.embedded_text, *(r.text for r in resumes)]
         ensure_vectors(texts={text_hash(t): t for t in all_texts}, encoder_key=model.encoder_key)
         return job, pairs
 

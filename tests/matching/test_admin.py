@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from matching import services
 from matching.models import Pair, Rating, Resume
+from matching.review import ratings as review_ratings
 from tests.conftest import NURSE_RESUME, PYTHON_RESUME, make_pdf
 from tests.factories import JobFactory, ResumeFactory
 
@@ -128,7 +128,7 @@ def others_rating(django_user_model):
     """A rating given by another reviewer, with the pair's statistics in step."""
     other = django_user_model.objects.create_user(username="otto")
     pair = Pair.objects.create(resume=ResumeFactory(), job=JobFactory(), score=0.4)
-    return services.rating_submit(pair=pair, reviewer=other, score=0.25).rating
+    return review_ratings.rating_submit(pair=pair, reviewer=other, score=0.25).rating
 
 
 def _change(client, rating: Rating, **fields):
@@ -165,7 +165,7 @@ def test_a_reviewer_cannot_change_or_delete_another_reviewers_rating(
 
 def test_a_reviewer_changes_their_own_rating_through_the_service(client, rater):
     pair = Pair.objects.create(resume=ResumeFactory(), job=JobFactory(), score=0.4)
-    mine = services.rating_submit(pair=pair, reviewer=rater, score=0.25).rating
+    mine = review_ratings.rating_submit(pair=pair, reviewer=rater, score=0.25).rating
     client.force_login(rater)
     assert _change(client, mine, score=0.75, note="second look").status_code == 302
     pair.refresh_from_db()
@@ -175,7 +175,7 @@ def test_a_reviewer_changes_their_own_rating_through_the_service(client, rater):
 def test_a_rating_cannot_be_moved_to_another_pair_in_the_admin(client, rater):
     pair = Pair.objects.create(resume=ResumeFactory(), job=JobFactory(), score=0.4)
     other_pair = Pair.objects.create(resume=ResumeFactory(), job=pair.job, score=0.9)
-    mine = services.rating_submit(pair=pair, reviewer=rater, score=0.25).rating
+    mine = review_ratings.rating_submit(pair=pair, reviewer=rater, score=0.25).rating
     client.force_login(rater)
     _change(client, mine, pair=other_pair.pk, score=0.5)
     mine.refresh_from_db()

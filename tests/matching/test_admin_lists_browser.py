@@ -13,8 +13,8 @@ import pytest
 # the ORM calls the test makes while the browser is open.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-from matching import services
 from matching.models import Pair, ScoringModel
+from matching.review import ratings as review_ratings
 from tests.browser import chromium, log_in
 from tests.factories import JobFactory, ResumeFactory
 
@@ -32,8 +32,8 @@ def busy_admin(reviewer, django_user_model):
     for i in range(3):
         resume = ResumeFactory(original_name=f"Alexandra_Konstantinopoulou_Resume_2026_v{i}.pdf")
         pair = Pair.objects.create(resume=resume, job=job, score=0.5 + i / 10)
-        services.rating_submit(pair=pair, reviewer=reviewer, score=0.75)
-        services.rating_submit(pair=pair, reviewer=other, score=0.25, note="thin on Django")
+        review_ratings.rating_submit(pair=pair, reviewer=reviewer, score=0.75)
+        review_ratings.rating_submit(pair=pair, reviewer=other, score=0.25, note="thin on Django")
     ScoringModel.objects.create(
         version="custom-20261204-171500-fast",
         kind=ScoringModel.Kind.CUSTOM,

@@ -8,9 +8,12 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from matching import selectors, services
-from matching.agreement import krippendorff_alpha_interval
 from matching.models import Pair, Rating
+from matching.review import agreement as review_agreement
+from matching.review import ratings as review_ratings
+from matching.review import selectors as review_selectors
+from matching.review import services as review_services
+from matching.review.agreement import krippendorff_alpha_interval
 from tests.factories import JobFactory, ResumeFactory
 
 # --- Krippendorff's alpha --------------------------------------------------------------
@@ -100,16 +103,16 @@ def test_agreement_per_job_and_overall_from_reviewers_ratings(reviewers):
     for reviewer, row in zip(reviewers, KRIPPENDORFF_2011, strict=True):
         for pair, stars in zip(worked_pairs, row, strict=True):
             if stars is not None:
-                services.rating_submit(
+                review_ratings.rating_submit(
                     pair=pair, reviewer=reviewer, score=Rating.stars_to_score(stars)
                 )
     small_pairs = pairs_for(small, 3)
     for pair, (a, b) in zip(small_pairs, [(0.0, 0.5), (0.5, 0.5), (1.0, 1.0)], strict=True):
-        services.rating_submit(pair=pair, reviewer=reviewers[0], score=a)
-        services.rating_submit(pair=pair, reviewer=reviewers[1], score=b)
-    services.rating_create(pair=small_pairs[1], score=0.0)  # no reviewer: left out
+        review_ratings.rating_submit(pair=pair, reviewer=reviewers[0], score=a)
+        review_ratings.rating_submit(pair=pair, reviewer=reviewers[1], score=b)
+    review_ratings.rating_create(pair=small_pairs[1], score=0.0)  # no reviewer: left out
 
-    report = selectors.reviewer_agreement()
+    report = review_agreement.reviewer_agreement()
 
     by_title = {row.job.title: row for row in report.jobs}
     assert round(by_title["A worked"].alpha, 3) == 0.849  # interval alpha is scale-free
@@ -130,12 +133,12 @@ def test_agreement_per_job_and_overall_from_reviewers_ratings(reviewers):
 def test_a_reviewer_who_rated_a_pair_twice_counts_once_with_their_latest_rating(reviewers):
     pair, other = pairs_for(JobFactory(), 2)
     # Rating a pair again, from the admin then the API, updates the reviewer's one rating.
-    services.rating_create(pair=pair, reviewer=reviewers[0], score=0.0)
-    services.rating_create(pair=pair, reviewer=reviewers[0], score=0.5, source="api")
-    services.rating_create(pair=pair, reviewer=reviewers[1], score=0.5)
-    services.rating_create(pair=other, reviewer=reviewers[0], score=0.0)
-    services.rating_create(pair=other, reviewer=reviewers[1], score=0.0)
-    report = selectors.reviewer_agreement()
+    review_ratings.rating_create(pair=pair, reviewer=reviewers[0], score=0.0)
+    review_ratings.rating_create(pair=pair, reviewer=reviewers[0], score=0.5, source="api")
+    review_ratings.rating_create(pair=pair, reviewer=reviewers[1], score=0.5)
+    review_ratings.rating_create(pair=other, reviewer=reviewers[0], score=0.0)
+    review_ratings.rating_create(pair=other, reviewer=reviewers[1], score=0.0)
+    report = review_agreement.reviewer_agreement()
     assert report.overall.ratings == 4
     # Values: pair (0.5, 0.5), other (0, 0): perfect agreement.
     assert report.overall.alpha == pytest.approx(1.0)
@@ -146,14 +149,17 @@ def test_conflicts_are_ratings_a_band_or_more_apart(reviewers):
     near, far, typed, alone = pairs_for(JobFactory(), 4)
     for pair, scores in [(near, (0.5, 0.75)), (far, (0.25, 0.75)), (typed, (0.4, 0.7))]:
         for reviewer, score in zip(reviewers, scores, strict=False):
-            services.rating_submit(pair=pair, reviewer=reviewer, score=score)
-    services.rating_submit(pair=alone, reviewer=reviewers[0], score=0.0)
+            review_ratings.rating_submit(pair=pair, reviewer=reviewer, score=score)
+    review_ratings.rating_submit(pair=alone, reviewer=reviewers[0], score=0.0)
     # One star apart is no conflict, two stars are; 0.4 vs 0.7 is exactly a band.
-    assert set(selectors.pairs_conflicting().values_list("pk", flat=True)) == {far.pk, typed.pk}
-    report = selectors.reviewer_agreement()
+    assert set(review_selectors.pairs_conflicting().values_list("pk", flat=True)) == {
+        far.pk,
+        typed.pk,
+    }
+    report = review_agreement.reviewer_agreement()
     assert report.overall.conflicts == 2
-    services.pair_settle(pair=far, score=0.5, settled_by=reviewers[3])
-    assert selectors.reviewer_agreement().overall.conflicts == 1
+    review_services.pair_settle(pair=far, score=0.5, settled_by=reviewers[3])
+    assert review_agreement.reviewer_agreement().overall.conflicts == 1
 
 
 # --- the admin -------------------------------------------------------------------------
@@ -170,10 +176,10 @@ def conflict(reviewers) -> Pair:
     """One pair rated 1 star and 4 stars by two reviewers, and one they agree on."""
     job = JobFactory(title="Nurse")
     pair, agreed = pairs_for(job, 2)
-    services.rating_submit(pair=pair, reviewer=reviewers[0], score=0.0, note="no ICU")
-    services.rating_submit(pair=pair, reviewer=reviewers[1], score=0.75)
-    services.rating_submit(pair=agreed, reviewer=reviewers[0], score=0.5)
-    services.rating_submit(pair=agreed, reviewer=reviewers[1], score=0.5)
+    review_ratings.rating_submit(pair=pair, reviewer=reviewers[0], score=0.0, note="no ICU")
+    review_ratings.rating_submit(pair=pair, reviewer=reviewers[1], score=0.75)
+    review_ratings.rating_submit(pair=agreed, reviewer=reviewers[0], score=0.5)
+    review_ratings.rating_submit(pair=agreed, reviewer=reviewers[1], score=0.5)
     return pair
 
 

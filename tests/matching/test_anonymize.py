@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from matching.anonymize import anonymize
+from matching.privacy.anonymize import anonymize
 
 DEMO = Path(__file__).resolve().parents[2] / "demo"
 GULP = Path("/work/shared/datasets/gulp-dev.json")

@@ -10,10 +10,15 @@ import numpy as np
 import pytest
 from django.urls import reverse
 
-from matching import selectors, services
-from matching.anonymize import ORIGINAL_FILE_HIDDEN, anonymize
+from matching.encoding.cache import resume_cache_key
 from matching.models import Embedding, ReviewerPreference
-from matching.vectors import resume_cache_key, text_hash
+from matching.privacy import selectors as privacy_selectors
+from matching.privacy import services as privacy_services
+from matching.privacy.anonymize import ORIGINAL_FILE_HIDDEN, anonymize
+from matching.scoring import activation as scoring_activation
+from matching.scoring import inputs as scoring_inputs
+from matching.scoring import services as scoring_services
+from matching.texts import text_hash
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +53,7 @@ def pair(make_ranked_job):
 
 
 def anonymized(reviewer, value: bool | None = True) -> None:
-    services.reviewer_preference_set(user=reviewer, anonymize=value)
+    privacy_services.reviewer_preference_set(user=reviewer, anonymize=value)
 
 
 def assert_no_personal_details(html: str) -> None:
@@ -91,8 +96,8 @@ def test_the_preference_overrides_the_site_default(reviewer, django_user_model, 
     settings.ANONYMIZE_REVIEWS = True
     other = django_user_model.objects.create_user(username="olga", password="x")
     anonymized(reviewer, False)
-    assert selectors.reviewer_anonymizes(user=reviewer) is False
-    assert selectors.reviewer_anonymizes(user=other) is True
+    assert privacy_selectors.reviewer_anonymizes(user=reviewer) is False
+    assert privacy_selectors.reviewer_anonymizes(user=other) is True
 
 
 # --- pages -------------------------------------------------------------------------------
@@ -165,7 +170,7 @@ def test_an_admin_sets_a_reviewers_preference(logged_in, django_user_model):
         reverse("admin:matching_reviewerpreference_add"), {"user": other.pk, "anonymize": "true"}
     )
     assert response.status_code == 302
-    assert selectors.reviewer_anonymizes(user=other) is True
+    assert privacy_selectors.reviewer_anonymizes(user=other) is True
 
 
 # --- REST API ----------------------------------------------------------------------------
@@ -198,12 +203,12 @@ def test_scored_text_embeds_the_masked_resume_under_its_own_key(settings, fake_e
     from tests.factories import JobFactory, ResumeFactory
 
     settings.ANONYMIZE_SCORED_TEXT = True
-    model = services.scoring_model_active()
+    model = scoring_activation.scoring_model_active()
     key = resume_cache_key(model.encoder_key)
     assert key != model.encoder_key and key.startswith(model.encoder_key)
     resume = ResumeFactory(text=RESUME)
     job = JobFactory()
-    services.pairs_score(jobs=[job], resume_ids=[resume.pk])
+    scoring_services.pairs_score(jobs=[job], resume_ids=[resume.pk])
 
     row = Embedding.objects.get(text_sha256=resume.text_sha256, encoder_key=key)
     expected = fake_encoder.encode_documents([anonymize(RESUME).text])[0].vector
@@ -214,8 +219,8 @@ def test_scored_text_embeds_the_masked_resume_under_its_own_key(settings, fake_e
     ).exists()
     # Training reads the same cached vectors: nothing new is embedded for the resume.
     before = Embedding.objects.count()
-    inputs = services.texts_features(
-        pairs=[services.TextPair(resume=RESUME, job=services.job_text(job))],
+    inputs = scoring_inputs.texts_features(
+        pairs=[scoring_inputs.TextPair(resume=RESUME, job=job.embedded_text)],
         encoder_key=model.encoder_key,
     )
     assert Embedding.objects.count() == before
@@ -228,7 +233,7 @@ def test_with_scored_text_masked_a_name_cannot_change_a_score(settings):
     job = JobFactory(description="Python backend developer: Django and PostgreSQL.")
     body = "\nSummary\nPython developer with Django and PostgreSQL.\n"
     texts = ["Grace Whitfield" + body, "Tomasz Nowak" + body]
-    model = services.scoring_model_active()
+    model = scoring_activation.scoring_model_active()
 
     def vectors(key: str) -> list[np.ndarray]:
         rows = {e.text_sha256: e.vector for e in Embedding.objects.filter(encoder_key=key)}
@@ -236,13 +241,13 @@ def test_with_scored_text_masked_a_name_cannot_change_a_score(settings):
 
     settings.ANONYMIZE_SCORED_TEXT = True
     resumes = [ResumeFactory(text=t) for t in texts]
-    services.pairs_score(jobs=[job], resume_ids=[r.pk for r in resumes])
+    scoring_services.pairs_score(jobs=[job], resume_ids=[r.pk for r in resumes])
     masked = [job.pairs.get(resume=r).score for r in resumes]
     assert masked[0] == pytest.approx(masked[1])
     first, second = vectors(resume_cache_key(model.encoder_key))
     assert np.array_equal(first, second)
     # Switched off, the same resumes are embedded again from their own text, names included.
     settings.ANONYMIZE_SCORED_TEXT = False
-    services.pairs_score(jobs=[job], resume_ids=[r.pk for r in resumes])
+    scoring_services.pairs_score(jobs=[job], resume_ids=[r.pk for r in resumes])
     first, second = vectors(model.encoder_key)
     assert not np.array_equal(first, second)

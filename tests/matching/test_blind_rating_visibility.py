@@ -18,8 +18,8 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 
-from matching import services
 from matching.models import Pair
+from matching.review import ratings as review_ratings
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +89,7 @@ def rated_pair(make_ranked_job, django_user_model) -> Pair:
     """A scored pair a colleague has rated 0.75."""
     _, (pair,) = make_ranked_job([0.6])
     colleague = django_user_model.objects.create_user(username="colleague", password="pw-c-2026")
-    services.rating_submit(pair=pair, reviewer=colleague, score=COLLEAGUE_SCORE, note="")
+    review_ratings.rating_submit(pair=pair, reviewer=colleague, score=COLLEAGUE_SCORE, note="")
     return pair
 
 
@@ -122,7 +122,7 @@ def test_blind_rating_hides_others_ratings_until_the_reviewer_rated_the_pair(
     client = _client(newcomer)
     assert read(client, rated_pair) is None
 
-    services.rating_submit(pair=rated_pair, reviewer=newcomer, score=NEWCOMER_SCORE, note="")
+    review_ratings.rating_submit(pair=rated_pair, reviewer=newcomer, score=NEWCOMER_SCORE, note="")
     assert read(client, rated_pair) == pytest.approx((COLLEAGUE_SCORE + NEWCOMER_SCORE) / 2)
 
 
@@ -158,7 +158,7 @@ def test_the_ratings_list_shows_a_reviewer_their_own_ratings_not_others_unrated_
 ):
     settings.BLIND_RATING = True
     _, (mine,) = make_ranked_job([0.4])
-    services.rating_submit(pair=mine, reviewer=newcomer, score=NEWCOMER_SCORE, note="")
+    review_ratings.rating_submit(pair=mine, reviewer=newcomer, score=NEWCOMER_SCORE, note="")
     response = _client(newcomer).get(reverse("api:rating-list"))
     assert [(r["pair"], r["score"]) for r in response.json()["results"]] == [
         (mine.pk, NEWCOMER_SCORE)
@@ -216,7 +216,7 @@ def test_the_admin_shows_others_ratings_once_the_reviewer_rated_the_pair(
 ):
     settings.BLIND_RATING = True
     staffer = _admin_reviewer(django_user_model, "staffer")
-    services.rating_submit(pair=rated_pair, reviewer=staffer, score=NEWCOMER_SCORE, note="")
+    review_ratings.rating_submit(pair=rated_pair, reviewer=staffer, score=NEWCOMER_SCORE, note="")
     client = _client(staffer)
     pairs_url = reverse("admin:matching_pair_changelist")
     ratings_url = reverse("admin:matching_rating_changelist")

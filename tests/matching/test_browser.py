@@ -15,7 +15,7 @@ import pytest
 # the ORM calls the test makes while the browser is open.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-from matching import services
+from matching.review import ratings as review_ratings
 from tests.browser import chromium, log_in
 
 pytestmark = pytest.mark.browser
@@ -88,9 +88,9 @@ def ranking_for_screenshot(make_ranked_job):
         **JOB,
     )
     by_name = {p.resume.original_name: p for p in pairs}
-    services.rating_create(pair=by_name["Amelia_Hart_Resume.pdf"], score=1.0)
-    services.rating_create(pair=by_name["Amelia_Hart_Resume.pdf"], score=0.75)
-    services.rating_create(pair=by_name["Lukas_Berger_CV.pdf"], score=0.5)
+    review_ratings.rating_create(pair=by_name["Amelia_Hart_Resume.pdf"], score=1.0)
+    review_ratings.rating_create(pair=by_name["Amelia_Hart_Resume.pdf"], score=0.75)
+    review_ratings.rating_create(pair=by_name["Lukas_Berger_CV.pdf"], score=0.5)
     return job
 
 

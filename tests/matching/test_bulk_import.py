@@ -9,8 +9,11 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from matching import selectors, services
+from matching.intake import jobs as intake_jobs
+from matching.intake import resumes as intake_resumes
 from matching.models import Pair, Resume
+from matching.scoring import activation as scoring_activation
+from matching.scoring import progress as scoring_progress
 from tests.qcluster import running_cluster, wait_for
 
 PROFESSIONS = ["Python developer", "registered nurse", "accountant", "welder", "teacher"]
@@ -52,7 +55,7 @@ def test_import_queues_scoring_in_tasks_of_import_batch_size(
     settings.IMPORT_BATCH_SIZE = 3
     write_resumes(tmp_path, 7)
     with django_capture_on_commit_callbacks(execute=True):
-        summary = services.resumes_import_paths(paths=[tmp_path])
+        summary = intake_resumes.resumes_import_paths(paths=[tmp_path])
     tasks = queued_scoring_tasks()
     assert [len(t["args"][0]) for t in tasks] == [3, 3, 1]
     assert summary.scoring_tasks == 3
@@ -74,7 +77,7 @@ def test_same_file_twice_and_a_bad_file_in_one_import_queue_each_new_resume_once
     (tmp_path / "b" / "copy.txt").write_bytes(first.read_bytes())
     (tmp_path / "b" / "broken.pdf").write_bytes(b"%PDF-1.4 broken")
     with django_capture_on_commit_callbacks(execute=True):
-        summary = services.resumes_import_paths(paths=[tmp_path])
+        summary = intake_resumes.resumes_import_paths(paths=[tmp_path])
     assert (len(summary.imported), len(summary.duplicates), len(summary.rejected)) == (3, 1, 1)
     queued = [pk for t in queued_scoring_tasks() for pk in t["args"][0]]
     assert sorted(queued) == sorted(summary.resume_ids)
@@ -84,12 +87,12 @@ def test_same_file_twice_and_a_bad_file_in_one_import_queue_each_new_resume_once
 @pytest.mark.django_db
 def test_import_with_inline_tasks_scores_every_chunk(tmp_path, settings):
     settings.IMPORT_BATCH_SIZE = 4
-    job = services.job_create(title="Python developer", description="Python and Django")
+    job = intake_jobs.job_create(title="Python developer", description="Python and Django")
     write_resumes(tmp_path, 10)
     output = run("import_resumes", str(tmp_path), "--no-progress", "--wait")
     assert "10 imported, 0 skipped as duplicate, 0 rejected." in output
     assert Pair.objects.filter(job=job, score__isnull=False).count() == 10
-    progress = selectors.resumes_scoring_progress(
+    progress = scoring_progress.resumes_scoring_progress(
         resume_ids=list(Resume.objects.values_list("pk", flat=True))
     )
     assert (progress.resumes_done, progress.resumes_total, progress.pending) == (10, 10, False)
@@ -105,12 +108,12 @@ def test_scoring_progress_of_an_import_counts_only_its_resumes_scored_by_the_liv
     jobs = JobFactory.create_batch(2)
     mine = ResumeFactory.create_batch(3)
     other = ResumeFactory()
-    model = services.scoring_model_active()
+    model = scoring_activation.scoring_model_active()
     Pair.objects.create(resume=mine[0], job=jobs[0], score=0.5, scoring_model=model)
     Pair.objects.create(resume=mine[0], job=jobs[1], score=0.5, scoring_model=model)
     Pair.objects.create(resume=mine[1], job=jobs[0], score=0.5, scoring_model=model)
     Pair.objects.create(resume=other, job=jobs[0], score=0.5, scoring_model=model)
-    progress = selectors.resumes_scoring_progress(resume_ids=[r.pk for r in mine])
+    progress = scoring_progress.resumes_scoring_progress(resume_ids=[r.pk for r in mine])
     assert (progress.resumes_done, progress.resumes_total) == (1, 3)
     assert (progress.pairs_done, progress.pairs_total) == (3, 6)
     assert progress.pending
@@ -123,7 +126,7 @@ def test_two_workers_of_a_real_qcluster_score_an_import_split_in_tasks(tmp_path,
 
     settings.MATCHING_SYNC_TASKS = False
     settings.IMPORT_BATCH_SIZE = 2
-    job = services.job_create(title="Python developer", description="Python, Django and SQL")
+    job = intake_jobs.job_create(title="Python developer", description="Python, Django and SQL")
     write_resumes(tmp_path, 6)
     with running_cluster({"Q_WORKERS": "2"}) as cluster:
         output = run("import_resumes", str(tmp_path), "--no-progress", "--wait", "--timeout", "240")
@@ -145,7 +148,7 @@ def test_two_workers_of_a_real_qcluster_score_an_import_split_in_tasks(tmp_path,
 @pytest.mark.django_db(transaction=True)
 def test_wait_stops_with_the_error_when_the_workers_cannot_score(tmp_path, settings):
     settings.MATCHING_SYNC_TASKS = False
-    services.job_create(title="Python developer", description="Python and Django")
+    intake_jobs.job_create(title="Python developer", description="Python and Django")
     write_resumes(tmp_path, 2)
     # A worker whose model folder is missing: every scoring task fails.
     broken = {"PRETRAINED_MODEL_PATH": str(tmp_path / "no-such-model")}

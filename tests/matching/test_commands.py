@@ -11,7 +11,8 @@ from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from matching import services
+from matching.intake import jobs as intake_jobs
+from matching.intake import resumes as intake_resumes
 from matching.models import Pair, Rating
 from resumeproject import access
 from resumeproject.access import MODEL_MANAGERS_GROUP
@@ -45,9 +46,9 @@ def test_import_resumes_refuses_an_empty_folder(tmp_path):
 
 
 def test_rank_prints_candidates_best_first():
-    job = services.job_create(title="Python developer", description="Python Django PostgreSQL")
-    services.resume_create(name="py.txt", data=PYTHON_RESUME.encode())
-    services.resume_create(name="rn.txt", data=NURSE_RESUME.encode())
+    job = intake_jobs.job_create(title="Python developer", description="Python Django PostgreSQL")
+    intake_resumes.resume_create(name="py.txt", data=PYTHON_RESUME.encode())
+    intake_resumes.resume_create(name="rn.txt", data=NURSE_RESUME.encode())
     output = run("rank", "--job", str(job.pk), "--top", "5")
     lines = [line for line in output.splitlines() if line.strip()[:1].isdigit()]
     assert lines[0].split()[0] == "1" and lines[0].endswith("py.txt")

@@ -7,7 +7,8 @@ import io
 import pytest
 
 from matching.errors import EXTRACTION_MESSAGES, ExtractionError
-from matching.extraction import extract_text, normalize_text
+from matching.intake.extraction import extract_text
+from matching.texts import normalize_text
 
 
 def _code(name: str, data: bytes) -> str:

@@ -7,10 +7,11 @@ from itertools import pairwise
 import numpy as np
 import pytest
 
-from matching import services
-from matching.encoder import get_encoder
+from matching.encoding.registry import get_encoder
+from matching.intake import jobs as intake_jobs
+from matching.intake import resumes as intake_resumes
 from matching.models import Embedding, Pair
-from matching.vectors import encoder_path
+from matching.models_store import encoder_path
 from tests.conftest import NURSE_RESUME, PYTHON_RESUME
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
@@ -18,7 +19,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 @pytest.fixture(scope="module")
 def encoder():
-    from matching.encoder import PRETRAINED_KEY
+    from matching.models_store import PRETRAINED_KEY
 
     return get_encoder(encoder_path(PRETRAINED_KEY))
 
@@ -35,14 +36,14 @@ def test_long_text_is_split_into_overlapping_windows(encoder):
 
 
 def test_real_model_ranks_the_matching_profession_first(demo_dir):
-    job = services.job_create(
+    job = intake_jobs.job_create(
         title="Registered Nurse (ICU)",
         description="Intensive care unit nurse for adult patients; ventilated patients, "
         "medication administration and family communication.",
         must_have="Registered nurse licence\nICU experience\nBLS",
     )
-    python = services.resume_create(name="py.txt", data=PYTHON_RESUME.encode()).resume
-    nurse = services.resume_create(name="rn.txt", data=NURSE_RESUME.encode()).resume
+    python = intake_resumes.resume_create(name="py.txt", data=PYTHON_RESUME.encode()).resume
+    nurse = intake_resumes.resume_create(name="rn.txt", data=NURSE_RESUME.encode()).resume
     scores = dict(Pair.objects.filter(job=job).values_list("resume_id", "score"))
     assert scores[nurse.pk] > scores[python.pk]
     assert scores[nurse.pk] >= 0.5 > scores[python.pk]
@@ -50,9 +51,9 @@ def test_real_model_ranks_the_matching_profession_first(demo_dir):
 
 
 def test_demo_files_are_scored_with_the_real_model(demo_dir):
-    summary = services.resumes_import_paths(paths=[demo_dir / "resumes"])
+    summary = intake_resumes.resumes_import_paths(paths=[demo_dir / "resumes"])
     assert len(summary.imported) == 12
-    job = services.job_create(
+    job = intake_jobs.job_create(
         title="Senior Python Backend Developer",
         description="Python, Django, PostgreSQL, REST APIs, Docker.",
         must_have="Python\nDjango\nPostgreSQL",

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from matching import services
+from matching.intake import jobs as intake_jobs
 from matching.models import Job
 from tests.api.helpers import assert_error, token_client
 from tests.factories import JobFactory
@@ -41,7 +41,7 @@ def _job(**overrides) -> dict:
 @pytest.mark.parametrize("field", list(LABELS))
 def test_the_service_refuses_a_job_text_past_the_resume_text_limit_naming_the_field(field):
     with pytest.raises(ValidationError) as caught:
-        services.job_create(**_job(**{field: "x" * (LIMIT + 1)}))
+        intake_jobs.job_create(**_job(**{field: "x" * (LIMIT + 1)}))
     assert list(caught.value.message_dict) == [field]
     message = caught.value.message_dict[field][0]
     assert f"The {LABELS[field]} is 1,001 characters long" in message
@@ -50,14 +50,14 @@ def test_the_service_refuses_a_job_text_past_the_resume_text_limit_naming_the_fi
 
 
 def test_a_job_text_at_the_limit_is_accepted():
-    job = services.job_create(**_job(description="x" * LIMIT, must_have="y" * LIMIT))
+    job = intake_jobs.job_create(**_job(description="x" * LIMIT, must_have="y" * LIMIT))
     assert len(job.description) == LIMIT
 
 
 def test_the_service_refuses_an_update_past_the_limit_and_keeps_the_job_as_it_was():
     job = JobFactory(description="Short.")
     with pytest.raises(ValidationError):
-        services.job_update(job=job, description="x" * (LIMIT + 1))
+        intake_jobs.job_update(job=job, description="x" * (LIMIT + 1))
     job.refresh_from_db()
     assert job.description == "Short."
 

@@ -129,7 +129,7 @@ PDFS = Path(__file__).resolve().parents[3] / "shared" / "datasets" / "requiremen
 
 @pytest.mark.skipif(not PDFS.is_dir(), reason="the shared datasets folder is not here")
 def test_real_pdf_through_extraction_then_profile():
-    from matching.extraction import extract_text
+    from matching.intake.extraction import extract_text
 
     pdf = PDFS / "31948488.pdf"
     text = extract_text(pdf.name, pdf.read_bytes())

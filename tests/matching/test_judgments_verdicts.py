@@ -112,7 +112,7 @@ def test_other_language_resume_is_unclear():
 
 @pytest.fixture(scope="module")
 def real_embedder() -> Embedder:
-    from matching.encoder import get_encoder
+    from matching.encoding.registry import get_encoder
 
     # torch: the ONNX export would run once more in a fresh models store.
     return Embedder(get_encoder(backend="torch").encode_texts)

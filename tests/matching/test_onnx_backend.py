@@ -23,26 +23,24 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
-from matching.encoder import (
-    PRETRAINED_KEY,
-    DocumentEncoder,
-    build_encoder,
-    get_encoder,
-    pretrained_model_path,
-)
-from matching.extraction import extract_text
-from matching.onnx_backend import (
-    CACHE_DIRNAME,
-    EXPORT_DIRNAME,
-    MANIFEST_FILE,
-    MODEL_FILE,
+from matching.encoding.onnx_backend import (
     OnnxEncoder,
-    UnsupportedModel,
     encoder_export_onnx,
     ensure_export,
     export_dir,
 )
-from matching.vectors import encoder_path
+from matching.encoding.onnx_export import MANIFEST_FILE, MODEL_FILE
+from matching.encoding.registry import build_encoder, get_encoder
+from matching.encoding.torch_backend import DocumentEncoder
+from matching.encoding.windows import UnsupportedModel
+from matching.intake.extraction import extract_text
+from matching.models_store import (
+    CACHE_DIRNAME,
+    EXPORT_DIRNAME,
+    PRETRAINED_KEY,
+    encoder_path,
+    pretrained_model_path,
+)
 from training import store
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,9 +11,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from matching import services
-from matching.encoder import PRETRAINED_KEY
+from matching.intake import resumes as intake_resumes
 from matching.models import Pair, Resume, ScoringModel
+from matching.models_store import PRETRAINED_KEY
+from matching.review import ratings as review_ratings
+from matching.scoring import activation as scoring_activation
 from tests.factories import JobFactory, ResumeFactory
 
 pytestmark = pytest.mark.django_db
@@ -96,7 +98,7 @@ def test_top_bar_logs_out_with_a_post_form(logged_in):
 
 def test_job_list_shows_open_jobs_with_counts_of_scored_candidates(logged_in, make_ranked_job):
     job, pairs = make_ranked_job([0.9, 0.5, 0.2], title="Backend developer")
-    services.rating_create(pair=pairs[0], score=0.75)
+    review_ratings.rating_create(pair=pairs[0], score=0.75)
     # Neither an unscored pair nor a resume without text counts as a scored candidate.
     Pair.objects.create(resume=ResumeFactory(), job=job, score=None)
     failed = ResumeFactory(status=Resume.Status.FAILED, text="")
@@ -134,7 +136,7 @@ def test_ranking_shows_the_scoring_model_and_flags_an_older_one(logged_in, make_
 
     html = logged_in.get(ranking_url(job)).content.decode()
 
-    live = services.scoring_model_active().version
+    live = scoring_activation.scoring_model_active().version
     assert f"<code>{live}</code>" in html
     assert "<code>custom-2026-01</code>" in html
     assert html.count("older model</span>") == 1
@@ -142,8 +144,8 @@ def test_ranking_shows_the_scoring_model_and_flags_an_older_one(logged_in, make_
 
 def test_ranking_shows_human_rating_mean_and_count(logged_in, make_ranked_job):
     job, pairs = make_ranked_job([0.8, 0.6])
-    services.rating_create(pair=pairs[0], score=1.0)
-    services.rating_create(pair=pairs[0], score=0.5)
+    review_ratings.rating_create(pair=pairs[0], score=1.0)
+    review_ratings.rating_create(pair=pairs[0], score=0.5)
 
     html = logged_in.get(ranking_url(job)).content.decode()
 
@@ -204,8 +206,8 @@ def test_min_score_filter_is_given_as_a_percentage(logged_in, make_ranked_job):
 
 def test_rated_filter_keeps_only_rated_or_only_unrated_candidates(logged_in, make_ranked_job):
     job, pairs = make_ranked_job([0.9, 0.8, 0.7], names=["rated-1", "unrated", "rated-2"])
-    services.rating_create(pair=pairs[0], score=0.5)
-    services.rating_create(pair=pairs[2], score=1.0)
+    review_ratings.rating_create(pair=pairs[0], score=0.5)
+    review_ratings.rating_create(pair=pairs[2], score=1.0)
 
     assert names_in_order(logged_in.get(ranking_url(job, rated="yes"))) == ["rated-1", "rated-2"]
     assert names_in_order(logged_in.get(ranking_url(job, rated="no"))) == ["unrated"]
@@ -241,7 +243,7 @@ def test_ranking_page_queries_do_not_grow_with_the_number_of_candidates(
 ):
     small, _ = make_ranked_job([0.5 + i / 100 for i in range(5)])
     large, _ = make_ranked_job([0.2 + i / 100 for i in range(30)])
-    services.rating_create(pair=Pair.objects.filter(job=large).first(), score=0.5)
+    review_ratings.rating_create(pair=Pair.objects.filter(job=large).first(), score=0.5)
     logged_in.get(ranking_url(small))  # warm the live model row and session
 
     # Session, user, job, live model, count, page, and explain_pairs' texts, job vector
@@ -266,7 +268,7 @@ def test_csv_export_streams_the_filtered_ranking_with_requirements(logged_in, ma
         names=["cleo.pdf", "ana.pdf", "ben.docx"],
         must_have="Python\nDjango",
     )
-    services.rating_create(pair=pairs[1], score=0.75)
+    review_ratings.rating_create(pair=pairs[1], score=0.75)
 
     response = logged_in.get(reverse("matching:job_export", args=[job.pk]) + "?min_score=50")
 
@@ -307,7 +309,7 @@ def test_csv_export_neutralises_file_names_that_look_like_formulas(logged_in, ma
 
 def test_resume_page_shows_text_best_jobs_and_a_download_link(logged_in):
     resume = ResumeFactory(original_name="ana.pdf", text=PYTHON_TEXT)
-    model = services.scoring_model_active()
+    model = scoring_activation.scoring_model_active()
     good = JobFactory(title="Python developer")
     weak = JobFactory(title="Nurse")
     Pair.objects.create(resume=resume, job=weak, score=0.12, scoring_model=model)
@@ -342,7 +344,7 @@ def test_rejected_resume_page_shows_why(logged_in):
 
 def test_resume_file_is_downloaded_as_an_attachment_by_logged_in_users(client, reviewer):
     data = b"%PDF-1.4 original bytes"
-    resume = services.resume_create(name="Jane Doe CV.pdf", data=data, schedule=False).resume
+    resume = intake_resumes.resume_create(name="Jane Doe CV.pdf", data=data, schedule=False).resume
     url = reverse("matching:resume_file", args=[resume.pk])
 
     anonymous = client.get(url)

@@ -14,8 +14,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from matching import highlight, selectors, services
+from matching import errors as matching_errors
 from matching.models import Pair, Rating, Resume, ReviewSkip, ScoringModel
+from matching.review import highlight
+from matching.review import ratings as review_ratings
+from matching.review import selectors as review_selectors
+from matching.review import services as review_services
+from matching.scoring import activation as scoring_activation
+from matching.scoring import progress as scoring_progress
+from matching.scoring import services as scoring_services
 from tests.factories import JobFactory, ResumeFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +31,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def make_pair():
     """A scored pair of an open job (a new job unless given), by the live model."""
-    model = services.scoring_model_active()
+    model = scoring_activation.scoring_model_active()
 
     def build(score: float | None = 0.5, *, job=None, **resume_fields) -> Pair:
         return Pair.objects.create(
@@ -48,11 +55,13 @@ def others(django_user_model):
 
 
 def queue_ids(reviewer, **kwargs) -> list[int]:
-    return list(selectors.review_queue(reviewer=reviewer, **kwargs).values_list("pk", flat=True))
+    return list(
+        review_selectors.review_queue(reviewer=reviewer, **kwargs).values_list("pk", flat=True)
+    )
 
 
 def rate(pair: Pair, reviewer, score: float) -> None:
-    services.rating_submit(pair=pair, reviewer=reviewer, score=score)
+    review_ratings.rating_submit(pair=pair, reviewer=reviewer, score=score)
 
 
 # --- the order -------------------------------------------------------------------------
@@ -91,7 +100,7 @@ def test_rating_in_turn_spreads_the_work_across_open_jobs(reviewer, make_pair):
             make_pair(score, job=job)
     served = []
     for _ in range(6):
-        pair = selectors.review_queue(reviewer=reviewer).first()
+        pair = review_selectors.review_queue(reviewer=reviewer).first()
         served.append(pair.job_id)
         rate(pair, reviewer, 0.5)
     # Each job once before any job twice: round-robin by the ratings each job has.
@@ -119,7 +128,7 @@ def test_the_queue_leaves_out_what_needs_no_rating_from_this_reviewer(reviewer, 
     rate(full, others[0], 0.5)
     rate(full, others[1], 0.75)
     settled = make_pair(0.5, job=job)
-    services.pair_settle(pair=settled, score=0.5, settled_by=others[2])
+    review_services.pair_settle(pair=settled, score=0.5, settled_by=others[2])
     make_pair(None, job=job)  # not scored yet
     make_pair(0.5, job=JobFactory(is_open=False))  # closed job
     make_pair(0.5, job=job, status=Resume.Status.FAILED)  # unreadable resume
@@ -151,7 +160,7 @@ def test_a_skipped_pair_goes_last_until_its_skip_runs_out(reviewer, make_pair, s
     settings.REVIEW_SKIP_MINUTES = 30
     job = JobFactory()
     first, second = make_pair(0.5, job=job), make_pair(0.6, job=job)
-    services.pair_skip(pair=first, reviewer=reviewer)
+    review_services.pair_skip(pair=first, reviewer=reviewer)
     assert queue_ids(reviewer) == [second.pk, first.pk]
     later = timezone.now() + timedelta(minutes=31)
     assert queue_ids(reviewer, now=later) == [first.pk, second.pk]
@@ -160,14 +169,14 @@ def test_a_skipped_pair_goes_last_until_its_skip_runs_out(reviewer, make_pair, s
 def test_another_reviewers_skip_does_not_move_my_queue(reviewer, others, make_pair):
     job = JobFactory()
     first, second = make_pair(0.5, job=job), make_pair(0.6, job=job)
-    services.pair_skip(pair=first, reviewer=others[0])
+    review_services.pair_skip(pair=first, reviewer=others[0])
     assert queue_ids(reviewer) == [first.pk, second.pk]
 
 
 def test_the_next_pair_is_two_queries_whatever_the_number_of_pairs(reviewer, others, make_pair):
     def queries_for_next() -> int:
         with CaptureQueriesContext(connection) as ctx:
-            selectors.review_queue(reviewer=reviewer).first()
+            review_selectors.review_queue(reviewer=reviewer).first()
         return len(ctx.captured_queries)
 
     jobs = [JobFactory() for _ in range(3)]
@@ -186,10 +195,12 @@ def test_the_next_pair_is_two_queries_whatever_the_number_of_pairs(reviewer, oth
 def test_rating_a_pair_again_updates_the_reviewers_rating(reviewer, others, make_pair):
     pair = make_pair(0.4)
     rate(pair, others[0], 1.0)
-    first = services.rating_submit(pair=pair, reviewer=reviewer, score=0.25, note="thin")
+    first = review_ratings.rating_submit(pair=pair, reviewer=reviewer, score=0.25, note="thin")
     pair.score = 0.6  # re-scored by a newer model in between
     pair.save(update_fields=["score"])
-    again = services.rating_submit(pair=pair, reviewer=reviewer, score=0.75, note="second look")
+    again = review_ratings.rating_submit(
+        pair=pair, reviewer=reviewer, score=0.75, note="second look"
+    )
     assert first.created and not again.created
     assert again.rating.pk == first.rating.pk
     mine = Rating.objects.get(pair=pair, reviewer=reviewer)
@@ -202,8 +213,10 @@ def test_rating_a_pair_again_updates_the_reviewers_rating(reviewer, others, make
 
 def test_an_admin_rating_and_a_queue_rating_by_one_reviewer_are_one_rating(reviewer, make_pair):
     pair = make_pair(0.4)
-    services.rating_submit(pair=pair, reviewer=reviewer, score=0.5, source=Rating.Source.ADMIN)
-    services.rating_submit(pair=pair, reviewer=reviewer, score=1.0)
+    review_ratings.rating_submit(
+        pair=pair, reviewer=reviewer, score=0.5, source=Rating.Source.ADMIN
+    )
+    review_ratings.rating_submit(pair=pair, reviewer=reviewer, score=1.0)
     (rating,) = Rating.objects.filter(pair=pair)
     assert (rating.score, rating.source) == (1.0, Rating.Source.QUEUE)
 
@@ -218,14 +231,14 @@ def test_the_database_refuses_a_second_queue_rating_of_a_pair_by_one_reviewer(re
 def test_a_rating_out_of_range_is_refused_and_nothing_is_stored(reviewer, make_pair):
     pair = make_pair(0.4)
     with pytest.raises(ValueError, match="between 0 and 1"):
-        services.rating_submit(pair=pair, reviewer=reviewer, score=1.5)
+        review_ratings.rating_submit(pair=pair, reviewer=reviewer, score=1.5)
     assert not Rating.objects.exists()
 
 
 def test_skipping_twice_keeps_one_skip_and_rating_clears_it(reviewer, make_pair):
     pair = make_pair(0.5)
-    services.pair_skip(pair=pair, reviewer=reviewer, minutes=5)
-    longer = services.pair_skip(pair=pair, reviewer=reviewer, minutes=120)
+    review_services.pair_skip(pair=pair, reviewer=reviewer, minutes=5)
+    longer = review_services.pair_skip(pair=pair, reviewer=reviewer, minutes=120)
     (skip,) = ReviewSkip.objects.all()
     assert skip.until == longer.until
     assert skip.until > timezone.now() + timedelta(minutes=100)
@@ -236,20 +249,20 @@ def test_skipping_twice_keeps_one_skip_and_rating_clears_it(reviewer, make_pair)
 def test_a_new_skip_clears_the_reviewers_expired_skips(reviewer, make_pair):
     old, new = make_pair(0.5), make_pair(0.5)
     ReviewSkip.objects.create(pair=old, reviewer=reviewer, until=timezone.now())
-    services.pair_skip(pair=new, reviewer=reviewer)
+    review_services.pair_skip(pair=new, reviewer=reviewer)
     assert list(ReviewSkip.objects.values_list("pair_id", flat=True)) == [new.pk]
 
 
 def test_every_rating_write_keeps_the_spread_of_a_pair(reviewer, make_pair):
     pair = make_pair(0.5)
-    services.rating_create(pair=pair, score=0.25)
+    review_ratings.rating_create(pair=pair, score=0.25)
     pair.refresh_from_db()
     assert pair.rating_spread == 0.0
-    services.rating_create(pair=pair, score=0.75)
+    review_ratings.rating_create(pair=pair, score=0.75)
     pair.refresh_from_db()
     assert pair.rating_spread == pytest.approx(0.5)
     Rating.objects.filter(score=0.75).delete()
-    services.pair_refresh_rating_stats(pair=pair)
+    review_ratings.pair_refresh_rating_stats(pair=pair)
     pair.refresh_from_db()
     assert (pair.rating_count, pair.rating_spread) == (1, 0.0)
 
@@ -257,8 +270,8 @@ def test_every_rating_write_keeps_the_spread_of_a_pair(reviewer, make_pair):
 def test_the_migration_fills_the_spread_of_pairs_rated_before_it(make_pair):
     migration = importlib.import_module("matching.migrations.0002_reviewer_workflow")
     pair, unrated = make_pair(0.5), make_pair(0.5)
-    services.rating_create(pair=pair, score=0.0)
-    services.rating_create(pair=pair, score=0.75)
+    review_ratings.rating_create(pair=pair, score=0.0)
+    review_ratings.rating_create(pair=pair, score=0.75)
     Pair.objects.update(rating_spread=None)
     migration.fill_rating_spread(apps, None)
     pair.refresh_from_db()
@@ -269,13 +282,13 @@ def test_the_migration_fills_the_spread_of_pairs_rated_before_it(make_pair):
 
 def test_settling_records_the_score_who_and_when_and_can_be_undone(reviewer, make_pair):
     pair = make_pair(0.5)
-    services.pair_settle(pair=pair, score=0.6, settled_by=reviewer)
+    review_services.pair_settle(pair=pair, score=0.6, settled_by=reviewer)
     pair.refresh_from_db()
     assert (pair.settled_score, pair.settled_by) == (0.6, reviewer)
     assert pair.settled_at is not None
-    with pytest.raises(services.SettleRefused, match="between 0 and 1"):
-        services.pair_settle(pair=pair, score=1.2, settled_by=reviewer)
-    services.pair_unsettle(pair=pair)
+    with pytest.raises(matching_errors.SettleRefused, match="between 0 and 1"):
+        review_services.pair_settle(pair=pair, score=1.2, settled_by=reviewer)
+    review_services.pair_unsettle(pair=pair)
     pair.refresh_from_db()
     assert (pair.settled_score, pair.settled_by, pair.settled_at) == (None, None, None)
 
@@ -366,7 +379,7 @@ def test_blind_rating_hides_the_model_score_and_other_ratings_until_rated(
 ):
     settings.BLIND_RATING = True
     _, pairs = job_with_pairs
-    services.rating_submit(pair=pairs[0], reviewer=others[0], score=1.0, note="great fit")
+    review_ratings.rating_submit(pair=pairs[0], reviewer=others[0], score=1.0, note="great fit")
     url = reverse("matching:review_pair", args=[pairs[0].pk])
     before = logged_in.get(url).content.decode()
     assert 'id="model-score"' not in before and "64%" not in before
@@ -386,7 +399,7 @@ def test_without_blind_rating_the_score_and_other_ratings_show_at_once(
 ):
     settings.BLIND_RATING = False
     _, pairs = job_with_pairs
-    services.rating_submit(pair=pairs[0], reviewer=others[0], score=1.0, note="great fit")
+    review_ratings.rating_submit(pair=pairs[0], reviewer=others[0], score=1.0, note="great fit")
     body = logged_in.get(reverse("matching:review_pair", args=[pairs[0].pk])).content.decode()
     assert 'id="model-score"' in body and "64%" in body
     assert "other0" in body and "great fit" in body
@@ -396,7 +409,7 @@ def test_rating_goes_straight_to_the_next_pair_with_how_it_compared(
     logged_in, job_with_pairs, reviewer, others
 ):
     _, pairs = job_with_pairs
-    services.rating_submit(pair=pairs[0], reviewer=others[0], score=0.5)
+    review_ratings.rating_submit(pair=pairs[0], reviewer=others[0], score=0.5)
     response = logged_in.post(
         reverse("matching:review_rate", args=[pairs[0].pk]), {"stars": "4", "note": "solid"}
     )
@@ -418,7 +431,7 @@ def test_the_just_rated_panel_reveals_nothing_about_a_pair_not_rated(
     logged_in, job_with_pairs, others
 ):
     _, pairs = job_with_pairs
-    services.rating_submit(pair=pairs[1], reviewer=others[0], score=1.0)
+    review_ratings.rating_submit(pair=pairs[1], reviewer=others[0], score=1.0)
     body = logged_in.get(f"{reverse('matching:review')}?rated={pairs[1].pk}").content.decode()
     assert 'id="just-rated"' not in body
 
@@ -521,13 +534,13 @@ def test_progress_counts_resumes_scored_by_the_live_model_against_every_open_job
     half = ResumeFactory()
     ResumeFactory()  # nothing scored yet
     ResumeFactory(status=Resume.Status.FAILED)  # never scored: not counted
-    live = services.scoring_model_active()
+    live = scoring_activation.scoring_model_active()
     old = ScoringModel.objects.create(version="old", kind="custom", encoder_key="x")
     for job in jobs:
         Pair.objects.create(resume=done, job=job, score=0.5, scoring_model=live)
     Pair.objects.create(resume=half, job=jobs[0], score=0.5, scoring_model=live)
     Pair.objects.create(resume=half, job=jobs[1], score=0.5, scoring_model=old)  # to re-score
-    progress = selectors.scoring_progress()
+    progress = scoring_progress.scoring_progress()
     assert (progress.resumes_done, progress.resumes_total) == (1, 3)
     assert (progress.pairs_done, progress.pairs_total) == (3, 6)
     assert progress.pending and progress.percent == 50
@@ -540,7 +553,7 @@ def test_queue_page_shows_pending_scoring_and_hides_it_when_done(logged_in, make
     body = logged_in.get(reverse("matching:review")).content.decode()
     assert 'id="scoring-progress"' in body
     assert "1 of 2 resumes scored" in body
-    services.pairs_score()
+    scoring_services.pairs_score()
     body = logged_in.get(reverse("matching:review")).content.decode()
     assert 'id="scoring-progress"' not in body
 

@@ -15,8 +15,8 @@ import pytest
 # the ORM calls the test makes while the browser is open.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-from matching import services
 from matching.models import Pair, Rating, Resume, ReviewSkip
+from matching.scoring import activation as scoring_activation
 from tests.browser import chromium, log_in
 
 pytestmark = pytest.mark.browser
@@ -87,7 +87,7 @@ def two_jobs(make_ranked_job):
         jobs.append(job)
     # Every resume scored against both jobs, as the scoring task leaves them: the other
     # job's candidates are clear misfits the queue serves last.
-    model = services.scoring_model_active()
+    model = scoring_activation.scoring_model_active()
     for job in jobs:
         for resume in Resume.objects.exclude(pairs__job=job):
             Pair.objects.create(resume=resume, job=job, score=0.03, scoring_model=model)

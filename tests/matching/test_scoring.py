@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from matching import lexical
+from matching.intake import terms as intake_terms
 from matching.scoring.features import WINDOW_BLOCK, JobInput, ResumeBatch, pair_features
 
 DIM = 24
@@ -23,7 +23,7 @@ def test_window_features_match_their_definition_across_blocks(job_windows):
     counts = rng.integers(1, 8, size=(3 * WINDOW_BLOCK) // 4 + 7)
     windows = [_unit(rng.normal(size=(c, DIM))) for c in counts]
     vectors = [_unit(w.mean(axis=0)) for w in windows]
-    terms = [lexical.term_vector("python developer") for _ in counts]
+    terms = [intake_terms.term_vector("python developer") for _ in counts]
     batch = ResumeBatch.build(vectors, windows, terms)
     assert batch.chunks.shape[0] > WINDOW_BLOCK
     job_chunks = _unit(rng.normal(size=(job_windows, DIM)))
@@ -35,7 +35,7 @@ def test_window_features_match_their_definition_across_blocks(job_windows):
         nice_to_have=[],
         vector=job_vector,
         chunk_vectors=job_chunks,
-        terms=lexical.term_vector("python developer"),
+        terms=intake_terms.term_vector("python developer"),
     )
     features = pair_features(job, batch)
     passage = [float((w @ job_vector).max()) for w in windows]

@@ -6,8 +6,14 @@ import os
 
 import pytest
 
-from matching import services
+from matching.intake import erasure as intake_erasure
+from matching.intake import jobs as intake_jobs
+from matching.intake import resumes as intake_resumes
 from matching.models import Embedding, Pair, Rating, Resume, ScoringModel
+from matching.review import ratings as review_ratings
+from matching.scoring import activation as scoring_activation
+from matching.scoring import inputs as scoring_inputs
+from matching.scoring import services as scoring_services
 from tests.conftest import NURSE_RESUME, PYTHON_RESUME, make_pdf
 from tests.factories import JobFactory, ResumeFactory
 
@@ -15,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_upload_extracts_text_and_keeps_the_original_file(pdf_bytes):
-    result = services.resume_create(name="jane.pdf", data=pdf_bytes)
+    result = intake_resumes.resume_create(name="jane.pdf", data=pdf_bytes)
     resume = result.resume
     assert result.outcome == "imported"
     assert resume.status == Resume.Status.EXTRACTED
@@ -25,15 +31,15 @@ def test_upload_extracts_text_and_keeps_the_original_file(pdf_bytes):
 
 
 def test_duplicate_upload_returns_existing_resume(pdf_bytes):
-    first = services.resume_create(name="jane.pdf", data=pdf_bytes)
-    second = services.resume_create(name="jane-again.pdf", data=pdf_bytes)
+    first = intake_resumes.resume_create(name="jane.pdf", data=pdf_bytes)
+    second = intake_resumes.resume_create(name="jane-again.pdf", data=pdf_bytes)
     assert second.outcome == "duplicate"
     assert second.resume.pk == first.resume.pk
     assert Resume.objects.count() == 1
 
 
 def test_bad_upload_is_kept_with_its_reason():
-    result = services.resume_create(name="broken.pdf", data=b"%PDF-1.4 garbage")
+    result = intake_resumes.resume_create(name="broken.pdf", data=b"%PDF-1.4 garbage")
     assert result.outcome == "rejected"
     resume = Resume.objects.get()
     assert resume.status == Resume.Status.FAILED
@@ -44,7 +50,7 @@ def test_bad_upload_is_kept_with_its_reason():
 def test_new_resume_is_scored_against_open_jobs(pdf_bytes):
     open_job = JobFactory()
     closed = JobFactory(is_open=False)
-    resume = services.resume_create(name="jane.pdf", data=pdf_bytes).resume
+    resume = intake_resumes.resume_create(name="jane.pdf", data=pdf_bytes).resume
     pair = Pair.objects.get(resume=resume, job=open_job)
     assert 0.0 <= pair.score <= 1.0
     assert pair.scoring_model == ScoringModel.objects.get(is_active=True)
@@ -52,46 +58,46 @@ def test_new_resume_is_scored_against_open_jobs(pdf_bytes):
 
 
 def test_matching_resume_ranks_above_unrelated_one():
-    job = services.job_create(
+    job = intake_jobs.job_create(
         title="Senior Python Developer",
         description="Python, Django and PostgreSQL for our payment APIs.",
         must_have="Python\nDjango",
     )
-    python = services.resume_create(name="py.txt", data=PYTHON_RESUME.encode()).resume
-    nurse = services.resume_create(name="rn.txt", data=NURSE_RESUME.encode()).resume
+    python = intake_resumes.resume_create(name="py.txt", data=PYTHON_RESUME.encode()).resume
+    nurse = intake_resumes.resume_create(name="rn.txt", data=NURSE_RESUME.encode()).resume
     scores = dict(Pair.objects.filter(job=job).values_list("resume_id", "score"))
     assert scores[python.pk] > scores[nurse.pk]
 
 
 def test_job_creation_scores_existing_resumes():
     ResumeFactory.create_batch(3)
-    job = services.job_create(title="Python developer", description="Python and Django")
+    job = intake_jobs.job_create(title="Python developer", description="Python and Django")
     assert Pair.objects.filter(job=job, score__isnull=False).count() == 3
 
 
 def test_vectors_are_cached_once_per_text():
     job = JobFactory()
     r = ResumeFactory()
-    services.pairs_score(jobs=[job])
-    services.pairs_score(jobs=[job])
+    scoring_services.pairs_score(jobs=[job])
+    scoring_services.pairs_score(jobs=[job])
     assert Embedding.objects.filter(text_sha256=r.text_sha256).count() == 1
 
 
 def test_scoring_many_resumes_takes_a_constant_number_of_queries(django_assert_max_num_queries):
     job = JobFactory()
     ResumeFactory.create_batch(5)
-    services.pairs_score(jobs=[job])  # warm the vector cache and the active model
+    scoring_services.pairs_score(jobs=[job])  # warm the vector cache and the active model
     ResumeFactory.create_batch(60)
-    services.pairs_score(jobs=[job])
+    scoring_services.pairs_score(jobs=[job])
     with django_assert_max_num_queries(15):
-        services.pairs_score(jobs=[job])
+        scoring_services.pairs_score(jobs=[job])
     assert Pair.objects.filter(job=job).count() == 65
 
 
 def test_rating_updates_the_pairs_rating_summary():
     pair = Pair.objects.create(resume=ResumeFactory(), job=JobFactory(), score=0.4)
-    services.rating_create(pair=pair, score=0.9)
-    services.rating_create(pair=pair, score=0.5, source=Rating.Source.API)
+    review_ratings.rating_create(pair=pair, score=0.9)
+    review_ratings.rating_create(pair=pair, score=0.5, source=Rating.Source.API)
     pair.refresh_from_db()
     assert pair.rating_count == 2
     assert pair.rating_mean == pytest.approx(0.7)
@@ -101,7 +107,7 @@ def test_rating_updates_the_pairs_rating_summary():
 def test_rating_outside_unit_interval_is_refused():
     pair = Pair.objects.create(resume=ResumeFactory(), job=JobFactory())
     with pytest.raises(ValueError):
-        services.rating_create(pair=pair, score=1.5)
+        review_ratings.rating_create(pair=pair, score=1.5)
     assert not Rating.objects.exists()
 
 
@@ -114,12 +120,12 @@ def test_deleting_a_resume_removes_file_pairs_and_vectors(
     pdf_bytes, django_capture_on_commit_callbacks
 ):
     JobFactory()
-    resume = services.resume_create(name="jane.pdf", data=pdf_bytes).resume
+    resume = intake_resumes.resume_create(name="jane.pdf", data=pdf_bytes).resume
     file_path = resume.file.path
     sha = resume.text_sha256
     # The file goes only once the deletion has committed.
     with django_capture_on_commit_callbacks(execute=True):
-        services.resume_delete(resume=resume)
+        intake_erasure.resume_delete(resume=resume)
     assert not Resume.objects.exists()
     assert not Pair.objects.exists()
     assert not Embedding.objects.filter(text_sha256=sha).exists()
@@ -127,8 +133,8 @@ def test_deleting_a_resume_removes_file_pairs_and_vectors(
 
 
 def test_only_one_model_is_active():
-    first = services.scoring_model_active()
-    assert services.scoring_model_active().pk == first.pk
+    first = scoring_activation.scoring_model_active()
+    assert scoring_activation.scoring_model_active().pk == first.pk
     assert ScoringModel.objects.filter(is_active=True).count() == 1
 
 
@@ -141,7 +147,7 @@ def test_import_paths_reports_imported_duplicate_and_rejected(tmp_path):
     (tmp_path / "sub" / "copy.pdf").write_bytes(pdf)
     (tmp_path / "bad.pdf").write_bytes(b"%PDF-1.4 broken")
     (tmp_path / "notes.xlsx").write_bytes(b"not supported")
-    summary = services.resumes_import_paths(paths=[tmp_path])
+    summary = intake_resumes.resumes_import_paths(paths=[tmp_path])
     assert len(summary.imported) == 2
     assert len(summary.duplicates) == 1
     reasons = dict(summary.rejected)
@@ -155,7 +161,7 @@ def test_oversized_file_is_recorded_without_storing_its_bytes(tmp_path, settings
     settings.RESUME_MAX_BYTES = 1000
     big = tmp_path / "big.txt"
     big.write_bytes(b"x" * 5000)
-    summary = services.resumes_import_paths(paths=[big])
+    summary = intake_resumes.resumes_import_paths(paths=[big])
     resume = Resume.objects.get()
     assert summary.rejected[0][1] == resume.error
     assert resume.error_code == "too_large"
@@ -164,8 +170,8 @@ def test_oversized_file_is_recorded_without_storing_its_bytes(tmp_path, settings
 
 
 def test_texts_score_does_not_store_anything_without_cache():
-    scores, features = services.texts_score(
-        pairs=[services.TextPair(resume=PYTHON_RESUME, job="Python developer with Django")],
+    scores, features = scoring_services.texts_score(
+        pairs=[scoring_inputs.TextPair(resume=PYTHON_RESUME, job="Python developer with Django")],
         cache=False,
     )
     assert 0 <= scores[0] <= 1
@@ -192,7 +198,7 @@ def test_the_database_holds_one_rating_per_reviewer_and_pair_from_every_reviewer
 def test_rating_create_for_a_reviewer_keeps_their_one_rating(django_user_model):
     reviewer = django_user_model.objects.create_user(username="ann")
     pair = Pair.objects.create(resume=ResumeFactory(), job=JobFactory())
-    services.rating_create(pair=pair, score=0.25, reviewer=reviewer)
-    services.rating_create(pair=pair, score=0.75, reviewer=reviewer, source=Rating.Source.API)
+    review_ratings.rating_create(pair=pair, score=0.25, reviewer=reviewer)
+    review_ratings.rating_create(pair=pair, score=0.75, reviewer=reviewer, source=Rating.Source.API)
     pair.refresh_from_db()
     assert (pair.rating_count, pair.rating_mean) == (1, 0.75)

@@ -13,9 +13,9 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.views.defaults import server_error
 
-from matching import services
-from matching.encoder import PRETRAINED_KEY
 from matching.models import Pair, ScoringModel
+from matching.models_store import PRETRAINED_KEY
+from matching.review import ratings as review_ratings
 from tests.factories import JobFactory, ResumeFactory
 
 pytestmark = pytest.mark.django_db
@@ -96,7 +96,7 @@ def test_the_first_ranking_page_of_a_job_without_candidates_is_no_404(logged_in)
 
 def test_ranking_labels_the_model_score_and_the_reviewers_mean(logged_in, make_ranked_job):
     job, pairs = make_ranked_job([0.8, 0.6])
-    services.rating_create(pair=pairs[0], score=0.75)
+    review_ratings.rating_create(pair=pairs[0], score=0.75)
     html = logged_in.get(ranking_url(job)).content.decode()
     assert html.count('<span class="metric-label">Model score</span>') == 2
     assert html.count('<span class="metric-label">Reviewers\' mean</span>') == 2
@@ -107,9 +107,9 @@ def test_ranking_flags_candidates_whose_reviewers_disagree_with_the_model(
 ):
     settings.DISAGREEMENT_THRESHOLD = 0.3
     job, pairs = make_ranked_job([0.9, 0.6, 0.2], names=["far.pdf", "near.pdf", "low.pdf"])
-    services.rating_create(pair=pairs[0], score=0.25)  # 65 points under the model
-    services.rating_create(pair=pairs[1], score=0.5)  # 10 points: agrees
-    services.rating_create(pair=pairs[2], score=0.5)  # exactly 30 points over: disagrees
+    review_ratings.rating_create(pair=pairs[0], score=0.25)  # 65 points under the model
+    review_ratings.rating_create(pair=pairs[1], score=0.5)  # 10 points: agrees
+    review_ratings.rating_create(pair=pairs[2], score=0.5)  # exactly 30 points over: disagrees
 
     html = logged_in.get(ranking_url(job)).content.decode()
 
@@ -127,7 +127,7 @@ def test_ranking_hides_the_disagreement_from_a_reviewer_who_has_not_rated(
 ):
     settings.BLIND_RATING = True
     job, pairs = make_ranked_job([0.9])
-    services.rating_create(pair=pairs[0], score=0.0)
+    review_ratings.rating_create(pair=pairs[0], score=0.0)
     newcomer = django_user_model.objects.create_user(username="new", password="pw-new-2026")
     client.force_login(newcomer)
     assert "Disagrees with model" not in client.get(ranking_url(job)).content.decode()

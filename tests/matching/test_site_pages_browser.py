@@ -15,7 +15,7 @@ import pytest
 # the ORM calls the test makes while the browser is open.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-from matching import services
+from matching.review import ratings as review_ratings
 from tests.browser import chromium, log_in
 
 pytestmark = pytest.mark.browser
@@ -34,7 +34,7 @@ def test_the_top_bar_wraps_on_a_390_px_phone_and_keeps_every_control_on_screen(
     transactional_db, live_server, reviewer, make_ranked_job
 ):
     job, pairs = make_ranked_job([0.91, 0.42], title="Senior Python Backend Engineer")
-    services.rating_create(pair=pairs[0], score=0.2)
+    review_ratings.rating_create(pair=pairs[0], score=0.2)
     with chromium() as browser:
         page = browser.new_page(viewport=PHONE)
         log_in(page, f"{live_server.url}/jobs/{job.pk}/")

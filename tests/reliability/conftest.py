@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from matching.models import ScoringModel
-from training import services as training_services
+from training import runs as training_runs
 from training.models import TrainingRun
 
 SAMPLE_PATH = Path(__file__).resolve().parents[2] / "training" / "sample" / "training_data.json"
@@ -21,10 +21,10 @@ def train_model() -> Callable[[], ScoringModel]:
     In a unit test the head learns on the fake encoder's vectors."""
 
     def train() -> ScoringModel:
-        run = training_services.training_run_create(
+        run = training_runs.training_run_create(
             train_file=("training_data.json", SAMPLE_PATH.read_bytes()), enqueue=False
         )
-        run = training_services.training_run_execute(run.pk)
+        run = training_runs.training_run_execute(run.pk)
         assert run.status == TrainingRun.Status.SUCCEEDED, run.error
         return run.output_model
 

@@ -19,8 +19,12 @@ from django.db.models.signals import post_save
 from django.test import Client
 from django.urls import reverse
 
-from matching import services
+from matching.intake import resumes as intake_resumes
 from matching.models import Pair, Rating, Resume, ScoringModel
+from matching.review import ratings as review_ratings
+from matching.review import services as review_services
+from matching.scoring import activation as scoring_activation
+from matching.scoring import services as scoring_services
 from tests.api.helpers import token_client
 from tests.conftest import PYTHON_RESUME
 from tests.factories import JobFactory, ResumeFactory
@@ -45,10 +49,13 @@ def test_three_activations_at_once_leave_exactly_one_live_model_and_no_error(
     else:
         JobFactory.create_batch(2)
         ResumeFactory.create_batch(12)
-        services.pairs_score()
+        scoring_services.pairs_score()
 
     returned = run_together(
-        *(lambda m=m: services.scoring_model_activate(model=m, force=True) for m in models)
+        *(
+            lambda m=m: scoring_activation.scoring_model_activate(model=m, force=True)
+            for m in models
+        )
     )
 
     assert [m.pk for m in returned] == [m.pk for m in models]
@@ -62,7 +69,7 @@ def test_three_activations_at_once_leave_exactly_one_live_model_and_no_error(
 def test_ratings_saved_while_their_pair_is_rescored_are_all_counted(django_user_model):
     JobFactory.create_batch(3)
     ResumeFactory.create_batch(40)
-    services.pairs_score()
+    scoring_services.pairs_score()
     pair = Pair.objects.order_by("pk").first()
     reviewers = [
         django_user_model.objects.create_user(username=f"r{i}", password="pw-2026-x")
@@ -71,15 +78,17 @@ def test_ratings_saved_while_their_pair_is_rescored_are_all_counted(django_user_
     scores = [0.0, 0.25, 0.75, 1.0]
 
     def rescore_three_times() -> int:
-        return sum(services.pairs_score() for _ in range(3))
+        return sum(scoring_services.pairs_score() for _ in range(3))
 
     def rate(i: int):
-        return lambda: services.rating_submit(pair=pair, reviewer=reviewers[i], score=scores[i])
+        return lambda: review_ratings.rating_submit(
+            pair=pair, reviewer=reviewers[i], score=scores[i]
+        )
 
     run_together(
         rescore_three_times,
         *(rate(i) for i in range(4)),
-        lambda: services.pair_settle(pair=pair, score=0.5, settled_by=reviewers[0]),
+        lambda: review_services.pair_settle(pair=pair, score=0.5, settled_by=reviewers[0]),
     )
 
     pair.refresh_from_db()
@@ -98,7 +107,7 @@ def test_ratings_created_for_one_pair_at_once_are_all_counted(
 ):
     JobFactory()
     ResumeFactory()
-    services.pairs_score()
+    scoring_services.pairs_score()
     pair = Pair.objects.get()
     ann, bob, cid = (
         django_user_model.objects.create_user(username=name, password="pw-2026-x")
@@ -106,9 +115,9 @@ def test_ratings_created_for_one_pair_at_once_are_all_counted(
     )
 
     run_together(
-        lambda: services.rating_create(pair=pair, score=0.2, reviewer=ann),
-        lambda: services.rating_create(pair=pair, score=0.6, reviewer=bob),
-        lambda: services.rating_create(pair=pair, score=1.0, reviewer=cid),
+        lambda: review_ratings.rating_create(pair=pair, score=0.2, reviewer=ann),
+        lambda: review_ratings.rating_create(pair=pair, score=0.6, reviewer=bob),
+        lambda: review_ratings.rating_create(pair=pair, score=1.0, reviewer=cid),
     )
 
     pair.refresh_from_db()
@@ -125,9 +134,9 @@ def test_a_rating_edited_in_the_admin_while_another_is_submitted_keeps_both_in_t
 ):
     JobFactory()
     ResumeFactory()
-    services.pairs_score()
+    scoring_services.pairs_score()
     pair = Pair.objects.get()
-    first = services.rating_submit(pair=pair, reviewer=reviewer, score=0.0).rating
+    first = review_ratings.rating_submit(pair=pair, reviewer=reviewer, score=0.0).rating
     other = django_user_model.objects.create_user(username="otto", password="pw-2026-x")
 
     def edit_in_the_admin():
@@ -149,7 +158,7 @@ def test_a_rating_edited_in_the_admin_while_another_is_submitted_keeps_both_in_t
     try:
         edited, _ = run_together(
             edit_in_the_admin,
-            lambda: services.rating_submit(pair=pair, reviewer=other, score=0.5),
+            lambda: review_ratings.rating_submit(pair=pair, reviewer=other, score=0.5),
         )
     finally:
         post_save.disconnect(hold_the_new_rating_uncommitted, sender=Rating)
@@ -165,8 +174,8 @@ def test_the_same_file_uploaded_twice_at_the_same_moment_is_one_resume_for_both(
     data = PYTHON_RESUME.encode()
 
     first, second = run_together(
-        lambda: services.resume_create(name="jane.txt", data=data),
-        lambda: services.resume_create(name="jane-again.txt", data=data),
+        lambda: intake_resumes.resume_create(name="jane.txt", data=data),
+        lambda: intake_resumes.resume_create(name="jane-again.txt", data=data),
     )
 
     assert Resume.objects.count() == 1
@@ -205,7 +214,9 @@ def test_the_same_oversized_file_uploaded_twice_at_once_is_one_rejected_resume(s
     big.write_bytes(b"%PDF-1.7\n" + b"x" * 4096)
 
     def upload():
-        return services.resume_create_oversized(name="huge.pdf", size=big.stat().st_size, path=big)
+        return intake_resumes.resume_create_oversized(
+            name="huge.pdf", size=big.stat().st_size, path=big
+        )
 
     first, second = run_together(upload, upload)
 

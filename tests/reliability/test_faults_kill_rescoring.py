@@ -14,10 +14,12 @@ import hashlib
 
 import pytest
 
-from matching import lexical, services
+from matching.intake import terms
 from matching.models import Job, Pair, Resume
-from matching.selectors import scoring_progress
-from matching.vectors import text_hash
+from matching.scoring import activation as scoring_activation
+from matching.scoring import services as scoring_services
+from matching.scoring.progress import scoring_progress
+from matching.texts import text_hash
 from tests.qcluster import kill_cluster, running_cluster, wait_for
 
 # Real transactions: the worker in the subprocess must see this test's rows. Not marked
@@ -39,7 +41,7 @@ def _resumes(n: int) -> None:
     for i in range(n):
         words = [SKILLS[(i * k) % len(SKILLS)] for k in (1, 3, 7)]
         text = f"Candidate {i}. Experienced in {', '.join(words)}; {i % 9} years."
-        term_ids, term_counts = lexical.term_vector(text).to_bytes()
+        term_ids, term_counts = terms.term_vector(text).to_bytes()
         rows.append(
             Resume(
                 original_name=f"r{i}.txt",
@@ -71,11 +73,11 @@ def test_a_rescoring_whose_cluster_is_killed_leaves_old_or_live_scores_and_is_fi
 ):
     _resumes(RESUMES)
     _jobs(JOBS)
-    assert services.pairs_score() == RESUMES * JOBS  # inline, caching every vector
-    before = services.scoring_model_active()
+    assert scoring_services.pairs_score() == RESUMES * JOBS  # inline, caching every vector
+    before = scoring_activation.scoring_model_active()
     model = train_model()  # a fast head: it reads the cached vectors of its base encoder
     settings.MATCHING_SYNC_TASKS = False
-    services.scoring_model_activate(model=model, force=True)  # queues the re-scoring
+    scoring_activation.scoring_model_activate(model=model, force=True)  # queues the re-scoring
     # The worker loads the trained head from this test's models_store.
     storage = {"MODELS_STORE_DIR": str(settings.MODELS_STORE_DIR)}
     on_new = Pair.objects.filter(scoring_model=model)
@@ -96,7 +98,7 @@ def test_a_rescoring_whose_cluster_is_killed_leaves_old_or_live_scores_and_is_fi
     assert done % RESUMES == 0  # whole jobs: each job's scores are written in one transaction
     assert Pair.objects.count() == total
     assert set(Pair.objects.values_list("scoring_model", flat=True)) == {before.pk, model.pk}
-    assert services.scoring_model_active() == model
+    assert scoring_activation.scoring_model_active() == model
     progress = scoring_progress()
     assert progress.pairs_done == done
     assert progress.pairs_total == total

@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 from django_q.models import Task
 
+from matching import models_store
 from matching.models import ScoringModel
-from matching.services import scoring_model_active
+from matching.scoring.activation import scoring_model_active
 from tests.qcluster import kill_cluster, running_cluster, wait_for
-from training import services, store
+from training import runs as training_runs
 from training.models import TrainingRun
 
 from .conftest import SAMPLE_PATH
@@ -51,7 +52,7 @@ def test_a_training_run_whose_cluster_is_killed_fails_and_changes_nothing_live(s
     sample = ("training_data.json", SAMPLE_PATH.read_bytes())
     # Full fine-tune (one small epoch): seconds of writing into the incoming folder, and
     # a run that would make its model live if it finished.
-    run = services.training_run_create(
+    run = training_runs.training_run_create(
         train_file=sample,
         mode="full",
         epochs=1,
@@ -75,7 +76,7 @@ def test_a_training_run_whose_cluster_is_killed_fails_and_changes_nothing_live(s
 
     run.refresh_from_db()
     assert run.status == TrainingRun.Status.RUNNING  # nobody was left to report
-    assert store.incoming_dir(run.pk).is_dir()  # the half-written folder it left
+    assert models_store.incoming_dir(run.pk).is_dir()  # the half-written folder it left
     assert list(ScoringModel.objects.all()) == [live]
     assert ScoringModel.objects.get(is_active=True) == live
     assert _versions(store_dir) == []
@@ -83,17 +84,17 @@ def test_a_training_run_whose_cluster_is_killed_fails_and_changes_nothing_live(s
     # The stale-run sweep (scheduled every 5 minutes, and run by the admin and the API
     # when they list runs): its heartbeat is older than the limit.
     settings.TRAINING_STALE_AFTER_S = 0
-    assert services.runs_fail_stale() == 1
+    assert training_runs.runs_fail_stale() == 1
     run.refresh_from_db()
     assert run.status == TrainingRun.Status.FAILED
     assert "The worker stopped reporting at" in run.error
     assert "The live model is unchanged" in run.error
     assert run.output_model is None
-    assert not store.incoming_dir(run.pk).exists()
+    assert not models_store.incoming_dir(run.pk).exists()
 
     # A new cluster: it is handed the killed task again once Q_RETRY has passed and does
     # nothing with it, and it trains the next run.
-    second = services.training_run_create(train_file=sample, force=True)
+    second = training_runs.training_run_create(train_file=sample, force=True)
     with running_cluster(storage) as proc:
         wait_for(
             lambda: (

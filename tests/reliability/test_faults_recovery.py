@@ -10,11 +10,13 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from matching import services
+from matching import models_store
 from matching import tasks as matching_tasks
 from matching.models import Pair, ScoringModel
+from matching.scoring import activation as scoring_activation
+from matching.scoring import services as scoring_services
 from tests.factories import JobFactory, ResumeFactory
-from training import services as training_services
+from training import runs as training_runs
 from training import store
 from training import tasks as training_tasks
 from training.models import TrainingRun
@@ -51,36 +53,36 @@ def test_the_stale_run_sweep_removes_a_version_folder_whose_row_never_committed(
         status=Status.RUNNING, heartbeat_at=timezone.now() - timedelta(hours=1)
     )
     # Killed between the rename to its version folder and the commit of the row.
-    orphan = Path(settings.MODELS_STORE_DIR) / store.new_version(dead.pk)
+    orphan = Path(settings.MODELS_STORE_DIR) / models_store.new_version(dead.pk)
     orphan.mkdir(parents=True)
     (orphan / "head.npz").write_bytes(b"complete but unserved")
     (store.start_incoming(dead.pk) / "head.npz").write_bytes(b"half")
 
-    assert training_services.runs_fail_stale() == 1
+    assert training_runs.runs_fail_stale() == 1
 
     dead.refresh_from_db()
     assert dead.status == Status.FAILED
     assert "not resumed: queue it again" in dead.error
     assert not orphan.exists()
-    assert not store.incoming_dir(dead.pk).exists()
+    assert not models_store.incoming_dir(dead.pk).exists()
     assert (Path(settings.MODELS_STORE_DIR) / published.version / "head.npz").is_file()
 
 
 def test_a_scoring_pass_stops_when_another_model_goes_live_meanwhile(train_model):
     JobFactory.create_batch(4)
     ResumeFactory.create_batch(6)
-    services.pairs_score()
+    scoring_services.pairs_score()
     newer = train_model()
-    old = services.scoring_model_active()
+    old = scoring_activation.scoring_model_active()
     activated: list[bool] = []
 
     def activate_after_the_first_job(done: int, total: int) -> None:
         if not activated:
             activated.append(True)
             # Re-scores every pair inline with `newer` (MATCHING_SYNC_TASKS).
-            services.scoring_model_activate(model=newer, force=True)
+            scoring_activation.scoring_model_activate(model=newer, force=True)
 
-    written = services.pairs_score(progress=activate_after_the_first_job)
+    written = scoring_services.pairs_score(progress=activate_after_the_first_job)
 
     # The pass that began with the old model wrote its first job and stopped: the rest
     # keep the newer model's scores.
@@ -92,12 +94,12 @@ def test_a_scoring_pass_stops_when_another_model_goes_live_meanwhile(train_model
 def test_a_rescoring_run_again_scores_only_the_jobs_it_had_not_finished(settings, train_model):
     first = JobFactory.create_batch(3)[0]
     ResumeFactory.create_batch(10)
-    services.pairs_score()
+    scoring_services.pairs_score()
     model = train_model()
     settings.MATCHING_SYNC_TASKS = False  # the re-scoring waits in the broker
-    services.scoring_model_activate(model=model, force=True)
+    scoring_activation.scoring_model_activate(model=model, force=True)
     # The worker wrote the first job, then was killed.
-    assert services.pairs_score(jobs=[first]) == 10
+    assert scoring_services.pairs_score(jobs=[first]) == 10
     finished = dict(Pair.objects.filter(job=first).values_list("pk", "scored_at"))
 
     assert matching_tasks.rescore_all() == 20  # the second delivery of the task
@@ -113,11 +115,11 @@ def test_activating_the_live_model_again_rescores_every_pair(settings, train_mod
     JobFactory.create_batch(2)
     ResumeFactory.create_batch(5)
     model = train_model()
-    services.scoring_model_activate(model=model, force=True)
+    scoring_activation.scoring_model_activate(model=model, force=True)
     scored = dict(Pair.objects.values_list("pk", "scored_at"))
     assert set(Pair.objects.values_list("scoring_model", flat=True)) == {model.pk}
 
-    services.scoring_model_activate(model=model, force=True)
+    scoring_activation.scoring_model_activate(model=model, force=True)
 
     again = dict(Pair.objects.values_list("pk", "scored_at"))
     assert again.keys() == scored.keys()

@@ -52,15 +52,15 @@ def trained_model():
     """A custom model trained (fast, inline) on the shipped sample; not live yet."""
     from pathlib import Path
 
-    from training import services
+    from training import runs as training_runs
     from training.models import TrainingRun
 
     sample = Path(__file__).resolve().parents[2] / "training" / "sample" / "training_data.json"
     raw = sample.read_bytes()
-    run = services.training_run_create(
+    run = training_runs.training_run_create(
         train_file=("train.json", raw), validation_file=("validation.json", raw), enqueue=False
     )
-    run = services.training_run_execute(run.pk)
+    run = training_runs.training_run_execute(run.pk)
     assert run.status == TrainingRun.Status.SUCCEEDED, run.error
     return run.output_model
 

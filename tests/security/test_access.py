@@ -22,10 +22,11 @@ from django.utils.regex_helper import normalize
 
 from audit.models import AuditEvent
 from audit.services import audit_record
-from matching import services as matching_services
 from matching.models import Pair, Rating, ScoringModel
+from matching.review import ratings as review_ratings
+from matching.scoring import activation as scoring_activation
 from tests.factories import JobFactory, ResumeFactory
-from training import services as training_services
+from training import runs as training_runs
 from training.models import LabeledExample, TrainingRun
 
 pytestmark = pytest.mark.django_db
@@ -82,10 +83,10 @@ def rows(reviewer, tmp_path) -> dict[str, object]:
     and be caught."""
     resume = ResumeFactory()
     job = JobFactory()
-    pair = matching_services.pair_get_or_create(resume=resume, job=job)
-    rating = matching_services.rating_create(pair=pair, score=0.5, reviewer=reviewer)
-    model = matching_services.scoring_model_active()
-    run = training_services.training_run_create(from_ratings=True, enqueue=False, user=reviewer)
+    pair = review_ratings.pair_get_or_create(resume=resume, job=job)
+    rating = review_ratings.rating_create(pair=pair, score=0.5, reviewer=reviewer)
+    model = scoring_activation.scoring_model_active()
+    run = training_runs.training_run_create(from_ratings=True, enqueue=False, user=reviewer)
     example = LabeledExample.objects.create(
         resume_text="r", job_text="j", resume_sha256="0" * 64, score=0.5, source="import"
     )
@@ -264,8 +265,8 @@ def _unchanged(run: TrainingRun, live: ScoringModel) -> None:
 def test_a_reviewer_cannot_train_cancel_activate_or_roll_back_through_the_api(
     member_api, custom_model
 ):
-    live = matching_services.scoring_model_active()
-    run = training_services.training_run_create(from_ratings=True, enqueue=False)
+    live = scoring_activation.scoring_model_active()
+    run = training_runs.training_run_create(from_ratings=True, enqueue=False)
     calls = [
         ("/api/v1/training/runs/", {"from_ratings": True, "force": True}),
         (f"/api/v1/training/runs/{run.pk}/cancel/", {}),
@@ -280,8 +281,8 @@ def test_a_reviewer_cannot_train_cancel_activate_or_roll_back_through_the_api(
 
 
 def test_a_non_staff_reviewer_cannot_reach_the_training_admin(member, custom_model):
-    live = matching_services.scoring_model_active()
-    run = training_services.training_run_create(from_ratings=True, enqueue=False)
+    live = scoring_activation.scoring_model_active()
+    run = training_runs.training_run_create(from_ratings=True, enqueue=False)
     client = Client()
     client.force_login(member)
     for url, data in [
@@ -303,8 +304,8 @@ def test_a_non_staff_reviewer_cannot_reach_the_training_admin(member, custom_mod
 def test_a_staff_reviewer_without_training_permissions_cannot_train_or_activate_in_the_admin(
     staff_rater, custom_model
 ):
-    live = matching_services.scoring_model_active()
-    run = training_services.training_run_create(from_ratings=True, enqueue=False)
+    live = scoring_activation.scoring_model_active()
+    run = training_runs.training_run_create(from_ratings=True, enqueue=False)
     client = Client()
     client.force_login(staff_rater)
     # The admin itself is open to them: they rate pairs there.

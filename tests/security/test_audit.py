@@ -9,8 +9,9 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from audit.services import audit_record
-from matching import services
 from matching.models import Pair, ScoringModel
+from matching.review import ratings as review_ratings
+from matching.review import services as review_services
 from tests.api.helpers import token_client
 from tests.factories import JobFactory, ResumeFactory
 
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def pair() -> Pair:
-    return services.pair_get_or_create(resume=ResumeFactory(), job=JobFactory())
+    return review_ratings.pair_get_or_create(resume=ResumeFactory(), job=JobFactory())
 
 
 def only_event(action: str) -> AuditEvent:
@@ -29,7 +30,7 @@ def only_event(action: str) -> AuditEvent:
 
 
 def test_rating_in_the_queue_records_the_reviewer(pair, member):
-    services.rating_submit(pair=pair, reviewer=member, score=0.5)
+    review_ratings.rating_submit(pair=pair, reviewer=member, score=0.5)
     event = only_event("rated")
     assert event.actor == member and event.actor_name == "mo"
     assert event.target_type == "matching.pair" and event.target_id == str(pair.pk)
@@ -44,7 +45,7 @@ def test_rating_through_the_api_records_the_caller(pair, member_api, member):
 
 
 def test_settling_records_the_lead(pair, reviewer):
-    services.pair_settle(pair=pair, score=0.6, settled_by=reviewer)
+    review_services.pair_settle(pair=pair, score=0.6, settled_by=reviewer)
     event = only_event("settled")
     assert event.actor == reviewer and event.details == {"score": 0.6}
 
@@ -91,7 +92,7 @@ def test_activating_in_the_admin_records_the_admin_user(reviewer, trained_model)
 
 
 def test_work_without_a_person_is_recorded_as_the_system(pair):
-    services.rating_create(pair=pair, score=0.3, source="import")
+    review_ratings.rating_create(pair=pair, score=0.3, source="import")
     event = only_event("rated")
     assert event.actor is None and event.actor_name == ""
     assert str(event).startswith("system rated")
@@ -103,7 +104,7 @@ def test_an_unknown_action_is_refused(pair):
 
 
 def test_the_audit_log_is_read_only_in_the_admin_even_for_a_superuser(reviewer, pair):
-    services.rating_submit(pair=pair, reviewer=reviewer, score=0.5)
+    review_ratings.rating_submit(pair=pair, reviewer=reviewer, score=0.5)
     event = only_event("rated")
     client = Client()
     client.force_login(reviewer)

@@ -19,9 +19,10 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 from django.utils import timezone
 
-from matching import services
+from matching.encoding.cache import ensure_vectors
 from matching.models import Pair, Rating
-from matching.vectors import ensure_vectors, text_hash
+from matching.scoring import activation as scoring_activation
+from matching.texts import text_hash
 from tests.browser import chromium, log_in
 from tests.factories import JobFactory, ResumeFactory
 from training.models import TrainingRun
@@ -44,7 +45,7 @@ document.addEventListener("securitypolicyviolation", (e) => {
 def site(transactional_db, reviewer):
     """A job with three scored candidates, a fourth resume not scored yet (so the
     progress panels show and poll), and a queued training run (its page polls)."""
-    model = services.scoring_model_active()
+    model = scoring_activation.scoring_model_active()
     job = JobFactory(title="Backend engineer")
     now = timezone.now()
     pairs = []
@@ -56,7 +57,7 @@ def site(transactional_db, reviewer):
             )
         )
     unscored = ResumeFactory(text="Waiting candidate. Nurse, intensive care.")
-    texts = [services.job_text(job), *(p.resume.text for p in pairs), unscored.text]
+    texts = [job.embedded_text, *(p.resume.text for p in pairs), unscored.text]
     ensure_vectors(texts={text_hash(t): t for t in texts}, encoder_key=model.encoder_key)
     run = TrainingRun.objects.create()
     return {"job": job, "resume": pairs[0].resume, "run": run}

@@ -20,8 +20,8 @@ from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 
-from matching import services
 from matching.models import Rating
+from matching.review import ratings as review_ratings
 from resumeproject.middleware import MESSAGE
 from tests.api.helpers import token_client
 from tests.factories import JobFactory, ResumeFactory
@@ -157,7 +157,7 @@ def test_a_sqlite_file_locked_by_another_writer_answers_503_then_the_next_reques
     reviewer, short_sqlite_lock_timeout
 ):
     resume, job = ResumeFactory(), JobFactory()
-    pair = services.pair_get_or_create(resume=resume, job=job)
+    pair = review_ratings.pair_get_or_create(resume=resume, job=job)
     client = Client()
     client.force_login(reviewer)
     url = reverse("matching:review_rate", args=[pair.pk])

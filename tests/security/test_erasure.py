@@ -15,12 +15,19 @@ from django.test import Client
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from matching import heads, services
+from matching import models_store
+from matching.intake import erasure as intake_erasure
 from matching.models import Embedding, Pair, Rating, Resume, ReviewSkip
-from matching.vectors import text_hash
+from matching.review import ratings as review_ratings
+from matching.review import services as review_services
+from matching.scoring import activation as scoring_activation
+from matching.scoring import heads
+from matching.scoring import services as scoring_services
+from matching.texts import text_hash
 from tests.api.helpers import token_client
 from tests.factories import JobFactory, ResumeFactory
-from training import services as training_services
+from training import labels as training_labels
+from training import runs as training_runs
 from training.models import LabeledExample, TrainingRun
 
 pytestmark = pytest.mark.django_db
@@ -35,11 +42,11 @@ def candidate(reviewer) -> Resume:
     label, an imported example and a row of a run's training file."""
     resume = ResumeFactory(text=CANDIDATE)
     job = JobFactory()
-    services.pairs_score(jobs=[job])
+    scoring_services.pairs_score(jobs=[job])
     pair = Pair.objects.get(resume=resume, job=job)
-    services.rating_submit(pair=pair, reviewer=reviewer, score=0.75)
-    services.pair_skip(pair=pair, reviewer=reviewer)
-    training_services.feedback_collect(
+    review_ratings.rating_submit(pair=pair, reviewer=reviewer, score=0.75)
+    review_services.pair_skip(pair=pair, reviewer=reviewer)
+    training_labels.feedback_collect(
         resume_text=CANDIDATE,
         job_description=job.description,
         predicted_score=0.4,
@@ -58,7 +65,7 @@ def candidate(reviewer) -> Resume:
 @pytest.fixture
 def other_label() -> LabeledExample:
     """Someone else's label: erasure must leave it alone."""
-    return training_services.feedback_collect(
+    return training_labels.feedback_collect(
         resume_text="Another person entirely.",
         job_description="A job",
         predicted_score=None,
@@ -89,7 +96,7 @@ def test_deleting_a_resume_erases_its_file_text_vectors_pairs_ratings_and_labels
     file_path = Path(settings.MEDIA_ROOT) / candidate.file.name
     assert file_path.exists() and Embedding.objects.filter(text_sha256=candidate.text_sha256)
     with django_capture_on_commit_callbacks(execute=True):
-        removed = services.resume_delete(resume=candidate)
+        removed = intake_erasure.resume_delete(resume=candidate)
     _nothing_left_of(candidate.pk, CANDIDATE, file_path)
     assert LabeledExample.objects.filter(pk=other_label.pk).exists()
     assert removed["pairs"] == 1 and removed["ratings"] == 1
@@ -101,11 +108,11 @@ def test_a_text_another_resume_still_has_keeps_its_vectors_and_labels_until_both
 ):
     twin = ResumeFactory(text=CANDIDATE, sha256="f" * 64)  # the same text as a DOCX, say
     with django_capture_on_commit_callbacks(execute=True):
-        services.resume_delete(resume=candidate)
+        intake_erasure.resume_delete(resume=candidate)
     assert Embedding.objects.filter(text_sha256=text_hash(CANDIDATE)).exists()
     assert LabeledExample.objects.filter(resume_sha256=text_hash(CANDIDATE)).count() == 2
     with django_capture_on_commit_callbacks(execute=True):
-        services.resume_delete(resume=twin)
+        intake_erasure.resume_delete(resume=twin)
     assert not Embedding.objects.filter(text_sha256=text_hash(CANDIDATE)).exists()
     assert not LabeledExample.objects.filter(resume_sha256=text_hash(CANDIDATE)).exists()
 
@@ -119,10 +126,10 @@ def trained():
     run and the resume text that appears most often in it."""
     raw = SAMPLE.read_bytes()
     rows = json.loads(raw)
-    run = training_services.training_run_create(
+    run = training_runs.training_run_create(
         train_file=("train.json", raw), validation_file=("validation.json", raw), enqueue=False
     )
-    run = training_services.training_run_execute(run.pk)
+    run = training_runs.training_run_execute(run.pk)
     assert run.status == TrainingRun.Status.SUCCEEDED, run.error
     text, count = Counter(r["resume"] for r in rows).most_common(1)[0]
     assert count >= 2
@@ -130,7 +137,7 @@ def trained():
 
 
 def _memory_matches(model, text: str) -> int:
-    head = heads.TrainedHead.load(heads.model_folder(model))
+    head = heads.TrainedHead.load(models_store.version_dir(model))
     row = Embedding.objects.get(text_sha256=text_hash(text), encoder_key=model.encoder_key)
     vector = np.frombuffer(bytes(row.vector), dtype=np.float32)
     return int((np.abs(head.memory_resumes - vector).max(axis=1) <= 1e-5).sum())
@@ -139,12 +146,12 @@ def _memory_matches(model, text: str) -> int:
 def test_erasure_takes_the_resume_out_of_training_files_and_trained_heads(trained):
     run, text, count = trained
     model = run.output_model
-    memory_before = len(heads.TrainedHead.load(heads.model_folder(model)).memory_scores)
+    memory_before = len(heads.TrainedHead.load(models_store.version_dir(model)).memory_scores)
     assert _memory_matches(model, text) == count
     rows_before = len(_file_rows(run.train_file))
     resume = ResumeFactory(text=text)
 
-    removed = services.resume_delete(resume=resume)
+    removed = intake_erasure.resume_delete(resume=resume)
 
     run.refresh_from_db()
     for field_file in (run.train_file, run.validation_file):
@@ -152,16 +159,16 @@ def test_erasure_takes_the_resume_out_of_training_files_and_trained_heads(traine
         assert len(rows) == rows_before - count
         assert all(r["resume"] != text for r in rows)
     assert "erasure of a resume" in run.log
-    head = heads.TrainedHead.load(heads.model_folder(model))
+    head = heads.TrainedHead.load(models_store.version_dir(model))
     assert len(head.memory_scores) == memory_before - count
     assert len(head.memory_resumes) == len(head.memory_jobs) == len(head.memory_scores)
     assert removed["training"]["training_file_rows"] == 2 * count
     assert removed["training"]["head_memory_rows"] == {model.version: count}
     # The smaller head still serves: the live version scores with it.
-    services.scoring_model_activate(model=model, force=True)
+    scoring_activation.scoring_model_activate(model=model, force=True)
     job = JobFactory()
     other = ResumeFactory()
-    assert services.pairs_score(jobs=[job], resume_ids=[other.pk]) == 1
+    assert scoring_services.pairs_score(jobs=[job], resume_ids=[other.pk]) == 1
     assert Pair.objects.get(resume=other, job=job).score is not None
 
 
@@ -210,7 +217,7 @@ def test_the_api_delete_erases_and_records_the_caller(candidate, reviewer):
 
 def test_the_audit_log_of_an_erasure_holds_no_personal_text(candidate):
     name = candidate.original_name
-    services.resume_delete(resume=candidate)
+    intake_erasure.resume_delete(resume=candidate)
     for event in AuditEvent.objects.all():
         dumped = json.dumps([event.target_label, event.target_type, event.target_id, event.details])
         assert name not in dumped and "Mira" not in dumped
@@ -218,7 +225,7 @@ def test_the_audit_log_of_an_erasure_holds_no_personal_text(candidate):
 
 # --- the same person under another spelling of whitespace ----------------------------------
 
-# As extraction stores it (matching.extraction.normalize_text): LF lines, single spaces.
+# As extraction stores it (matching.texts.normalize_text): LF lines, single spaces.
 STORED = (
     "Mira Kovac\nData engineer, Spark and Airflow pipelines.\nmira@example.org +44 20 7946 0958"
 )
@@ -240,16 +247,16 @@ def test_erasure_matches_training_rows_and_labels_on_the_text_as_extraction_norm
         {"resume": "Someone else entirely.", "job_description": "Data engineer", "score": 0.1},
     ]
     raw = json.dumps(rows).encode()
-    run = training_services.training_run_create(
+    run = training_runs.training_run_create(
         train_file=("train.json", raw), validation_file=("validation.json", raw), enqueue=False
     )
-    training_services.feedback_collect(
+    training_labels.feedback_collect(
         resume_text=spelling, job_description="Data engineer", predicted_score=0.4, actual_score=0.9
     )
     resume = ResumeFactory(text=STORED)
 
     with django_capture_on_commit_callbacks(execute=True):
-        removed = services.resume_delete(resume=resume)
+        removed = intake_erasure.resume_delete(resume=resume)
 
     run.refresh_from_db()
     for field_file in (run.train_file, run.validation_file):

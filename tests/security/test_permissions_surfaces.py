@@ -19,11 +19,11 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from matching import services as matching_services
 from matching.models import ScoringModel
+from matching.scoring import activation as scoring_activation
 from resumeproject.access import MODEL_MANAGERS_GROUP
 from tests.api.helpers import token_client
-from training import services as training_services
+from training import runs as training_runs
 from training.models import TrainingRun
 
 pytestmark = pytest.mark.django_db
@@ -58,13 +58,13 @@ class World:
     the run an operation acts on; `reset` puts them back between operations."""
 
     def __init__(self) -> None:
-        self.pretrained = matching_services.scoring_model_active()
-        run = training_services.training_run_create(
+        self.pretrained = scoring_activation.scoring_model_active()
+        run = training_runs.training_run_create(
             train_file=("train.json", SAMPLE.read_bytes()),
             validation_file=("validation.json", SAMPLE.read_bytes()),
             enqueue=False,
         )
-        run = training_services.training_run_execute(run.pk)
+        run = training_runs.training_run_execute(run.pk)
         assert run.status == TrainingRun.Status.SUCCEEDED, run.error
         self.better = run.output_model
         assert self.better.metrics["better_than_live"] is True
@@ -82,8 +82,8 @@ class World:
 
     def reset(self) -> None:
         cache.clear()  # throttle counters
-        matching_services.scoring_model_activate(model=self.pretrained, force=True)
-        self.run = training_services.training_run_create(from_ratings=True, enqueue=False)
+        scoring_activation.scoring_model_activate(model=self.pretrained, force=True)
+        self.run = training_runs.training_run_create(from_ratings=True, enqueue=False)
 
     def live(self) -> ScoringModel:
         return ScoringModel.objects.get(is_active=True)
@@ -115,7 +115,7 @@ def made_live(world: World, model: ScoringModel, send: Callable[[], object]) -> 
 
 
 def rolled_back(world: World, send: Callable[[], object]) -> bool:
-    matching_services.scoring_model_activate(model=world.better)  # pre-trained is now previous
+    scoring_activation.scoring_model_activate(model=world.better)  # pre-trained is now previous
     send()
     return world.live().pk == world.pretrained.pk
 

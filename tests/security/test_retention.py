@@ -13,15 +13,15 @@ from django.utils.module_loading import import_string
 from django_q.models import Schedule
 
 from audit.models import AuditEvent
+from matching.intake.erasure import resumes_purge_expired
 from matching.models import Resume
-from matching.services import resumes_purge_expired
 from tests.factories import ResumeFactory
+from training.labels import feedback_collect
 from training.models import LabeledExample
-from training.services import feedback_collect
 
 pytestmark = pytest.mark.django_db
 
-PURGE = "matching.services.resumes_purge_expired"
+PURGE = "matching.tasks.purge_expired_resumes"
 
 
 def uploaded_days_ago(days: int, **fields) -> Resume:

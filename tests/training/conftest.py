@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from training import services
+from training import runs as training_runs
 from training.models import TrainingRun
 
 SAMPLE_PATH = Path(__file__).resolve().parents[2] / "training" / "sample" / "training_data.json"
@@ -52,7 +52,7 @@ def run_training() -> Callable[..., TrainingRun]:
     """
 
     def run(train: list[dict], validation: list[dict] | None = None, **options) -> TrainingRun:
-        created = services.training_run_create(
+        created = training_runs.training_run_create(
             train_file=("train.json", json.dumps(train).encode()),
             validation_file=None
             if validation is None
@@ -60,7 +60,7 @@ def run_training() -> Callable[..., TrainingRun]:
             enqueue=False,
             **options,
         )
-        return services.training_run_execute(created.pk)
+        return training_runs.training_run_execute(created.pk)
 
     return run
 

@@ -10,8 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from matching.models import ScoringModel
-from matching.services import scoring_model_active
-from training import services
+from matching.scoring.activation import scoring_model_active
+from training import labels as training_labels
+from training import runs as training_runs
 from training.models import TrainingRun
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +65,7 @@ def test_the_queue_form_refuses_a_bad_file_and_creates_nothing(client, reviewer)
 
 
 def test_a_running_run_page_polls_its_status(client, reviewer, sample_bytes):
-    run = services.training_run_create(
+    run = training_runs.training_run_create(
         train_file=("sample.json", sample_bytes), enqueue=False, user=reviewer
     )
     TrainingRun.objects.filter(pk=run.pk).update(
@@ -82,7 +83,7 @@ def test_a_running_run_page_polls_its_status(client, reviewer, sample_bytes):
 
 
 def test_a_run_status_needs_the_permission_to_see_runs(client, django_user_model, sample_bytes):
-    run = services.training_run_create(
+    run = training_runs.training_run_create(
         train_file=("sample.json", sample_bytes), enqueue=False, user=None
     )
     TrainingRun.objects.filter(pk=run.pk).update(stage="fitting the scoring head", log="secret")
@@ -119,7 +120,7 @@ def test_the_notice_suggests_retraining_and_train_now_queues_a_run(client, revie
     settings.RETRAIN_SUGGEST_AFTER = 3
     settings.MATCHING_SYNC_TASKS = False  # the run stays queued: no cluster in this test
     for k in range(3):
-        services.feedback_collect(
+        training_labels.feedback_collect(
             resume_text=f"resume {k}", job_description="job", predicted_score=0.5, actual_score=0.9
         )
     client.force_login(reviewer)

@@ -12,7 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from matching.models import ScoringModel
-from matching.services import scoring_model_active
+from matching.scoring.activation import scoring_model_active
 from training.management.commands.train_custom_model import DEFAULT_SAMPLE_TARGET
 from training.models import LabeledExample, TrainingRun
 

@@ -8,11 +8,14 @@ import json
 import numpy as np
 import pytest
 
-from matching import services as matching_services
 from matching.models import Pair
+from matching.review import ratings as review_ratings
+from matching.review import services as review_services
 from tests.factories import JobFactory, ResumeFactory
-from training import datasets, services
-from training.datasets import DatasetError, Example
+from training import datasets
+from training import labels as training_labels
+from training.datasets import Example
+from training.errors import DatasetError
 from training.models import LabeledExample
 
 
@@ -268,16 +271,16 @@ def test_statistics_count_sources_bands_and_groups():
 def test_examples_from_db_use_the_mean_and_spread_of_several_reviewers(django_user_model):
     job = JobFactory(title="ICU nurse", description="Adult intensive care.", must_have="")
     resume = ResumeFactory(text="Registered nurse, eight years in intensive care.")
-    pair = matching_services.pair_get_or_create(resume=resume, job=job)
+    pair = review_ratings.pair_get_or_create(resume=resume, job=job)
     for i, score in enumerate([0.2, 0.4, 0.9]):
         reviewer = django_user_model.objects.create_user(username=f"reviewer{i}")
-        matching_services.rating_create(pair=pair, score=score, reviewer=reviewer)
+        review_ratings.rating_create(pair=pair, score=score, reviewer=reviewer)
     unrated = ResumeFactory(text="Welder")
-    matching_services.pair_get_or_create(resume=unrated, job=job)
-    services.feedback_collect(
+    review_ratings.pair_get_or_create(resume=unrated, job=job)
+    training_labels.feedback_collect(
         resume_text="Nurse, ICU", job_description="ICU nurse", predicted_score=0.4, actual_score=0.9
     )
-    services.examples_import(
+    training_labels.examples_import(
         examples=[Example("Welder, MIG and TIG", "Pipe welder", 0.95)], source="history"
     )
 
@@ -287,7 +290,7 @@ def test_examples_from_db_use_the_mean_and_spread_of_several_reviewers(django_us
     assert len(rated) == 1  # the unrated pair is not a label
     (example,) = rated
     assert example.resume == resume.text
-    assert example.job == matching_services.job_text(job)
+    assert example.job == job.embedded_text
     assert example.score == pytest.approx(0.5)
     assert example.n_ratings == 3
     assert example.spread == pytest.approx(float(np.std([0.2, 0.4, 0.9])), abs=1e-6)
@@ -302,10 +305,10 @@ def test_examples_from_db_use_the_settled_score_of_a_conflict_instead_of_the_mea
 ):
     job = JobFactory(title="ICU nurse", description="Adult intensive care.", must_have="")
     lead = django_user_model.objects.create_user(username="lead")
-    settled = matching_services.pair_get_or_create(
+    settled = review_ratings.pair_get_or_create(
         resume=ResumeFactory(text="Nurse, two years in a care home."), job=job
     )
-    open_conflict = matching_services.pair_get_or_create(
+    open_conflict = review_ratings.pair_get_or_create(
         resume=ResumeFactory(text="Paramedic, ten years of emergency care."), job=job
     )
     for i, (a, b) in enumerate([(0.0, 0.75), (0.25, 1.0)]):
@@ -313,9 +316,9 @@ def test_examples_from_db_use_the_settled_score_of_a_conflict_instead_of_the_mea
             django_user_model.objects.create_user(username=f"reviewer{i}{k}") for k in range(2)
         ]
         pair = settled if i == 0 else open_conflict
-        matching_services.rating_submit(pair=pair, reviewer=reviewers[0], score=a)
-        matching_services.rating_submit(pair=pair, reviewer=reviewers[1], score=b)
-    matching_services.pair_settle(pair=settled, score=0.5, settled_by=lead)
+        review_ratings.rating_submit(pair=pair, reviewer=reviewers[0], score=a)
+        review_ratings.rating_submit(pair=pair, reviewer=reviewers[1], score=b)
+    review_services.pair_settle(pair=settled, score=0.5, settled_by=lead)
 
     by_resume = {e.resume: e for e in datasets.examples_from_db()}
 
@@ -334,13 +337,13 @@ def test_examples_from_db_survive_pair_statistics_left_stale_by_a_deleted_rating
     """A pair still counting a rating that is gone (a bulk delete that skipped the
     services) once made every training run fail: StdDev over zero rows on SQLite."""
     job = JobFactory(title="ICU nurse", description="Adult intensive care.", must_have="")
-    stale = matching_services.pair_get_or_create(resume=ResumeFactory(text="Welder"), job=job)
+    stale = review_ratings.pair_get_or_create(resume=ResumeFactory(text="Welder"), job=job)
     Pair.objects.filter(pk=stale.pk).update(rating_count=1, rating_mean=0.5, rating_spread=0.0)
-    settled = matching_services.pair_get_or_create(resume=ResumeFactory(text="Paramedic"), job=job)
+    settled = review_ratings.pair_get_or_create(resume=ResumeFactory(text="Paramedic"), job=job)
     Pair.objects.filter(pk=settled.pk).update(settled_score=0.75, rating_count=2)
-    rated = matching_services.pair_get_or_create(resume=ResumeFactory(text="ICU nurse"), job=job)
+    rated = review_ratings.pair_get_or_create(resume=ResumeFactory(text="ICU nurse"), job=job)
     reviewer = django_user_model.objects.create_user(username="ann")
-    matching_services.rating_submit(pair=rated, reviewer=reviewer, score=1.0)
+    review_ratings.rating_submit(pair=rated, reviewer=reviewer, score=1.0)
 
     by_resume = {e.resume: e for e in datasets.examples_from_db()}
 

@@ -1,22 +1,22 @@
 """The fast trainer on synthetic pairs whose label is a known function of the inputs, and
-the head it writes (matching.heads.TrainedHead)."""
+the head it writes (matching.scoring.heads.TrainedHead)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from matching.heads import (
-    HEAD_FILE,
+from matching.errors import ModelUnavailable
+from matching.models_store import HEAD_FILE
+from matching.scoring.features import FEATURE_NAMES
+from matching.scoring.heads import (
     MEMORY_CUTOFF,
     MEMORY_PRIOR,
     ROW_BLOCK,
-    ModelUnavailable,
     TrainedHead,
     design_matrix,
 )
-from matching.scoring.features import FEATURE_NAMES
-from matching.services import PairInputs
+from matching.scoring.inputs import PairInputs
 from training.fast import group_folds, train_fast
 from training.metrics import evaluate
 

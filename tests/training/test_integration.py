@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from matching.services import scoring_model_active
+from matching.scoring.activation import scoring_model_active
 from training.models import TrainingRun
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
@@ -81,7 +81,7 @@ def test_full_fine_tune_on_a_small_subset(run_training, sample_rows, settings):
     # The fine-tuned encoder differs from the base one it started from.
     from sentence_transformers import SentenceTransformer
 
-    from matching.encoder import pretrained_model_path
+    from matching.models_store import pretrained_model_path
 
     text = [train[0]["resume"]]
     tuned = SentenceTransformer(str(folder / "encoder"), device="cpu", local_files_only=True)

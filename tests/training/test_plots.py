@@ -32,7 +32,7 @@ def test_a_run_records_its_learning_curve_ending_at_the_candidate(better_run):
 
 def test_too_few_resumes_for_a_share_leave_that_point_out():
     from matching.scoring.features import FEATURE_NAMES
-    from matching.services import PairInputs
+    from matching.scoring.inputs import PairInputs
 
     rng = np.random.default_rng(0)
     n = 12

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.qcluster import running_cluster, wait_for
-from training import services
+from training import runs as training_runs
 from training.models import TrainingRun
 
 from .conftest import SAMPLE_PATH
@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 def test_a_queued_run_is_trained_by_a_qcluster_worker(settings):
     settings.MATCHING_SYNC_TASKS = False
-    run = services.training_run_create(
+    run = training_runs.training_run_create(
         train_file=("training_data.json", SAMPLE_PATH.read_bytes()), enqueue=True
     )
     run.refresh_from_db()

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from matching import services
-from matching.encoder import PRETRAINED_KEY
 from matching.models import Embedding, Pair
+from matching.models_store import PRETRAINED_KEY
+from matching.scoring import activation as scoring_activation
+from matching.scoring import services as scoring_services
 from tests.factories import JobFactory, ResumeFactory
 from training.models import TrainingRun
 
@@ -35,16 +36,16 @@ def test_activating_a_fast_head_rescores_every_pair_without_embedding_again(
 ):
     jobs = JobFactory.create_batch(2)
     ResumeFactory.create_batch(40)
-    assert services.pairs_score() == 80
+    assert scoring_services.pairs_score() == 80
     run = run_training(sample_rows, sample_rows)
     assert run.status == TrainingRun.Status.SUCCEEDED, run.error
     model = run.output_model
     assert model.encoder_key == PRETRAINED_KEY  # a fast head reads its base's vectors
     counting = CountingEncoder(fake_encoder)
-    monkeypatch.setattr("matching.vectors.get_encoder", lambda path=None: counting)
+    monkeypatch.setattr("matching.encoding.cache.get_encoder", lambda path=None: counting)
     embeddings = Embedding.objects.count()
 
-    services.scoring_model_activate(model=model)  # re-scores inline (MATCHING_SYNC_TASKS)
+    scoring_activation.scoring_model_activate(model=model)  # re-scores inline (MATCHING_SYNC_TASKS)
 
     assert counting.texts == 0
     assert Embedding.objects.count() == embeddings
@@ -62,14 +63,14 @@ def test_activating_a_model_with_its_own_encoder_embeds_the_resumes_for_it(
 
     JobFactory()
     ResumeFactory.create_batch(5)
-    services.pairs_score()
+    scoring_services.pairs_score()
     model = ScoringModel.objects.create(
         version="pretrained-copy", kind=ScoringModel.Kind.PRETRAINED, encoder_key="other-encoder"
     )
     counting = CountingEncoder(fake_encoder)
-    monkeypatch.setattr("matching.vectors.get_encoder", lambda path=None: counting)
+    monkeypatch.setattr("matching.encoding.cache.get_encoder", lambda path=None: counting)
 
-    services.scoring_model_activate(model=model)
+    scoring_activation.scoring_model_activate(model=model)
 
     assert counting.texts == 6
     assert Embedding.objects.filter(encoder_key="other-encoder").count() == 6

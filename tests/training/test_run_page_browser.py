@@ -19,7 +19,7 @@ import pytest
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 from tests.browser import chromium
-from training import services
+from training import runs as training_runs
 from training.models import TrainingRun
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
@@ -36,8 +36,10 @@ def test_a_finished_run_page_shows_comparison_learning_curve_scatter_and_bands(
     from playwright.sync_api import expect
 
     data = GULP if GULP.exists() else SAMPLE
-    created = services.training_run_create(train_file=(data.name, data.read_bytes()), enqueue=False)
-    run = services.training_run_execute(created.pk)
+    created = training_runs.training_run_create(
+        train_file=(data.name, data.read_bytes()), enqueue=False
+    )
+    run = training_runs.training_run_execute(created.pk)
     assert run.status == TrainingRun.Status.SUCCEEDED, run.error
     assert json.dumps(run.validation_predictions["learning_curve"])
 

@@ -13,12 +13,24 @@ import numpy as np
 import pytest
 from django.utils import timezone
 
-from matching import heads
-from matching import services as matching_services
+from matching import errors as matching_errors
+from matching import models_store
+from matching.intake import jobs as intake_jobs
+from matching.intake import resumes as intake_resumes
 from matching.models import Pair, ScoringModel
+from matching.review import ratings as review_ratings
+from matching.scoring import activation as scoring_activation
+from matching.scoring import heads
+from matching.scoring import inputs as scoring_inputs
+from matching.scoring import services as scoring_services
 from tests.conftest import NURSE_RESUME, PYTHON_RESUME
-from training import services, store, tasks
-from training.datasets import DatasetError, Example
+from training import errors as training_errors
+from training import labels as training_labels
+from training import runs as training_runs
+from training import steps as training_steps
+from training import store, tasks
+from training.datasets import Example
+from training.errors import DatasetError
 from training.models import LabeledExample, TrainingRun
 from training.selectors import retrain_status
 
@@ -50,7 +62,7 @@ def _incoming(settings) -> list[str]:
 
 
 def _live() -> str:
-    return matching_services.scoring_model_active().version
+    return scoring_activation.scoring_model_active().version
 
 
 def _subset(rows: list[dict], resumes: int, *, skip: int = 0) -> list[dict]:
@@ -67,7 +79,7 @@ def test_a_bad_training_file_is_refused_at_once_and_nothing_is_created(sample_ro
     rows = sample_rows[:5]
     rows[2] = {**rows[2], "score": 7}
     with pytest.raises(DatasetError, match=r"bad\.json, example 3: 'score' is 7, not between"):
-        services.training_run_create(
+        training_runs.training_run_create(
             train_file=("bad.json", json.dumps(rows).encode()), enqueue=True
         )
     assert not TrainingRun.objects.exists()
@@ -76,7 +88,7 @@ def test_a_bad_training_file_is_refused_at_once_and_nothing_is_created(sample_ro
 
 def test_a_bad_validation_file_is_refused_too(sample_rows):
     with pytest.raises(DatasetError, match=r"val\.json, example 1: 'resume' must be non-empty"):
-        services.training_run_create(
+        training_runs.training_run_create(
             train_file=("train.json", json.dumps(sample_rows).encode()),
             validation_file=("val.json", b'[{"resume": "", "job_description": "j", "score": 1}]'),
         )
@@ -94,12 +106,12 @@ def test_a_bad_validation_file_is_refused_too(sample_rows):
 )
 def test_run_options_are_validated(options, error, message):
     with pytest.raises(error, match=message):
-        services.training_run_create(enqueue=False, **options)
+        training_runs.training_run_create(enqueue=False, **options)
     assert not TrainingRun.objects.exists()
 
 
 def test_a_created_run_is_queued_with_its_parameters_and_files(sample_rows, settings):
-    run = services.training_run_create(
+    run = training_runs.training_run_create(
         train_file=("mine.json", json.dumps(sample_rows).encode()), epochs=3, enqueue=False
     )
     assert run.status == Status.QUEUED
@@ -123,10 +135,12 @@ def test_a_created_run_is_queued_with_its_parameters_and_files(sample_rows, sett
 def test_training_on_the_sample_succeeds_and_writes_a_complete_model_folder(sample_rows, settings):
     assert len(sample_rows) == 63
     stages: list[tuple[float, str]] = []
-    created = services.training_run_create(
+    created = training_runs.training_run_create(
         train_file=("training_data.json", json.dumps(sample_rows).encode()), enqueue=False
     )
-    run = services.training_run_execute(created.pk, listener=lambda p, s: stages.append((p, s)))
+    run = training_runs.training_run_execute(
+        created.pk, listener=lambda p, s: stages.append((p, s))
+    )
 
     assert run.status == Status.SUCCEEDED, run.error
     assert run.progress == 1.0
@@ -158,13 +172,13 @@ def test_training_on_the_sample_succeeds_and_writes_a_complete_model_folder(samp
     assert model.metrics["run"] == run.pk
 
     folder = Path(settings.MODELS_STORE_DIR) / model.version
-    assert heads.model_folder(model) == folder
+    assert models_store.version_dir(model) == folder
     assert _versions(settings) == [model.version]
     assert _incoming(settings) == []
     assert (folder / "encoder" / "config.json").is_file()
     assert (folder / "head.npz").is_file()
     meta = json.loads((folder / "training_metadata.json").read_text())
-    assert meta["format_version"] == store.METADATA_FORMAT
+    assert meta["format_version"] == models_store.METADATA_FORMAT
     assert meta["code_version"]
     assert meta["version"] == model.version
     assert meta["mode"] == "fast"
@@ -182,10 +196,10 @@ def test_training_on_the_sample_succeeds_and_writes_a_complete_model_folder(samp
 def test_a_trained_model_scores_text_pairs(better_run):
     model = better_run.output_model
     pairs = [
-        matching_services.TextPair(resume=PYTHON_RESUME, job="Senior Python developer, Django"),
-        matching_services.TextPair(resume=NURSE_RESUME, job="Senior Python developer, Django"),
+        scoring_inputs.TextPair(resume=PYTHON_RESUME, job="Senior Python developer, Django"),
+        scoring_inputs.TextPair(resume=NURSE_RESUME, job="Senior Python developer, Django"),
     ]
-    scores, _ = matching_services.texts_score(pairs=pairs, model=model)
+    scores, _ = scoring_services.texts_score(pairs=pairs, model=model)
     assert scores.shape == (2,)
     assert np.all((scores >= 0) & (scores <= 1))
 
@@ -217,41 +231,43 @@ def test_activate_if_worse_insists(run_training, inverted_rows, sample_rows):
 
 def test_a_worse_model_is_refused_unless_forced(worse_run):
     model = worse_run.output_model
-    with pytest.raises(matching_services.ActivationRefused, match="was worse than pretrained"):
-        matching_services.scoring_model_activate(model=model)
+    with pytest.raises(matching_errors.ActivationRefused, match="was worse than pretrained"):
+        scoring_activation.scoring_model_activate(model=model)
     assert _live() == "pretrained"
-    matching_services.scoring_model_activate(model=model, force=True)
+    scoring_activation.scoring_model_activate(model=model, force=True)
     assert _live() == model.version
 
 
 def test_activation_rescores_pairs_and_rollback_restores_the_pretrained_model(better_run, settings):
     settings.MATCHING_SYNC_TASKS = True  # the background re-scoring runs inline
-    job = matching_services.job_create(
+    job = intake_jobs.job_create(
         title="Senior Python developer", description="Django, PostgreSQL", must_have="Python"
     )
     for name, text in (("py.txt", PYTHON_RESUME), ("rn.txt", NURSE_RESUME)):
-        matching_services.resume_create(name=name, data=text.encode())
+        intake_resumes.resume_create(name=name, data=text.encode())
     pretrained = ScoringModel.objects.get(version="pretrained")
     assert set(Pair.objects.filter(job=job).values_list("scoring_model", flat=True)) == {
         pretrained.pk
     }
     custom = better_run.output_model
 
-    matching_services.scoring_model_activate(model=custom)
+    scoring_activation.scoring_model_activate(model=custom)
 
     assert _live() == custom.version
-    assert isinstance(heads.scorer_for(matching_services.scoring_model_active()), heads.TrainedHead)
+    assert isinstance(
+        heads.scorer_for(scoring_activation.scoring_model_active()), heads.TrainedHead
+    )
     rescored = Pair.objects.filter(job=job)
     assert rescored.count() == 2
     assert set(rescored.values_list("scoring_model", flat=True)) == {custom.pk}
     assert all(0.0 <= s <= 1.0 for s in rescored.values_list("score", flat=True))
 
     # A rollback: the pre-trained model has no comparison to refuse it.
-    matching_services.scoring_model_activate(model=pretrained)
+    scoring_activation.scoring_model_activate(model=pretrained)
 
     assert _live() == "pretrained"
     assert not isinstance(
-        heads.scorer_for(matching_services.scoring_model_active()), heads.TrainedHead
+        heads.scorer_for(scoring_activation.scoring_model_active()), heads.TrainedHead
     )
     assert set(Pair.objects.filter(job=job).values_list("scoring_model", flat=True)) == {
         pretrained.pk
@@ -262,8 +278,8 @@ def test_activation_rescores_pairs_and_rollback_restores_the_pretrained_model(be
 def test_a_model_whose_folder_is_gone_cannot_be_activated(better_run, settings):
     model = better_run.output_model
     (Path(settings.MODELS_STORE_DIR) / model.version / "head.npz").unlink()
-    with pytest.raises(heads.ModelUnavailable):
-        matching_services.scoring_model_activate(model=model)
+    with pytest.raises(matching_errors.ModelUnavailable):
+        scoring_activation.scoring_model_activate(model=model)
     assert _live() == "pretrained"
 
 
@@ -339,13 +355,15 @@ def test_an_unwritable_models_store_fails_the_run_with_the_reason(
 
 
 def test_a_cancelled_queued_run_never_runs(sample_rows):
-    run = services.training_run_create(
+    run = training_runs.training_run_create(
         train_file=("t.json", json.dumps(sample_rows).encode()), enqueue=False
     )
-    services.training_run_cancel(run=run)
+    training_runs.training_run_cancel(run=run)
     assert tasks.run_training(run.pk) == "skipped"
-    with pytest.raises(services.InvalidTransition, match="is cancelled; it cannot become running"):
-        services.training_run_execute(run.pk)
+    with pytest.raises(
+        training_errors.InvalidTransition, match="is cancelled; it cannot become running"
+    ):
+        training_runs.training_run_execute(run.pk)
     run.refresh_from_db()
     assert run.status == Status.CANCELLED
     assert run.finished_at is not None
@@ -353,7 +371,7 @@ def test_a_cancelled_queued_run_never_runs(sample_rows):
 
 
 def test_a_run_cancelled_while_running_stops_and_leaves_no_folder(sample_rows, settings):
-    run = services.training_run_create(
+    run = training_runs.training_run_create(
         train_file=("t.json", json.dumps(sample_rows).encode()), enqueue=False
     )
     seen: list[str] = []
@@ -362,10 +380,12 @@ def test_a_run_cancelled_while_running_stops_and_leaves_no_folder(sample_rows, s
     def cancel_once_the_model_folder_is_started(progress: float, stage: str) -> None:
         seen.append(stage)
         if stage == "fitting the scoring head":
-            folder_when_cancelled.append((store.incoming_dir(run.pk) / "encoder").is_dir())
-            services.training_run_cancel(run=run)
+            folder_when_cancelled.append((models_store.incoming_dir(run.pk) / "encoder").is_dir())
+            training_runs.training_run_cancel(run=run)
 
-    run = services.training_run_execute(run.pk, listener=cancel_once_the_model_folder_is_started)
+    run = training_runs.training_run_execute(
+        run.pk, listener=cancel_once_the_model_folder_is_started
+    )
     assert run.status == Status.CANCELLED
     # The cancel came while the incoming folder held the encoder; the run noticed at that
     # very report (a log line always reaches the database), fitted no head, and removed
@@ -396,20 +416,20 @@ def test_stale_running_runs_are_marked_failed_and_their_folders_removed(settings
     for run in (stale, alive):
         (store.start_incoming(run.pk) / "head.npz").write_bytes(b"half")
 
-    assert services.runs_fail_stale() == 1
+    assert training_runs.runs_fail_stale() == 1
 
     stale.refresh_from_db()
     assert stale.status == Status.FAILED
     assert "The worker stopped reporting at" in stale.error
     assert "The live model is unchanged" in stale.error
     assert stale.finished_at is not None
-    assert not store.incoming_dir(stale.pk).exists()
+    assert not models_store.incoming_dir(stale.pk).exists()
     alive.refresh_from_db()
     queued.refresh_from_db()
     assert alive.status == Status.RUNNING
-    assert store.incoming_dir(alive.pk).exists()
+    assert models_store.incoming_dir(alive.pk).exists()
     assert queued.status == Status.QUEUED
-    assert services.runs_fail_stale() == 0
+    assert training_runs.runs_fail_stale() == 0
 
 
 @pytest.mark.django_db(transaction=True)
@@ -423,25 +443,27 @@ def test_a_live_run_that_reports_nothing_for_a_while_is_not_taken_for_dead(
     settings.TRAINING_STALE_AFTER_S = 1
     settings.TRAINING_HEARTBEAT_S = 0.1
     swept: list[int] = []
-    embed = services.examples_features
+    embed = training_steps.examples_features
 
     def slow_and_silent(examples, encoder_key, **kwargs):
         if not swept:
             time.sleep(1.5)
-            swept.append(services.runs_fail_stale())
+            swept.append(training_runs.runs_fail_stale())
         return embed(examples, encoder_key, **kwargs)
 
-    monkeypatch.setattr(services, "examples_features", slow_and_silent)
+    monkeypatch.setattr(training_steps, "examples_features", slow_and_silent)
     run = run_training(sample_rows)
     assert swept == [0]
     assert run.status == Status.SUCCEEDED, run.error
 
 
 def test_final_runs_cannot_change_state(better_run):
-    with pytest.raises(services.InvalidTransition, match="is succeeded; it cannot become running"):
-        services.training_run_execute(better_run.pk)
-    with pytest.raises(services.InvalidTransition, match="cannot become cancelled"):
-        services.training_run_cancel(run=better_run)
+    with pytest.raises(
+        training_errors.InvalidTransition, match="is succeeded; it cannot become running"
+    ):
+        training_runs.training_run_execute(better_run.pk)
+    with pytest.raises(training_errors.InvalidTransition, match="cannot become cancelled"):
+        training_runs.training_run_cancel(run=better_run)
     better_run.refresh_from_db()
     assert better_run.status == Status.SUCCEEDED
 
@@ -449,8 +471,8 @@ def test_final_runs_cannot_change_state(better_run):
 def test_a_failed_run_cannot_be_cancelled(run_training, sample_rows):
     failed = run_training(sample_rows[:5])
     assert failed.status == Status.FAILED
-    with pytest.raises(services.InvalidTransition):
-        services.training_run_cancel(run=failed)
+    with pytest.raises(training_errors.InvalidTransition):
+        training_runs.training_run_cancel(run=failed)
 
 
 @pytest.mark.parametrize(
@@ -467,10 +489,10 @@ def test_only_the_documented_transitions_are_allowed(start, allowed):
     for target in Status.values:
         run = TrainingRun.objects.create(status=start)
         if target in allowed:
-            assert services._transition(run.pk, target).status == target
+            assert TrainingRun.transition(run.pk, target).status == target
         else:
-            with pytest.raises(services.InvalidTransition):
-                services._transition(run.pk, target)
+            with pytest.raises(training_errors.InvalidTransition):
+                TrainingRun.transition(run.pk, target)
             run.refresh_from_db()
             assert run.status == start
 
@@ -479,7 +501,7 @@ def test_only_the_documented_transitions_are_allowed(start, allowed):
 
 
 def test_feedback_is_stored_with_its_source_and_the_predicted_score(reviewer):
-    example = services.feedback_collect(
+    example = training_labels.feedback_collect(
         resume_text=PYTHON_RESUME,
         job_description="Python developer",
         predicted_score=0.42,
@@ -497,7 +519,7 @@ def test_feedback_is_stored_with_its_source_and_the_predicted_score(reviewer):
 
 
 def test_feedback_without_a_prediction_is_accepted():
-    example = services.feedback_collect(
+    example = training_labels.feedback_collect(
         resume_text="r", job_description="j", predicted_score=None, actual_score=0
     )
     assert example.predicted_score is None and example.score == 0.0
@@ -522,13 +544,13 @@ def test_feedback_out_of_range_or_empty_is_refused(fields, message):
         **fields,
     }
     with pytest.raises(ValueError, match=message):
-        services.feedback_collect(**values)
+        training_labels.feedback_collect(**values)
     assert not LabeledExample.objects.exists()
 
 
 def _feedback(n: int) -> None:
     for i in range(n):
-        services.feedback_collect(
+        training_labels.feedback_collect(
             resume_text=f"Resume {i}", job_description="Job", predicted_score=0.5, actual_score=0.9
         )
 
@@ -540,15 +562,15 @@ def test_retraining_is_suggested_after_enough_new_labels(settings):
     status = retrain_status()
     assert (status.new_labels, status.threshold, status.suggested) == (2, 3, False)
     assert status.since is None and status.live_model == "pretrained"
-    job = matching_services.job_create(title="Nurse", description="ICU")
-    resume = matching_services.resume_create(name="rn.txt", data=NURSE_RESUME.encode()).resume
-    pair = matching_services.pair_get_or_create(resume=resume, job=job)
-    matching_services.rating_create(pair=pair, score=0.8)
+    job = intake_jobs.job_create(title="Nurse", description="ICU")
+    resume = intake_resumes.resume_create(name="rn.txt", data=NURSE_RESUME.encode()).resume
+    pair = review_ratings.pair_get_or_create(resume=resume, job=job)
+    review_ratings.rating_create(pair=pair, score=0.8)
     assert retrain_status().new_labels == 3
     assert retrain_status().suggested
     queued = TrainingRun.objects.create(status=Status.QUEUED)
     assert not retrain_status().suggested  # a run is on its way already
-    services.training_run_cancel(run=queued)
+    training_runs.training_run_cancel(run=queued)
     assert retrain_status().suggested
 
 
@@ -573,7 +595,7 @@ def test_enough_new_labels_queue_a_run_when_retrain_auto_is_on(
 ):
     settings.RETRAIN_AUTO = True
     settings.RETRAIN_SUGGEST_AFTER = 60
-    services.examples_import(
+    training_labels.examples_import(
         examples=[Example(r["resume"], r["job_description"], r["score"]) for r in sample_rows],
         source=LabeledExample.Source.IMPORT,
     )
@@ -612,7 +634,7 @@ def test_an_import_alone_queues_a_run_when_it_crosses_the_threshold(
     settings.RETRAIN_AUTO = True
     settings.RETRAIN_SUGGEST_AFTER = 60
     with django_capture_on_commit_callbacks(execute=True):
-        services.examples_import(
+        training_labels.examples_import(
             examples=[Example(r["resume"], r["job_description"], r["score"]) for r in sample_rows],
             source=LabeledExample.Source.IMPORT,
         )

@@ -45,7 +45,7 @@ def main() -> None:
         by_role.setdefault(r["role"], []).append(r)
     examples = []
     for job in data["jobs"]:
-        text = job_text(job)
+        text = job.embedded_text
         must = [m.lower() for m in job.get("must_have", [])]
         own = rng.sample(by_role[job["id"]], 4)
         for r in own:

@@ -4,9 +4,9 @@ from dataclasses import dataclass
 
 from rest_framework import serializers
 
-from matching import selectors
 from matching.models import Pair
-from matching.selectors import Explanation
+from matching.privacy import selectors as privacy_selectors
+from matching.scoring.explain import Explanation
 
 ANONYMIZE_HELP = (
     "true: names, contact details and photos masked in resume texts and passages, file "
@@ -16,10 +16,10 @@ ANONYMIZE_HELP = (
 
 
 def anonymized_for(request) -> bool:
-    """?anonymize=true|false, else the caller's preference (selectors.reviewer_anonymizes)."""
+    """?anonymize=true|false, else the caller's preference (reviewer_anonymizes)."""
     raw = request.query_params.get("anonymize", "") if request is not None else ""
     if raw == "":
-        return selectors.reviewer_anonymizes(user=getattr(request, "user", None))
+        return privacy_selectors.reviewer_anonymizes(user=getattr(request, "user", None))
     try:
         return serializers.BooleanField().to_internal_value(raw)
     except serializers.ValidationError as exc:
@@ -44,7 +44,7 @@ class RankedPair:
 
     @property
     def ratings_hidden(self) -> bool:
-        # Pairs come annotated by selectors.pairs_for_viewer; one that is not stays hidden.
+        # Pairs come annotated by review_visibility.pairs_for_viewer; one that is not stays hidden.
         # Nothing is hidden while nobody has rated the pair.
         return self.pair.rating_count > 0 and not getattr(self.pair, "ratings_visible", False)
 
@@ -96,7 +96,7 @@ class RankedResumeOut(serializers.Serializer):
 
     def get_original_name(self, row: RankedPair) -> str:
         anonymized = bool(self.context.get("anonymized"))
-        return selectors.resume_label(resume=row.pair.resume, anonymized=anonymized)
+        return privacy_selectors.resume_label(resume=row.pair.resume, anonymized=anonymized)
 
 
 class RankingRowOut(serializers.Serializer):

@@ -4,9 +4,9 @@ from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from matching import selectors
-from matching.extraction import SUPPORTED_EXTENSIONS
+from matching.intake.extraction import SUPPORTED_EXTENSIONS
 from matching.models import Resume
+from matching.privacy import selectors as privacy_selectors
 
 
 class ResumeOut(serializers.ModelSerializer):
@@ -60,9 +60,11 @@ class ResumeOut(serializers.ModelSerializer):
         if "anonymized" not in self.context:
             self.context["anonymized"] = anonymized_for(self.context.get("request"))
         if self.context["anonymized"]:
-            data["original_name"] = selectors.resume_label(resume=resume, anonymized=True)
+            data["original_name"] = privacy_selectors.resume_label(resume=resume, anonymized=True)
             if "text" in data:
-                data["text"] = selectors.resume_display_text(text=resume.text, anonymized=True)
+                data["text"] = privacy_selectors.resume_display_text(
+                    text=resume.text, anonymized=True
+                )
         return data
 
     @extend_schema_field(serializers.ChoiceField(choices=["pending", "done", "skipped"]))

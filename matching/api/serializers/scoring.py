@@ -5,7 +5,9 @@ from django.core.files.uploadedfile import UploadedFile
 from rest_framework import serializers
 
 from matching.errors import ExtractionError, extraction_error
-from matching.extraction import extract_text, human_size, normalize_text
+from matching.intake.extraction import extract_text
+from matching.intake.readers import human_size
+from matching.texts import normalize_text
 
 # About 60 pages of text: more than any resume or job description, and a bound on what
 # one request may make the encoder read.

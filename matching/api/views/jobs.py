@@ -7,11 +7,16 @@ from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from matching import selectors, services
 from matching.api.filters import JobFilter
 from matching.api.serializers.jobs import JobIn, JobOut
 from matching.api.serializers.rankings import RankedPair, RankingQueryIn, RankingRowOut
+from matching.intake import jobs as intake_jobs
 from matching.models import Job
+from matching.privacy import selectors as privacy_selectors
+from matching.review import visibility as review_visibility
+from matching.scoring import activation as scoring_activation
+from matching.scoring import explain as scoring_explain
+from matching.scoring import selectors as scoring_selectors
 from resumeproject.api.permissions import HasModelPerms, IsReviewer
 
 CHANGE_JOB = ["matching.change_job"]
@@ -36,7 +41,7 @@ class JobCollectionApi(generics.ListAPIView):
     def post(self, request: Request) -> Response:
         data_in = JobIn(data=request.data)
         data_in.is_valid(raise_exception=True)
-        job = services.job_create(**data_in.validated_data)
+        job = intake_jobs.job_create(**data_in.validated_data)
         return Response(JobOut(job).data, status=status.HTTP_201_CREATED)
 
 
@@ -64,7 +69,7 @@ class JobDetailApi(generics.RetrieveAPIView):
         job = self.get_object()
         data_in = JobIn(job, data=request.data, partial=partial)
         data_in.is_valid(raise_exception=True)
-        job = services.job_update(job=job, **data_in.validated_data)
+        job = intake_jobs.job_update(job=job, **data_in.validated_data)
         return Response(JobOut(job).data)
 
 
@@ -80,7 +85,7 @@ class JobCloseApi(generics.GenericAPIView):
         responses=JobOut,
     )
     def post(self, request: Request, pk: int) -> Response:
-        job = services.job_update(job=self.get_object(), is_open=False)
+        job = intake_jobs.job_update(job=self.get_object(), is_open=False)
         return Response(JobOut(job).data)
 
 
@@ -103,16 +108,18 @@ class JobRankingApi(generics.GenericAPIView):
         top = query.validated_data.pop("top", None)
         anonymize = query.validated_data.pop("anonymize", None)
         anonymized = (
-            selectors.reviewer_anonymizes(user=request.user) if anonymize is None else anonymize
+            privacy_selectors.reviewer_anonymizes(user=request.user)
+            if anonymize is None
+            else anonymize
         )
-        pairs: QuerySet = selectors.pairs_for_viewer(
-            selectors.job_ranking(job=job, **query.validated_data), user=request.user
+        pairs: QuerySet = review_visibility.pairs_for_viewer(
+            scoring_selectors.job_ranking(job=job, **query.validated_data), user=request.user
         )
         if top is not None:
             pairs = pairs[:top]
         page = self.paginate_queryset(pairs)
-        active = services.scoring_model_active()
-        why = selectors.explain_pairs(
+        active = scoring_activation.scoring_model_active()
+        why = scoring_explain.explain_pairs(
             job=job, pairs=page, encoder_key=active.encoder_key, anonymized=anonymized
         )
         start = self.paginator.page_start

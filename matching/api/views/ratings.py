@@ -6,10 +6,11 @@ from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from matching import selectors, services
 from matching.api.filters import RatingFilter
 from matching.api.serializers.ratings import RatingIn, RatingOut, RatingSubmitOut
 from matching.models import Rating
+from matching.review import ratings as review_ratings
+from matching.review import visibility as review_visibility
 
 
 @extend_schema_view(get=extend_schema(summary="List ratings", description="Newest first."))
@@ -23,7 +24,7 @@ class RatingCollectionApi(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[Rating]:
         # Blind rating: other reviewers' ratings of a pair only once the caller rated it.
         user = self.request.user
-        return selectors.ratings_for_viewer(user=user).select_related("pair", "reviewer")
+        return review_visibility.ratings_for_viewer(user=user).select_related("pair", "reviewer")
 
     @extend_schema(
         summary="Rate a resume for a job",
@@ -44,8 +45,8 @@ class RatingCollectionApi(generics.ListAPIView):
         data_in = RatingIn(data=request.data)
         data_in.is_valid(raise_exception=True)
         data = data_in.validated_data
-        pair = services.pair_get_or_create(resume=data["resume"], job=data["job"])
-        submitted = services.rating_submit(
+        pair = review_ratings.pair_get_or_create(resume=data["resume"], job=data["job"])
+        submitted = review_ratings.rating_submit(
             pair=pair,
             score=data["score"],
             reviewer=request.user,

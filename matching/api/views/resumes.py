@@ -8,7 +8,6 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from matching import selectors, services
 from matching.api.filters import ResumeFilter
 from matching.api.serializers.rankings import BestJobRowOut, RankedPair
 from matching.api.serializers.resumes import (
@@ -17,7 +16,12 @@ from matching.api.serializers.resumes import (
     ResumeUploadIn,
     ResumeUploadOut,
 )
+from matching.intake import erasure as intake_erasure
+from matching.intake import resumes as intake_resumes
 from matching.models import Resume
+from matching.review import visibility as review_visibility
+from matching.scoring import progress as scoring_progress
+from matching.scoring import selectors as scoring_selectors
 from resumeproject.api import throttling
 from resumeproject.api.permissions import HasModelPerms, IsReviewer
 
@@ -27,7 +31,7 @@ class _ScoringProgressMixin:
 
     def get_serializer_context(self) -> dict:
         context = super().get_serializer_context()  # type: ignore[misc]
-        context["open_jobs"] = selectors.open_job_count()
+        context["open_jobs"] = scoring_progress.open_job_count()
         return context
 
 
@@ -46,7 +50,7 @@ class ResumeCollectionApi(_ScoringProgressMixin, generics.ListAPIView):
     throttle_scopes = {"POST": throttling.UPLOADS}
 
     def get_queryset(self) -> QuerySet[Resume]:
-        return selectors.resumes_with_scoring_progress().select_related("uploaded_by")
+        return scoring_progress.resumes_with_scoring_progress().select_related("uploaded_by")
 
     @extend_schema(
         summary="Upload resumes",
@@ -67,7 +71,7 @@ class ResumeCollectionApi(_ScoringProgressMixin, generics.ListAPIView):
     def post(self, request: Request) -> Response:
         data_in = ResumeUploadIn(data=request.data)
         data_in.is_valid(raise_exception=True)
-        results = services.resumes_upload(
+        results = intake_resumes.resumes_upload(
             files=data_in.validated_data["files"], uploaded_by=request.user
         )
         fresh = {
@@ -106,14 +110,14 @@ class ResumeDetailApi(_ScoringProgressMixin, generics.RetrieveDestroyAPIView):
 
     def get_queryset(self) -> QuerySet[Resume]:
         return (
-            selectors.resumes_with_scoring_progress()
+            scoring_progress.resumes_with_scoring_progress()
             .defer(None)
             .defer("term_ids", "term_counts")
             .select_related("uploaded_by")
         )
 
     def perform_destroy(self, instance: Resume) -> None:
-        services.resume_delete(resume=instance)
+        intake_erasure.resume_delete(resume=instance)
 
 
 class ResumeBestJobsApi(generics.GenericAPIView):
@@ -127,7 +131,9 @@ class ResumeBestJobsApi(generics.GenericAPIView):
     def get(self, request: Request, pk: int) -> Response:
         resume = get_object_or_404(Resume.objects.only("pk"), pk=pk)
         page = self.paginate_queryset(
-            selectors.pairs_for_viewer(selectors.resume_best_jobs(resume=resume), user=request.user)
+            review_visibility.pairs_for_viewer(
+                scoring_selectors.resume_best_jobs(resume=resume), user=request.user
+            )
         )
         start = self.paginator.page_start
         rows = [RankedPair(rank=start + i, pair=pair) for i, pair in enumerate(page)]

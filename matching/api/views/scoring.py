@@ -7,7 +7,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from matching.api.serializers.scoring import ScoreIn, ScoreOut, ScoreTextIn
-from matching.services import TextPair, scoring_model_active, texts_score
+from matching.scoring.activation import scoring_model_active
+from matching.scoring.inputs import TextPair
+from matching.scoring.services import texts_score
 from resumeproject.api import throttling
 from resumeproject.api.parsers import JSONParser
 

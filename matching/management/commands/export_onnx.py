@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
+from matching.encoding.onnx_backend import encoder_export_onnx
+from matching.encoding.windows import UnsupportedModel
 from matching.models import ScoringModel
-from matching.onnx_backend import UnsupportedModel, encoder_export_onnx
-from matching.services import scoring_model_active
-from matching.vectors import encoder_path
+from matching.models_store import encoder_path
+from matching.scoring.activation import scoring_model_active
 
 
 class Command(BaseCommand):

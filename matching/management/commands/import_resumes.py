@@ -6,8 +6,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from matching import selectors
-from matching.services import ImportSummary, collect_resume_files, resumes_import_paths
+from matching.intake.resumes import ImportSummary, collect_resume_files, resumes_import_paths
+from matching.scoring import progress as scoring_progress
 
 # Seconds between two looks at the scoring progress with --wait.
 POLL_SECONDS = 1.0
@@ -79,7 +79,7 @@ class Command(BaseCommand):
         self, summary: ImportSummary, *, no_progress: bool, timeout: float | None
     ) -> None:
         deadline = None if timeout is None else time.monotonic() + timeout
-        progress = selectors.resumes_scoring_progress(resume_ids=summary.resume_ids)
+        progress = scoring_progress.resumes_scoring_progress(resume_ids=summary.resume_ids)
         if progress.pending:
             self.stdout.write("Waiting for the django-q2 workers (manage.py qcluster) to score…")
         bar = tqdm(
@@ -93,7 +93,7 @@ class Command(BaseCommand):
             bar.update(progress.resumes_done - bar.n)
             if not progress.pending:
                 break
-            failures = selectors.scoring_task_failures(group=summary.scoring_group)
+            failures = scoring_progress.scoring_task_failures(group=summary.scoring_group)
             if failures:
                 bar.close()
                 raise CommandError(
@@ -107,7 +107,7 @@ class Command(BaseCommand):
                     f"{timeout:g} s; the workers carry on in the background."
                 )
             time.sleep(POLL_SECONDS)
-            progress = selectors.resumes_scoring_progress(resume_ids=summary.resume_ids)
+            progress = scoring_progress.resumes_scoring_progress(resume_ids=summary.resume_ids)
         bar.close()
         self.stdout.write(
             self.style.SUCCESS(

@@ -9,13 +9,10 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
+from matching.intake.jobs import job_create
+from matching.intake.resumes import resumes_import_paths
 from matching.models import Job, Resume
-from matching.services import (
-    job_create,
-    pair_get_or_create,
-    rating_create,
-    resumes_import_paths,
-)
+from matching.review.ratings import pair_get_or_create, rating_create
 from resumeproject.access import MODEL_MANAGERS_GROUP, model_managers_group
 
 DEMO_DIR = Path(settings.BASE_DIR) / "demo"

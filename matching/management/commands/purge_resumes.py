@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from matching.services import resumes_purge_expired
+from matching.intake.erasure import resumes_purge_expired
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from matching.models import Job
-from matching.selectors import job_ranking
+from matching.scoring.selectors import job_ranking
 
 
 class Command(BaseCommand):

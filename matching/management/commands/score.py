@@ -6,8 +6,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from matching.errors import ExtractionError
-from matching.extraction import extract_text
-from matching.services import TextPair, scoring_model_active, texts_score
+from matching.intake.extraction import extract_text
+from matching.scoring.activation import scoring_model_active
+from matching.scoring.inputs import TextPair
+from matching.scoring.services import texts_score
 
 
 class Command(BaseCommand):

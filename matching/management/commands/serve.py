@@ -14,7 +14,7 @@ stops cleanly:
 
 Whatever has not exited after the grace period (a worker in the middle of an hour-long
 training task) is killed with its group; the run it was on is failed as stale by the next
-cluster (training.services.runs_fail_stale). A second Ctrl-C kills at once.
+cluster (training.runs.runs_fail_stale). A second Ctrl-C kills at once.
 """
 
 from __future__ import annotations

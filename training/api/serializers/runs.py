@@ -7,8 +7,9 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from matching.extraction import human_size
+from matching.intake.readers import human_size
 from training import datasets
+from training import errors as training_errors
 from training.models import TrainingRun
 
 # About 20,000 examples of resume and job text: more than anyone labels by hand, and a
@@ -122,7 +123,7 @@ class RunCreateIn(RunJsonIn, RunMultipartIn):
                     data[f"{side}_file"] = _file_payload(upload)
                 elif examples is not None:
                     data[f"{side}_file"] = _examples_payload(examples, name=f"{side}_examples")
-            except datasets.DatasetError as exc:
+            except training_errors.DatasetError as exc:
                 field = f"{side}_file" if upload is not None else f"{side}_examples"
                 errors[field] = [str(exc)]
         if errors:
@@ -132,7 +133,7 @@ class RunCreateIn(RunJsonIn, RunMultipartIn):
 
 def _file_payload(upload: UploadedFile) -> tuple[str, bytes]:
     if upload.size > TRAINING_FILE_MAX_BYTES:
-        raise datasets.DatasetError(
+        raise training_errors.DatasetError(
             f"{upload.name} is {human_size(upload.size)}; a training file may be at most "
             f"{human_size(TRAINING_FILE_MAX_BYTES)}."
         )

@@ -6,7 +6,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from training import selectors, services
+from training import labels as training_labels
+from training import selectors
 from training.api.serializers.feedback import FeedbackIn, FeedbackOut
 
 
@@ -25,7 +26,7 @@ class FeedbackApi(APIView):
     def post(self, request: Request) -> Response:
         data_in = FeedbackIn(data=request.data)
         data_in.is_valid(raise_exception=True)
-        example = services.feedback_collect(
+        example = training_labels.feedback_collect(
             **data_in.validated_data, user=request.user, origin="api"
         )
         out = FeedbackOut(example, context={"retraining": selectors.retrain_status()})

@@ -6,9 +6,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from matching.heads import ModelUnavailable
+from matching.errors import ActivationRefused, ModelUnavailable
 from matching.models import ScoringModel
-from matching.services import ActivationRefused, scoring_model_activate, scoring_model_active
+from matching.scoring.activation import scoring_model_activate, scoring_model_active
 from resumeproject import access
 from resumeproject.api.exceptions import Conflict
 from resumeproject.api.permissions import HasAccess

@@ -16,7 +16,9 @@ from resumeproject.api.exceptions import Conflict
 from resumeproject.api.parsers import JSONParser
 from resumeproject.api.permissions import HasAccess
 from resumeproject.api.schema import ErrorSerializer
-from training import selectors, services
+from training import errors as training_errors
+from training import runs as training_runs
+from training import selectors
 from training.api.filters import TrainingRunFilter
 from training.api.serializers.runs import (
     RunCreateIn,
@@ -26,7 +28,7 @@ from training.api.serializers.runs import (
     RunOut,
     SuggestionOut,
 )
-from training.datasets import DatasetError
+from training.errors import DatasetError
 from training.models import TrainingRun
 
 
@@ -40,7 +42,7 @@ class _FailStaleMixin:
     client polling a dead run sees it fail rather than wait forever."""
 
     def get(self, request: Request, *args, **kwargs) -> Response:
-        services.runs_fail_stale()
+        training_runs.runs_fail_stale()
         return super().get(request, *args, **kwargs)  # type: ignore[misc]
 
 
@@ -82,7 +84,7 @@ class TrainingRunCollectionApi(_FailStaleMixin, generics.ListAPIView):
             # A run that activates its model at the end makes it live: same permission.
             raise PermissionDenied(access.can_activate_model.refusal)
         try:
-            run = services.training_run_create(**data_in.validated_data, user=request.user)
+            run = training_runs.training_run_create(**data_in.validated_data, user=request.user)
         except (DatasetError, ValueError) as exc:  # e.g. no examples and no from_ratings
             raise ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [str(exc)]}) from None
         # Fresh from the database: with synchronous tasks (tests, demos) it has already run.
@@ -132,8 +134,8 @@ class TrainingRunCancelApi(generics.GenericAPIView):
     def post(self, request: Request, pk: int) -> Response:
         run = self.get_object()
         try:
-            services.training_run_cancel(run=run)
-        except services.InvalidTransition as exc:
+            training_runs.training_run_cancel(run=run)
+        except training_errors.InvalidTransition as exc:
             raise Conflict(str(exc), code="run_finished") from None
         run = _runs().get(pk=run.pk)
         return Response(RunDetailOut(run, context=self.get_serializer_context()).data)

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from matching.heads import ModelUnavailable
+from matching.errors import ActivationRefused, ModelUnavailable
 from matching.models import ScoringModel
-from matching.services import ActivationRefused, scoring_model_activate
+from matching.scoring.activation import scoring_model_activate
 
 
 class Command(BaseCommand):
@@ -19,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--list", action="store_true")
 
     def handle(self, *args, version: str | None, force: bool, list: bool, **opts) -> None:
-        from matching.services import scoring_model_active
+        from matching.scoring.activation import scoring_model_active
 
         scoring_model_active()  # the pre-trained row exists from the first call
         if list or not version:

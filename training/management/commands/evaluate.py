@@ -7,8 +7,11 @@ import numpy as np
 from django.core.management.base import BaseCommand, CommandError
 
 from matching.models import ScoringModel
-from matching.services import TextPair, scoring_model_active, texts_score
-from training.datasets import DatasetError, parse_examples
+from matching.scoring.activation import scoring_model_active
+from matching.scoring.inputs import TextPair
+from matching.scoring.services import texts_score
+from training.datasets import parse_examples
+from training.errors import DatasetError
 from training.metrics import evaluate
 
 

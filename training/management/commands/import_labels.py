@@ -5,9 +5,10 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from training.datasets import DatasetError, parse_examples, parse_history
+from training.datasets import parse_examples, parse_history
+from training.errors import DatasetError
+from training.labels import examples_import
 from training.models import LabeledExample
-from training.services import examples_import
 
 
 class Command(BaseCommand):

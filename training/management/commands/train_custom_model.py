@@ -7,9 +7,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from training.datasets import DatasetError
+from training.errors import DatasetError
 from training.models import TrainingRun
-from training.services import training_run_create, training_run_execute
+from training.runs import training_run_create, training_run_execute
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample" / "training_data.json"
 DEFAULT_SAMPLE_TARGET = Path("data/training/training_data.json")
