@@ -1,4 +1,4 @@
-"""Resumes' cached term vectors hold stemmed terms from now on (matching/lexical.py).
+"""Resumes' cached term vectors hold stemmed terms from now on (matching/intake/terms.py).
 
 Every resume with text gets its term vector recomputed, in batches, so the lexical
 features of old and new resumes come from the same index terms. Stored pair scores are
@@ -13,12 +13,12 @@ BATCH = 500
 
 def recompute(apps, schema_editor):
     # The live tokenizer, not a frozen copy: the vectors must match what scoring computes.
-    from matching import lexical
+    from matching.intake import terms
 
     Resume = apps.get_model("matching", "Resume")
     batch = []
     for resume in Resume.objects.exclude(text="").only("pk", "text").iterator(chunk_size=BATCH):
-        resume.term_ids, resume.term_counts = lexical.term_vector(resume.text).to_bytes()
+        resume.term_ids, resume.term_counts = terms.term_vector(resume.text).to_bytes()
         batch.append(resume)
         if len(batch) == BATCH:
             Resume.objects.bulk_update(batch, ["term_ids", "term_counts"])
