@@ -52,7 +52,11 @@ def test_migration_0007_rewrites_a_schedule_of_the_old_services_path():
         schedules = apps.get_model("django_q", "Schedule")
         schedules.objects.all().delete()
         schedules.objects.create(
-            func="matching.intake.erasure.resumes_purge_expired", name="purge", schedule_type="D"
+            # The old path, as migration 0004 stored it (spelled in two parts so that a
+            # rewrite of module paths in the tree leaves it alone).
+            func="matching.services" + ".resumes_purge_expired",
+            name="purge",
+            schedule_type="D",
         )
         apps = _migrate(AFTER)
         schedules = apps.get_model("django_q", "Schedule")
