@@ -32,7 +32,7 @@ class Resume(models.Model):
     # Hash of the extracted text: the key of the embedding cache, so two files with the
     # same text (a PDF and its DOCX) share vectors.
     text_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
-    # Hashed term counts of the text (matching.lexical): cached so lexical scoring of a
+    # Hashed term counts of the text (matching.intake.terms): cached so lexical scoring of a
     # whole corpus is one sparse-matrix product.
     term_ids = models.BinaryField(default=b"", editable=False)
     term_counts = models.BinaryField(default=b"", editable=False)

@@ -288,7 +288,7 @@ def test_changed_weights_get_a_new_export(tmp_path, tiny_model):
 def test_two_processes_exporting_at_once_leave_one_complete_export(tiny_model, settings):
     script = (
         "import django, sys; django.setup();"
-        "from matching.onnx_backend import ensure_export;"
+        "from matching.encoding.onnx_backend import ensure_export;"
         "print(ensure_export(sys.argv[1])[0])"
     )
     env = {
