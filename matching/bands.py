@@ -8,6 +8,7 @@ and metrics, the heads' calibration knots and the pages' colours all read these.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 POOR_BELOW = 0.3  # poor < 0.3 <= partial < 0.7 <= good
 GOOD_FROM = 0.7
@@ -24,9 +25,9 @@ BAND_NAMES = ("poor", "partial", "good")
 CSS_LEVELS = ("low", "mid", "high")
 
 
-def band_index(scores) -> np.ndarray:
+def band_index(scores: ArrayLike) -> np.ndarray:
     """0 poor, 1 partial, 2 good, for each score."""
-    return np.digitize(scores, EDGES)
+    return np.digitize(np.asarray(scores, dtype=np.float64), EDGES)
 
 
 def band_of(score: float) -> str:

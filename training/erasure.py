@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 import numpy as np
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.dispatch import receiver
 from django.utils import timezone
@@ -36,7 +36,7 @@ def erase_training_copies(
     text_sha256: str,
     text_key: str,
     vectors: dict[str, np.ndarray],
-    actor: AbstractBaseUser | None = None,
+    actor: User | None = None,
     **kwargs: Any,
 ) -> dict[str, Any]:
     """Remove every copy of an erased resume that training keeps, and say what went.

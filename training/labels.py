@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Model
 
@@ -31,7 +31,7 @@ def feedback_collect(
     job_description: str,
     predicted_score: float | None,
     actual_score: float,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
     origin: str = "",
 ) -> LabeledExample:
     """A reviewer's or client's correction of a score (the notes' collect_feedback)."""
@@ -58,7 +58,7 @@ def examples_import(
     examples: Iterable[Example],
     source: str,
     origin: str = "",
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
 ) -> int:
     """Store parsed examples (JSON import, hiring history) all at once or not at all."""
     rows = [

@@ -14,7 +14,7 @@ import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -42,7 +42,7 @@ def training_run_create(
     force: bool = False,
     activate: bool = False,
     activate_if_worse: bool = False,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
     enqueue: bool = True,
 ) -> TrainingRun:
     """Record a run and queue it. Files are parsed now, so a bad file is refused at once
@@ -86,7 +86,7 @@ def training_run_create(
     return run
 
 
-def training_run_cancel(*, run: TrainingRun, actor: AbstractBaseUser | None = None) -> TrainingRun:
+def training_run_cancel(*, run: TrainingRun, actor: User | None = None) -> TrainingRun:
     """Queued runs stop at once; a running one stops at its next progress report."""
     with transaction.atomic():
         cancelled = TrainingRun.transition(

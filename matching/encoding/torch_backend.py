@@ -30,7 +30,10 @@ class DocumentEncoder(WindowedEncoder):
             max_seq_length=self.model.max_seq_length, window=window, overlap=overlap
         )
         self.batch_size = batch_size
-        self.dim = int(self.model.get_embedding_dimension())
+        dim = self.model.get_embedding_dimension()
+        if dim is None:
+            raise ValueError(f"{path}: the model does not state its embedding dimension.")
+        self.dim = int(dim)
 
     def encode_texts(self, texts: list[str]) -> np.ndarray:
         if not texts:

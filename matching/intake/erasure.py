@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 import numpy as np
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Value
@@ -26,7 +27,7 @@ from matching.signals import resume_erased
 from matching.texts import resume_text_key
 
 
-def resume_delete(*, resume: Resume, actor=None, reason: str = "deleted") -> dict:
+def resume_delete(*, resume: Resume, actor: User | None = None, reason: str = "deleted") -> dict:
     """Erase a resume: its file, text, pairs and their ratings and skips, and, when no
     other resume has the same text, its vectors and every copy kept for training (the
     resume_erased signal: training removes labeled examples, rows of uploaded training
@@ -57,7 +58,7 @@ def resume_delete(*, resume: Resume, actor=None, reason: str = "deleted") -> dic
     return removed
 
 
-def _erase_copies(resume: Resume, actor) -> tuple[int, dict]:
+def _erase_copies(resume: Resume, actor: User | None) -> tuple[int, dict]:
     """The resume's vectors and, through resume_erased, every copy kept for training, when
     no other resume has the same text; (vectors removed, what training removed)."""
     resume_id, text_sha = resume.pk, resume.text_sha256
@@ -80,7 +81,8 @@ def _erase_copies(resume: Resume, actor) -> tuple[int, dict]:
         vectors=vectors,
         actor=actor,
     ):
-        training.update(result or {})
+        if isinstance(result, dict):
+            training.update(result)
     return embeddings.delete()[0], training
 
 

@@ -4,6 +4,7 @@ scoring is queued (matching.queue) after the commit."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -62,7 +63,7 @@ def job_create(
     return job
 
 
-def job_update(*, job: Job, **fields) -> Job:
+def job_update(*, job: Job, **fields: Any) -> Job:
     _job_texts_check(fields)
     text_before = job.embedded_text
     for name, value in fields.items():

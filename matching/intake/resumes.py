@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -39,7 +40,12 @@ class UploadResult:
 
 
 def resume_create(
-    *, name: str, data: bytes, uploaded_by=None, content_type: str = "", schedule: bool = True
+    *,
+    name: str,
+    data: bytes,
+    uploaded_by: User | None = None,
+    content_type: str = "",
+    schedule: bool = True,
 ) -> UploadResult:
     """Store an uploaded file and its text; the same bytes twice return the first resume.
 
@@ -118,7 +124,7 @@ def collect_resume_files(paths: Iterable[str | Path]) -> list[Path]:
 def resumes_import_paths(
     *,
     paths: Iterable[str | Path],
-    uploaded_by=None,
+    uploaded_by: User | None = None,
     progress: Callable[[Path, UploadResult | None], None] | None = None,
 ) -> ImportSummary:
     """Import files and folders: each file is imported, a duplicate, or rejected with why.
@@ -181,7 +187,7 @@ def _has_signature(path: Path) -> bool:
 
 
 def resume_create_oversized(
-    *, name: str, size: int, uploaded_by=None, path: Path | None = None
+    *, name: str, size: int, uploaded_by: User | None = None, path: Path | None = None
 ) -> UploadResult:
     """Record a file over the size limit without reading or storing its bytes."""
     digest_source = hashlib.sha256()
@@ -221,7 +227,9 @@ def _resume_save_new(resume: Resume, *, name: str, data: bytes) -> UploadResult:
     return UploadResult(resume, created=True)
 
 
-def resumes_upload(*, files: Iterable[UploadedFile], uploaded_by=None) -> list[UploadResult]:
+def resumes_upload(
+    *, files: Iterable[UploadedFile], uploaded_by: User | None = None
+) -> list[UploadResult]:
     """Store uploaded files (the admin's upload page, the API) as resumes: each one is
     imported, a duplicate, or rejected with why, in the order given.
 
@@ -233,13 +241,14 @@ def resumes_upload(*, files: Iterable[UploadedFile], uploaded_by=None) -> list[U
     results: list[UploadResult] = []
     for upload in files:
         temp_path = getattr(upload, "temporary_file_path", None)
-        if upload.size > settings.RESUME_MAX_BYTES and temp_path is not None:
+        name, size = upload.name or "resume", upload.size or 0
+        if size > settings.RESUME_MAX_BYTES and temp_path is not None:
             result = resume_create_oversized(
-                name=upload.name, size=upload.size, uploaded_by=uploaded_by, path=Path(temp_path())
+                name=name, size=size, uploaded_by=uploaded_by, path=Path(temp_path())
             )
         else:
             result = resume_create(
-                name=upload.name,
+                name=name,
                 data=upload.read(),
                 uploaded_by=uploaded_by,
                 content_type=upload.content_type or "",

@@ -157,17 +157,17 @@ def _is_heading_gap(text: str, prev_end: int, line_start: int) -> bool:
 def months_merged(roles: list[Role]) -> int:
     """Months covered by roles, overlaps counted once."""
     spans = sorted((_ym(r.start), _ym(r.end)) for r in roles)
-    total, cur_s, cur_e = 0, None, None
-    for s, e in spans:
-        if cur_e is None or s > cur_e:
-            if cur_e is not None:
-                total += cur_e - cur_s
+    if not spans:
+        return 0
+    total = 0
+    cur_s, cur_e = spans[0]
+    for s, e in spans[1:]:
+        if s > cur_e:
+            total += cur_e - cur_s
             cur_s, cur_e = s, e
         else:
             cur_e = max(cur_e, e)
-    if cur_e is not None:
-        total += cur_e - cur_s
-    return total
+    return total + cur_e - cur_s
 
 
 def _ym(value: str) -> int:

@@ -71,7 +71,7 @@ class EscoIndex:
     def __init__(self, rows: list[tuple[str, str]]) -> None:
         # Descriptions open with an imperative or a determiner ("Assign ...", "The ...");
         # the words that open many rows are those, proper nouns ("Python") are not.
-        first = Counter()
+        first: Counter[str] = Counter()
         for _, blob in rows:
             for w in blob.split()[1:]:
                 if w[:1].isupper() and w[1:].islower():

@@ -92,7 +92,9 @@ class Masked:
         return self.to_original(start), self.to_original(end, end=True)
 
 
-def _map(pos: int, spans, a0: str, a1: str, b0: str, b1: str, end: bool) -> int:
+def _map(
+    pos: int, spans: tuple[MaskedSpan, ...], a0: str, a1: str, b0: str, b1: str, end: bool
+) -> int:
     starts = [getattr(s, a0) for s in spans]
     i = bisect.bisect_right(starts, pos) - 1
     if i < 0:

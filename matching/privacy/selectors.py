@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
 
 from matching.models import Resume, ReviewerPreference
 from matching.privacy.anonymize import anonymize, anonymous_label
 
 
-def reviewer_anonymizes(*, user) -> bool:
+def reviewer_anonymizes(*, user: User | AnonymousUser) -> bool:
     """Whether `user` sees resumes anonymized: their own choice if they made one, else
     ANONYMIZE_REVIEWS. No query for a session user: matching.backends loads the
     preference with the user; elsewhere one query per user object, then cached on it."""
@@ -19,14 +22,6 @@ def reviewer_anonymizes(*, user) -> bool:
         except ReviewerPreference.DoesNotExist:
             choice = None
     return settings.ANONYMIZE_REVIEWS if choice is None else choice
-
-
-def reviewer_preference(*, user) -> bool | None:
-    """The reviewer's own choice: True, False, or None (follows ANONYMIZE_REVIEWS)."""
-    try:
-        return user.reviewer_preference.anonymize
-    except ReviewerPreference.DoesNotExist:
-        return None
 
 
 def resume_label(*, resume: Resume, anonymized: bool) -> str:
@@ -41,7 +36,7 @@ def resume_display_text(*, text: str, anonymized: bool) -> str:
     return anonymize(text).text
 
 
-def shown_span(text: str, *, anonymized: bool):
+def shown_span(text: str, *, anonymized: bool) -> Callable[[int, int], tuple[int, int]] | None:
     """How a span of the embedded resume text (window spans of the cached vectors) maps
     onto the text shown, or None when the two are the same text."""
     if bool(settings.ANONYMIZE_SCORED_TEXT) == anonymized:

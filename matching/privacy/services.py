@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
+
 from matching.models import ReviewerPreference
 
 
-def reviewer_preference_set(*, user, anonymize: bool | None) -> ReviewerPreference:
+def reviewer_preference_set(*, user: User, anonymize: bool | None) -> ReviewerPreference:
     """Record whether `user` sees resumes anonymized; None follows ANONYMIZE_REVIEWS."""
     preference, _ = ReviewerPreference.objects.update_or_create(
         user=user, defaults={"anonymize": anonymize}

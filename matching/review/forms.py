@@ -3,6 +3,8 @@ settled score. A score 0..1 or 1-5 stars, one rule for all (StarsOrScore)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from matching.models import Rating
@@ -10,13 +12,14 @@ from matching.models import Rating
 STAR_CHOICES = [("", "-")] + [(str(n), "\u2605" * n + "\u2606" * (5 - n)) for n in range(1, 6)]
 
 
-class StarsOrScore:
+class StarsOrScore(forms.BaseForm):
     """A form that takes a score 0..1 or 1-5 stars: one rule for every form a person
     rates or settles with. Both may be given only if they agree (the API takes one of
     them): 5 stars with a score of 0.2 is a mistake to point out, not to guess at."""
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         stars, score = data.get("stars"), data.get("score")
         if stars:
             from_stars = Rating.stars_to_score(stars)
@@ -50,7 +53,7 @@ class RatingAdminForm(StarsOrScore, forms.ModelForm):
         fields = ["pair", "score", "stars", "note"]
         help_texts = {"score": "0 = not a fit at all, 1 = an excellent fit."}
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["score"].required = False
 

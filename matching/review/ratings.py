@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Avg, Count, Max, Min
 
@@ -20,7 +21,12 @@ def pair_get_or_create(*, resume: Resume, job: Job) -> Pair:
 
 
 def rating_create(
-    *, pair: Pair, score: float, reviewer=None, note: str = "", source: str = Rating.Source.ADMIN
+    *,
+    pair: Pair,
+    score: float,
+    reviewer: User | None = None,
+    note: str = "",
+    source: str = Rating.Source.ADMIN,
 ) -> Rating:
     """A label for a pair. A reviewer's rating from the product's own screens or API
     (REVIEWER_SOURCES) is their one rating of the pair (rating_submit); other sources
@@ -47,12 +53,12 @@ def rating_create(
     return rating
 
 
-def pair_target(pair: Pair):
+def pair_target(pair: Pair) -> Target:
     """A pair in the audit log: ids only, never the resume's name or text."""
     return Target.of(pair, label=f"pair #{pair.pk} (resume #{pair.resume_id}, job #{pair.job_id})")
 
 
-def _audit_rating(*, rating: Rating, actor, created: bool) -> None:
+def _audit_rating(*, rating: Rating, actor: User | None, created: bool) -> None:
     pair = rating.pair
     audit_record(
         actor=actor,
@@ -72,7 +78,7 @@ def _check_score(score: float) -> None:
         raise ValueError("A rating is a score between 0 and 1.")
 
 
-def _check_changeable(rating: Rating, actor) -> None:
+def _check_changeable(rating: Rating, actor: User) -> None:
     if not rating.changeable_by(actor):
         raise RatingRefused(
             "Only the reviewer who gave a rating, or a lead with the permission "
@@ -85,7 +91,7 @@ def _rating_state(rating: Rating) -> dict:
     return {"score": rating.score, "note": rating.note, "source": rating.source}
 
 
-def rating_update(*, rating: Rating, actor, score: float, note: str) -> Rating:
+def rating_update(*, rating: Rating, actor: User, score: float, note: str) -> Rating:
     """A change to an existing rating (the admin's change form): the reviewer's own, or
     another's by a lead. It stays credited to its reviewer; the audit log records who
     changed it, with the rating before and after."""
@@ -113,7 +119,7 @@ def rating_update(*, rating: Rating, actor, score: float, note: str) -> Rating:
     return current
 
 
-def ratings_delete(*, ratings: Iterable[Rating], actor) -> int:
+def ratings_delete(*, ratings: Iterable[Rating], actor: User) -> int:
     """Delete ratings (one, or the admin's bulk action): each must be changeable by the
     actor, each is audited with what it was, and every pair touched gets its count, mean
     and spread from the ratings left, so no pair counts a rating that is gone."""
@@ -168,7 +174,7 @@ class SubmittedRating:
 def rating_submit(
     *,
     pair: Pair,
-    reviewer,
+    reviewer: User,
     score: float,
     note: str = "",
     source: str = Rating.Source.QUEUE,
@@ -190,7 +196,7 @@ def rating_submit(
             .first()
         )
         created = rating is None
-        if created:
+        if rating is None:
             rating = Rating.objects.create(
                 pair=pair,
                 score=score,

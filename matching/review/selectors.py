@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Abs
 from django.utils import timezone
@@ -24,7 +25,7 @@ def pairs_conflicting() -> QuerySet[Pair]:
     return Pair.objects.filter(conflicting())
 
 
-def review_queue(*, reviewer, now: datetime | None = None) -> QuerySet[Pair]:
+def review_queue(*, reviewer: User, now: datetime | None = None) -> QuerySet[Pair]:
     """The pairs a reviewer should rate, best first; `.first()` is the next one.
 
     Which pairs: scored pairs of open jobs and readable resumes, not rated by this
@@ -82,14 +83,14 @@ def review_queue(*, reviewer, now: datetime | None = None) -> QuerySet[Pair]:
     )
 
 
-def reviewer_rating(*, pair: Pair, reviewer) -> Rating | None:
+def reviewer_rating(*, pair: Pair, reviewer: User) -> Rating | None:
     """The reviewer's own rating of a pair (the one rating_submit keeps up to date)."""
     return (
         Rating.objects.filter(pair=pair, reviewer=reviewer).order_by("-created_at", "-pk").first()
     )
 
 
-def pair_other_ratings(*, pair: Pair, reviewer) -> list[Rating]:
+def pair_other_ratings(*, pair: Pair, reviewer: User) -> list[Rating]:
     """Everyone else's ratings of a pair: shown only after the reviewer has rated it
     when BLIND_RATING is on."""
     return list(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,7 +15,7 @@ from matching.models import Pair, ReviewSkip
 from matching.review.ratings import pair_target
 
 
-def pair_skip(*, pair: Pair, reviewer, minutes: int | None = None) -> ReviewSkip:
+def pair_skip(*, pair: Pair, reviewer: User, minutes: int | None = None) -> ReviewSkip:
     """Put a pair aside for a reviewer; the queue serves it again after `minutes`
     (REVIEW_SKIP_MINUTES), or sooner when nothing else is waiting."""
     now = timezone.now()
@@ -30,7 +31,7 @@ def pair_skip(*, pair: Pair, reviewer, minutes: int | None = None) -> ReviewSkip
     return skip
 
 
-def pair_settle(*, pair: Pair, score: float, settled_by) -> Pair:
+def pair_settle(*, pair: Pair, score: float, settled_by: User) -> Pair:
     """A lead's final score for a pair whose reviewers disagree; training uses it instead
     of the reviewers' mean. Settling again replaces the earlier decision."""
     if not 0.0 <= score <= 1.0:

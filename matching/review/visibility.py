@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import (
     BooleanField,
     Exists,
@@ -25,7 +26,7 @@ def pairs_disagreeing(*, threshold: float | None = None) -> Q:
     )
 
 
-def sees_every_rating(*, user) -> bool:
+def sees_every_rating(*, user: User | AnonymousUser) -> bool:
     """Whether `user` may see every reviewer's ratings of every pair: BLIND_RATING is off,
     or they are a lead who settles conflicts or changes other reviewers' ratings, and so
     must see them. No query for a superuser; otherwise Django's two permission reads,
@@ -39,7 +40,7 @@ def sees_every_rating(*, user) -> bool:
 LEAD_PERMISSIONS = ("matching.settle_pair", "matching.change_others_rating")
 
 
-def ratings_visible(*, user, pair: str = "pk") -> Exists | Value:
+def ratings_visible(*, user: User | AnonymousUser, pair: str = "pk") -> Exists | Value:
     """The blind-rating rule, defined once: whether the other reviewers' ratings of a pair
     (their scores, mean and the disagreement they show) may be shown to `user`. True when
     sees_every_rating, else only once `user` has rated the pair themselves, so nobody
@@ -56,7 +57,7 @@ def ratings_visible(*, user, pair: str = "pk") -> Exists | Value:
     return Exists(Rating.objects.filter(pair_id=OuterRef(pair), reviewer=user))
 
 
-def pairs_for_viewer(pairs: QuerySet[Pair], *, user) -> QuerySet[Pair]:
+def pairs_for_viewer(pairs: QuerySet[Pair], *, user: User | AnonymousUser) -> QuerySet[Pair]:
     """Pairs annotated for the pages and API rows a user reads: `ratings_visible`
     (ratings_visible) and `disagrees` (pairs_disagreeing). In the same query: no query
     per row."""
@@ -66,7 +67,7 @@ def pairs_for_viewer(pairs: QuerySet[Pair], *, user) -> QuerySet[Pair]:
     )
 
 
-def ratings_for_viewer(*, user) -> QuerySet[Rating]:
+def ratings_for_viewer(*, user: User | AnonymousUser) -> QuerySet[Rating]:
     """The ratings `user` may read (the ratings list API): their own, and other reviewers'
     of the pairs ratings_visible allows."""
     ratings = Rating.objects.all()

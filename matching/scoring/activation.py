@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -45,7 +46,9 @@ def scoring_model_active() -> ScoringModel:
 ACTIVATION_LOCK_TRIES = 20
 
 
-def scoring_model_activate(*, model: ScoringModel, force: bool = False, actor=None) -> ScoringModel:
+def scoring_model_activate(
+    *, model: ScoringModel, force: bool = False, actor: User | None = None
+) -> ScoringModel:
     """Make `model` the live one, then re-score every pair in the background.
 
     A version that measured worse than the live model on the same validation set (its
@@ -89,7 +92,7 @@ def scoring_model_activate(*, model: ScoringModel, force: bool = False, actor=No
 
 
 def _audit_activation(
-    *, model: ScoringModel, live: ScoringModel | None, force: bool, actor
+    *, model: ScoringModel, live: ScoringModel | None, force: bool, actor: User | None
 ) -> None:
     # Going back to a version older than the live one is a rollback, whichever screen did it.
     rolled_back = live is not None and live.pk != model.pk and model.created_at < live.created_at

@@ -3,11 +3,13 @@ vectors only, so no model is loaded)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from matching.encoding.cache import cached_vectors, resume_cache_key, scored_text
+from matching.encoding.windows import DocumentVectors
 from matching.intake import terms as intake_terms
 from matching.models import Job, Pair, Resume
 from matching.privacy.selectors import resume_display_text, shown_span
@@ -91,7 +93,13 @@ def requirement_met(requirement: str, resume_terms: set[str]) -> bool:
 
 
 def best_passages(
-    text: str, vectors, job_vectors, *, k: int, length: int = 320, to_shown=None
+    text: str,
+    vectors: DocumentVectors | None,
+    job_vectors: DocumentVectors | None,
+    *,
+    k: int,
+    length: int = 320,
+    to_shown: Callable[[int, int], tuple[int, int]] | None = None,
 ) -> list[str]:
     """The k windows of `text` closest to the job; `to_shown` maps a window's span in the
     embedded text to one in `text` when the two differ (anonymized view)."""
@@ -108,7 +116,13 @@ def best_passages(
     return picked
 
 
-def passage_spans(*, text: str, resume_vectors, job_vectors, k: int) -> list[tuple[int, int]]:
+def passage_spans(
+    *,
+    text: str,
+    resume_vectors: DocumentVectors | None,
+    job_vectors: DocumentVectors | None,
+    k: int,
+) -> list[tuple[int, int]]:
     """Character spans of the k resume windows closest to the job (the windows
     best_passages quotes), merged where they overlap, in text order."""
     if resume_vectors is None or job_vectors is None or not resume_vectors.chunk_spans:

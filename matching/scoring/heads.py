@@ -265,7 +265,9 @@ _lock = threading.Lock()
 _heads: dict[str, TrainedHead] = {}
 
 
-def _pretrained(resume_vectors, job_vectors, features) -> np.ndarray:
+def _pretrained(
+    resume_vectors: np.ndarray, job_vectors: np.ndarray, features: Mapping[str, np.ndarray]
+) -> np.ndarray:
     return pretrained_scores(dict(features))
 
 

@@ -16,6 +16,7 @@ from matching.encoding.cache import (
     resume_cache_key,
     scored_text,
 )
+from matching.encoding.windows import DocumentVectors
 from matching.intake import terms as intake_terms
 from matching.models import Job, Resume
 from matching.scoring import lexical
@@ -100,7 +101,7 @@ class PairInputs:
     job_vectors: np.ndarray  # float32[n, dim]
     features: dict[str, np.ndarray]  # FEATURE_NAMES -> float32[n]
 
-    def take(self, rows) -> PairInputs:
+    def take(self, rows: np.ndarray | list[int]) -> PairInputs:
         """The same inputs for a subset of the pairs (a fold, a training sample)."""
         return PairInputs(
             resume_vectors=self.resume_vectors[rows],
@@ -117,7 +118,7 @@ def texts_features(*, pairs: list[TextPair], encoder_key: str, cache: bool = Tru
     cache=False nothing is written (ad-hoc scoring of texts a client does not keep).
     """
 
-    def embed(texts: dict[str, str], key: str):
+    def embed(texts: dict[str, str], key: str) -> dict[str, DocumentVectors]:
         if cache:
             return ensure_vectors(texts=texts, encoder_key=key)
         return encode_uncached(texts=texts, encoder_key=key)
@@ -172,7 +173,9 @@ def texts_features(*, pairs: list[TextPair], encoder_key: str, cache: bool = Tru
 MIN_LOCAL_IDF_DOCS = 20
 
 
-def job_input_from_text(text: str, *, title: str, vectors, terms) -> JobInput:
+def job_input_from_text(
+    text: str, *, title: str, vectors: DocumentVectors, terms: intake_terms.TermVector
+) -> JobInput:
     must, nice = requirements_from_text(text)
     first_line = text.strip().splitlines()[0][:200] if text.strip() else ""
     return JobInput(

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django_q.models import Failure
 
 from matching.models import Job, Pair, Resume, ScoringModel
+
+if TYPE_CHECKING:  # django-stubs-ext comes with the type stubs (dev only)
+    from django_stubs_ext import WithAnnotations
+
+
+class _Progress(TypedDict):
+    live_scored: int
+    readable_resumes: int
 
 
 def resumes_with_scoring_progress() -> QuerySet[Resume]:
@@ -95,7 +104,7 @@ class JobScoringProgress:
         return self.done < self.total
 
 
-def jobs_with_scoring_progress(*, model: ScoringModel) -> QuerySet[Job]:
+def jobs_with_scoring_progress(*, model: ScoringModel) -> QuerySet[WithAnnotations[Job, _Progress]]:
     """Jobs annotated with `live_scored` (their pairs with a readable resume that `model`
     has scored) and `readable_resumes` (every readable resume: each is scored against
     every open job); job_scoring_progress reads them. Two subqueries in the job's own
@@ -120,7 +129,7 @@ def jobs_with_scoring_progress(*, model: ScoringModel) -> QuerySet[Job]:
     )
 
 
-def job_scoring_progress(*, job: Job) -> JobScoringProgress | None:
+def job_scoring_progress(*, job: WithAnnotations[Job, _Progress]) -> JobScoringProgress | None:
     """The progress of a job fetched through jobs_with_scoring_progress; None for a closed
     job, which is not scored."""
     if not job.is_open:

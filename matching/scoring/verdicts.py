@@ -204,7 +204,9 @@ def _first_shared_word(requirement: str, sentence: str) -> int | None:
     return None
 
 
-def _semantic(req: Requirement, ev: ResumeEvidence, threshold: float, *, sections) -> Verdict:
+def _semantic(
+    req: Requirement, ev: ResumeEvidence, threshold: float, *, sections: tuple[str, ...]
+) -> Verdict:
     sims = ev.sims(req.text)
     if sims is None:
         return make_verdict(req, NOT_MET, [], "not named (no semantic model)")
