@@ -6,6 +6,8 @@ forks workers (see apps.py).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -48,9 +50,20 @@ class Resume(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["status", "-created_at"])]
+        permissions = [
+            ("download_rejected_resume", "Can download the original of a rejected upload")
+        ]
 
     def __str__(self) -> str:
         return self.original_name
+
+    def file_downloadable_by(self, user: Any) -> bool:
+        """Whether `user` may download the stored original. A rejected upload may be
+        anything (a program renamed .pdf, a file crafted to break a reader): it is kept
+        for someone with the permission to look into, not handed to every reviewer."""
+        if self.status != Resume.Status.FAILED:
+            return True
+        return bool(user.has_perm("matching.download_rejected_resume"))
 
 
 class Job(models.Model):

@@ -24,7 +24,7 @@ class ResumeAdmin(AnonymizedViewMixin, admin.ModelAdmin):
     anonymized_swaps = {
         "original_name": "name_anonymized",
         "text": "text_anonymized",
-        "file": "name_anonymized",
+        "original_file": "name_anonymized",
     }
     list_display = ["original_name", "status", "error_code", "size_kb", "created_at", "uploaded_by"]
     list_filter = ["status", "error_code"]
@@ -32,7 +32,7 @@ class ResumeAdmin(AnonymizedViewMixin, admin.ModelAdmin):
     list_select_related = ["uploaded_by"]
     readonly_fields = [
         "original_name",
-        "file",
+        "original_file",
         "content_type",
         "size_bytes",
         "sha256",
@@ -45,13 +45,26 @@ class ResumeAdmin(AnonymizedViewMixin, admin.ModelAdmin):
         "updated_at",
         "text",
     ]
-    exclude = ["term_ids", "term_counts"]
+    exclude = ["file", "term_ids", "term_counts"]
     actions = ["rescore"]
     paginator = LargeTablePaginator
     show_full_result_count = False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Resume]:
         return super().get_queryset(request).defer("text", "term_ids", "term_counts")
+
+    @admin.display(description="File")
+    def original_file(self, obj: Resume) -> str:
+        """The original through the login-protected download (media is not served), which
+        also keeps a rejected upload's original to those with the permission."""
+        if not obj.file or obj.error_code == "too_large":
+            return "not stored"
+        link = format_html(
+            '<a href="{}">{}</a>', reverse("matching:resume_file", args=[obj.pk]), obj.file.name
+        )
+        if obj.status == Resume.Status.FAILED:
+            return format_html("{} (a rejected upload: only for leads)", link)
+        return link
 
     @admin.display(description="Size", ordering="size_bytes")
     def size_kb(self, obj: Resume) -> str:

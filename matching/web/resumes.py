@@ -16,6 +16,10 @@ from matching.scoring import selectors as scoring_selectors
 from matching.web.display import percent
 
 BEST_JOBS_SHOWN = 20
+REJECTED_FILE_WITHHELD = (
+    "This upload was rejected, and its original is kept only for people with the "
+    'permission "Can download the original of a rejected upload".'
+)
 
 
 @login_required
@@ -47,6 +51,7 @@ def resume_detail(request: HttpRequest, resume_id: int) -> HttpResponse:
             ),
             "best_jobs": jobs,
             "has_file": bool(resume.file) and resume.error_code != "too_large",
+            "file_withheld": not resume.file_downloadable_by(request.user),
         },
     )
 
@@ -55,10 +60,12 @@ def resume_detail(request: HttpRequest, resume_id: int) -> HttpResponse:
 def resume_file(request: HttpRequest, resume_id: int) -> FileResponse:
     """The uploaded file, only through this login-protected view (no public media URL)."""
     resume = get_object_or_404(
-        Resume.objects.only("pk", "file", "original_name", "error_code"), pk=resume_id
+        Resume.objects.only("pk", "file", "original_name", "error_code", "status"), pk=resume_id
     )
     if not resume.file or not resume.file.storage.exists(resume.file.name):
         raise Http404("The file of this resume is not stored.")
+    if not resume.file_downloadable_by(request.user):
+        raise PermissionDenied(REJECTED_FILE_WITHHELD)
     if privacy_selectors.reviewer_anonymizes(user=request.user):
         # The file shows what the anonymized view masks, and cannot be masked itself.
         raise PermissionDenied(ORIGINAL_FILE_HIDDEN)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from audit.models import AuditEvent
@@ -288,3 +289,23 @@ def test_reloading_the_upload_result_page_does_not_upload_again(admin_client):
             ("john.txt", "imported")
         ]
     assert Resume.objects.count() == 1
+
+
+def test_filtered_admin_lists_count_their_rows_rather_than_estimate(rater, admin_client):
+    """The Ratings list of a reviewer (filtered by the blind-rating rule) and a filtered
+    Resumes list said "100000" whatever they held: a filtered list is counted exactly."""
+    pair = Pair.objects.create(resume=ResumeFactory(), job=JobFactory(), score=0.4)
+    review_ratings.rating_submit(pair=pair, reviewer=rater, score=0.5)
+    client = Client()
+    client.force_login(rater)
+    ratings = client.get(reverse("admin:matching_rating_changelist")).content.decode()
+    assert "100000" not in ratings and "100,000" not in ratings
+    assert "1 rating" in ratings
+
+    ResumeFactory(status=Resume.Status.FAILED)
+    ResumeFactory(status=Resume.Status.FAILED)
+    failed = admin_client.get(
+        reverse("admin:matching_resume_changelist"), {"status__exact": "failed"}
+    ).content.decode()
+    assert "100000" not in failed and "100,000" not in failed
+    assert "2 resumes" in failed

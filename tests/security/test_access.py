@@ -241,6 +241,46 @@ def test_the_original_file_is_served_only_to_signed_in_users(reviewer):
     assert "attachment" in response["Content-Disposition"]
 
 
+def test_a_rejected_upload_is_downloaded_only_with_the_permission(member, staff_rater):
+    """A program renamed .pdf is rejected but kept: its original goes to those with
+    matching.download_rejected_resume, on the page and in the admin alike."""
+    from django.contrib.auth.models import Permission
+
+    from matching.intake import resumes as intake_resumes
+
+    program = b"MZ\x90\x00" + b"\x00" * 60 + b"This program cannot be run in DOS mode."
+    rejected = intake_resumes.resume_create(name="cv.pdf", data=program, schedule=False).resume
+    assert rejected.status == rejected.Status.FAILED
+    readable = intake_resumes.resume_create(
+        name="cv.txt", data=b"Jane Doe, accountant since 2015.", schedule=False
+    ).resume
+    url = reverse("matching:resume_file", args=[rejected.pk])
+
+    for user in (member, staff_rater):
+        client = Client()
+        client.force_login(user)
+        refused = client.get(url)
+        assert refused.status_code == 403, user
+        assert "rejected" in refused.content.decode()
+        page = client.get(reverse("matching:resume_detail", args=[rejected.pk])).content.decode()
+        assert url not in page
+        assert 'id="download-withheld"' in page
+        # A readable resume stays downloadable for every signed-in reviewer.
+        ok = client.get(reverse("matching:resume_file", args=[readable.pk]))
+        assert ok.status_code == 200
+
+    staff_rater.user_permissions.add(Permission.objects.get(codename="download_rejected_resume"))
+    lead = Client()
+    lead.force_login(staff_rater)
+    response = lead.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == program
+    assert url in lead.get(reverse("matching:resume_detail", args=[rejected.pk])).content.decode()
+    admin_page = lead.get(reverse("admin:matching_resume_change", args=[rejected.pk]))
+    assert url in admin_page.content.decode()
+    assert "a rejected upload: only for leads" in admin_page.content.decode()
+
+
 # --- reviewers cannot train, cancel, activate or roll back -------------------------------
 
 

@@ -34,6 +34,7 @@ LEAD_PERMISSIONS = [
     *REVIEWER_PERMISSIONS,
     "matching.add_resume",
     "matching.delete_resume",
+    "matching.download_rejected_resume",
     "matching.add_job",
     "matching.change_job",
     "matching.change_others_rating",
