@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from matching.models import ScoringModel
@@ -140,12 +141,29 @@ class TrainingRun(models.Model):
             run.save()
         return run
 
+    @staticmethod
+    def _stale_limit(now: datetime | None = None) -> datetime:
+        return (now or timezone.now()) - timedelta(seconds=settings.TRAINING_STALE_AFTER_S)
+
     def is_stale(self, now: datetime | None = None) -> bool:
         """Running, but its worker has not reported for TRAINING_STALE_AFTER_S."""
         if self.status != self.Status.RUNNING or self.heartbeat_at is None:
             return False
-        limit = (now or timezone.now()) - timedelta(seconds=settings.TRAINING_STALE_AFTER_S)
-        return self.heartbeat_at < limit
+        return self.heartbeat_at < self._stale_limit(now)
+
+    @classmethod
+    def stale_q(cls, now: datetime | None = None) -> Q:
+        """is_stale as a query: the runs the sweep fails, and those shown failed before."""
+        return Q(status=cls.Status.RUNNING, heartbeat_at__lt=cls._stale_limit(now))
+
+    @classmethod
+    def shown_status_q(cls, status: str) -> Q:
+        """Runs whose shown_status is `status`: a stale run is failed, not running."""
+        if status == cls.Status.FAILED:
+            return Q(status=status) | cls.stale_q()
+        if status == cls.Status.RUNNING:
+            return Q(status=status) & ~cls.stale_q()
+        return Q(status=status)
 
     @property
     def stale_error(self) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -98,10 +97,7 @@ def training_run_cancel(*, run: TrainingRun, actor: User | None = None) -> Train
 
 def runs_fail_stale() -> int:
     """Mark runs whose worker stopped reporting as failed, and remove their folders."""
-    limit = timezone.now() - timedelta(seconds=settings.TRAINING_STALE_AFTER_S)
-    stale = list(
-        TrainingRun.objects.filter(status=TrainingRun.Status.RUNNING, heartbeat_at__lt=limit)
-    )
+    stale = list(TrainingRun.objects.filter(TrainingRun.stale_q()))
     for run in stale:
         try:
             TrainingRun.transition(

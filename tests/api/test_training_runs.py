@@ -8,6 +8,9 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 from rest_framework.throttling import ScopedRateThrottle
 
@@ -270,14 +273,44 @@ def test_a_queued_run_shows_no_progress_and_no_metrics_yet(viewer_api):
     assert body["started_at"] is None and body["duration_s"] is None
 
 
-def test_a_run_whose_worker_died_is_marked_failed_when_it_is_read(viewer_api, settings):
+def test_a_stale_run_reads_failed_without_a_write(viewer_api, reviewer, client, settings):
+    """A run whose worker died reads failed at once on the API and in the admin (detail,
+    list, the status filter, the polled JSON), derived when read: no read writes to the
+    database; the scheduled sweep does (training.runs.runs_fail_stale)."""
     stale = timezone.now() - timedelta(seconds=settings.TRAINING_STALE_AFTER_S + 60)
     run = TrainingRun.objects.create(
         status=TrainingRun.Status.RUNNING, started_at=stale, heartbeat_at=stale
     )
-    body = viewer_api.get(f"{URL}{run.pk}/").json()
+    alive = TrainingRun.objects.create(
+        status=TrainingRun.Status.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now()
+    )
+    client.force_login(reviewer)
+    with CaptureQueriesContext(connection) as queries:
+        body = viewer_api.get(f"{URL}{run.pk}/").json()
+        listed = {r["id"]: r["status"] for r in viewer_api.get(URL).json()["results"]}
+        failed = [r["id"] for r in viewer_api.get(URL, {"status": "failed"}).json()["results"]]
+        running = [r["id"] for r in viewer_api.get(URL, {"status": "running"}).json()["results"]]
+        polled = client.get(reverse("admin:training_trainingrun_status", args=[run.pk])).json()
+        changelist = client.get(reverse("admin:training_trainingrun_changelist")).content
+        admin_failed = client.get(
+            reverse("admin:training_trainingrun_changelist"), {"status": "failed"}
+        )
     assert body["status"] == "failed"
     assert "stopped reporting" in body["error"]
+    assert listed == {run.pk: "failed", alive.pk: "running"}
+    assert (failed, running) == ([run.pk], [alive.pk])
+    assert (polled["status"], polled["final"]) == ("failed", True)
+    assert "stopped reporting" in polled["error"]
+    assert b"Failed" in changelist
+    assert admin_failed.context["cl"].result_count == 1
+    writes = [
+        q["sql"]
+        for q in queries.captured_queries
+        if "trainingrun" in q["sql"] and q["sql"].lstrip().upper().startswith("UPDATE")
+    ]
+    assert writes == []
+    run.refresh_from_db()
+    assert run.status == TrainingRun.Status.RUNNING  # until the sweep writes it
 
 
 def test_an_unknown_run_is_a_404(viewer_api):

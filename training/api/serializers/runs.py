@@ -206,6 +206,11 @@ class RunOut(serializers.ModelSerializer):
     """A training run: where it stands and how the candidate measured."""
 
     url = serializers.SerializerMethodField(help_text="This run's status URL: poll it.")
+    # A run whose worker stopped reporting reads failed at once, before the sweep writes it.
+    status = serializers.ChoiceField(
+        source="shown_status", choices=TrainingRun.Status.choices, help_text="Where it stands."
+    )
+    error = serializers.CharField(source="shown_error", help_text="Why it failed, if it did.")
     is_final = serializers.BooleanField(help_text="succeeded, failed or cancelled.")
     progress = serializers.FloatField(help_text="0..1.")
     output_model = serializers.CharField(

@@ -36,18 +36,8 @@ def _runs() -> QuerySet[TrainingRun]:
     return TrainingRun.objects.select_related("output_model", "base_model", "created_by")
 
 
-class _FailStaleMixin:
-    """A run whose worker died stays `running` until someone looks (or the schedule runs
-    every 5 minutes): reading runs marks such runs failed first, as the admin does, so a
-    client polling a dead run sees it fail rather than wait forever."""
-
-    def get(self, request: Request, *args, **kwargs) -> Response:
-        training_runs.runs_fail_stale()
-        return super().get(request, *args, **kwargs)  # type: ignore[misc]
-
-
 @extend_schema_view(get=extend_schema(summary="List training runs", description="Newest first."))
-class TrainingRunCollectionApi(_FailStaleMixin, generics.ListAPIView):
+class TrainingRunCollectionApi(generics.ListAPIView):
     # The log and the validation predictions can be long: only a run's detail has them.
     queryset = _runs().defer("log", "validation_predictions")
     serializer_class = RunOut
@@ -106,7 +96,7 @@ class TrainingRunCollectionApi(_FailStaleMixin, generics.ListAPIView):
         ),
     )
 )
-class TrainingRunDetailApi(_FailStaleMixin, generics.RetrieveAPIView):
+class TrainingRunDetailApi(generics.RetrieveAPIView):
     queryset = _runs()
     serializer_class = RunDetailOut
     permission_classes = [HasAccess]
