@@ -1,4 +1,5 @@
-"""Model folders under MODELS_STORE_DIR: written whole or not at all.
+"""Model folders under MODELS_STORE_DIR: written whole or not at all. Where each folder
+and file lives is matching.models_store's (the one layout); this module writes them.
 
 A run writes into models_store/.incoming/run-<id>/ and renames it to
 models_store/<version>/ only when every file is in place, so a crash, a kill or a
@@ -22,27 +23,15 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from django.conf import settings
-from django.utils import timezone
 
-METADATA_FILE = "training_metadata.json"
-METADATA_FORMAT = 1
-
-
-def store_dir() -> Path:
-    return Path(settings.MODELS_STORE_DIR)
-
-
-def incoming_dir(run_id: int) -> Path:
-    return store_dir() / ".incoming" / f"run-{run_id}"
-
-
-def incoming_key(run_id: int) -> str:
-    """An encoder key under which matching.vectors finds the incoming folder's encoder."""
-    return f".incoming/run-{run_id}"
-
-
-def new_version(run_id: int) -> str:
-    return f"custom-{timezone.now():%Y%m%d-%H%M%S}-run{run_id}"
+from matching.models_store import (
+    ENCODER_DIRNAME,
+    METADATA_FILE,
+    METADATA_FORMAT,
+    incoming_dir,
+    run_version_dirs,
+    store_dir,
+)
 
 
 def start_incoming(run_id: int) -> Path:
@@ -63,8 +52,8 @@ def discard_unpublished(run_id: int, *, keep: Iterable[str]) -> list[str]:
     commit leaves a complete folder that no row names and nothing would ever serve."""
     discard_incoming(run_id)
     published, removed = set(keep), []
-    for folder in store_dir().glob(f"*-run{run_id}"):
-        if folder.is_dir() and folder.name not in published:
+    for folder in run_version_dirs(run_id):
+        if folder.name not in published:
             shutil.rmtree(folder, ignore_errors=True)
             removed.append(folder.name)
     return removed
@@ -80,7 +69,7 @@ def link_encoder(source: Path, folder: Path) -> None:
         except OSError:
             shutil.copy2(src, dst)
 
-    shutil.copytree(source, folder / "encoder", copy_function=link_or_copy)
+    shutil.copytree(source, folder / ENCODER_DIRNAME, copy_function=link_or_copy)
 
 
 def code_version() -> str:
@@ -116,7 +105,7 @@ def export_encoder(folder: Path, *, version: str, encoder_key: str) -> None:
 
     # An unsupported encoder is served by torch (matching.encoding.registry.build_encoder).
     with contextlib.suppress(UnsupportedModel):
-        ensure_export(folder / "encoder")
+        ensure_export(folder / ENCODER_DIRNAME)
 
 
 def write_metadata(folder: Path, metadata: dict) -> None:
@@ -131,7 +120,3 @@ def publish(run_id: int, version: str) -> Path:
         raise FileExistsError(f"{final} already exists.")
     os.replace(incoming_dir(run_id), final)
     return final
-
-
-def read_metadata(version: str) -> dict:
-    return json.loads((store_dir() / version / METADATA_FILE).read_text())

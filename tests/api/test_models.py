@@ -121,6 +121,9 @@ def test_a_version_whose_folder_is_gone_is_refused_with_a_409_and_nothing_change
     shutil.rmtree(models_store.version_dir(ScoringModel.objects.get(version=better)))
     error = assert_error(api.post(f"{URL}{better}/activate/"), 409, "model_unavailable")
     assert better in error["message"] and "unchanged" in error["message"]
+    # Said once: the service words it, the API maps it (it was wrapped a second time).
+    assert error["message"].count("cannot be loaded") == 1
+    assert error["message"].count("unchanged") == 1
     assert live(api) == "pretrained"
 
 

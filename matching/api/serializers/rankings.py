@@ -15,17 +15,6 @@ ANONYMIZE_HELP = (
 )
 
 
-def anonymized_for(request) -> bool:
-    """?anonymize=true|false, else the caller's preference (reviewer_anonymizes)."""
-    raw = request.query_params.get("anonymize", "") if request is not None else ""
-    if raw == "":
-        return privacy_selectors.reviewer_anonymizes(user=getattr(request, "user", None))
-    try:
-        return serializers.BooleanField().to_internal_value(raw)
-    except serializers.ValidationError as exc:
-        raise serializers.ValidationError({"anonymize": ["Must be true or false."]}) from exc
-
-
 RATING_MEAN_HELP = "The reviewers' mean rating, 0..1; null when unrated or ratings_hidden."
 RATINGS_HIDDEN_HELP = (
     "Blind rating (BLIND_RATING): other reviewers' ratings of this pair are hidden from "

@@ -4,6 +4,7 @@ from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from matching.api.serializers.common import anonymized_for
 from matching.intake.extraction import SUPPORTED_EXTENSIONS
 from matching.models import Resume
 from matching.privacy import selectors as privacy_selectors
@@ -54,8 +55,6 @@ class ResumeOut(serializers.ModelSerializer):
 
     def to_representation(self, resume: Resume) -> dict:
         """Masked for a caller who asked for (or prefers) the anonymized view."""
-        from matching.api.serializers.rankings import anonymized_for
-
         data = super().to_representation(resume)
         if "anonymized" not in self.context:
             self.context["anonymized"] = anonymized_for(self.context.get("request"))

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from matching.errors import ActivationRefused, ModelUnavailable
 from matching.models import ScoringModel
 from matching.scoring.activation import scoring_model_activate, scoring_model_active
 from resumeproject import access
@@ -31,16 +31,10 @@ def _models():
     return ScoringModel.objects.select_related("training_run")
 
 
-def _activate(model: ScoringModel, *, force: bool) -> ScoringModel:
-    try:
-        scoring_model_activate(model=model, force=force)
-    except ActivationRefused as exc:
-        raise Conflict(str(exc), code="activation_refused") from None
-    except ModelUnavailable as exc:
-        raise Conflict(
-            f"{model.version} cannot be loaded: {exc} The live model is unchanged.",
-            code="model_unavailable",
-        ) from None
+def _activate(model: ScoringModel, *, force: bool, actor: User) -> ScoringModel:
+    """Activate through the service; its refusals (ActivationRefused, ModelUnavailable:
+    409s) reach the client through the one UserError mapping (resumeproject.api.errors)."""
+    scoring_model_activate(model=model, force=force, actor=actor)
     return _models().get(pk=model.pk)
 
 
@@ -98,7 +92,7 @@ class ScoringModelActivateApi(generics.GenericAPIView):
         model = self.get_object()
         data_in = ActivateIn(data=request.data)
         data_in.is_valid(raise_exception=True)
-        model = _activate(model, force=data_in.validated_data["force"])
+        model = _activate(model, force=data_in.validated_data["force"], actor=request.user)
         return Response(ScoringModelOut(model).data)
 
 
@@ -127,5 +121,5 @@ class ScoringModelRollbackApi(APIView):
                 "No other version has been live: there is nothing to roll back to.",
                 code="no_previous_model",
             )
-        model = _activate(previous, force=data_in.validated_data["force"])
+        model = _activate(previous, force=data_in.validated_data["force"], actor=request.user)
         return Response(ScoringModelOut(model).data)

@@ -3,11 +3,10 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from resumeproject import access
@@ -28,7 +27,6 @@ from training.api.serializers.runs import (
     RunOut,
     SuggestionOut,
 )
-from training.errors import DatasetError
 from training.models import TrainingRun
 
 
@@ -73,10 +71,8 @@ class TrainingRunCollectionApi(generics.ListAPIView):
         if wants_live and not access.can_activate_model(request.user):
             # A run that activates its model at the end makes it live: same permission.
             raise PermissionDenied(access.can_activate_model.refusal)
-        try:
-            run = training_runs.training_run_create(**data_in.validated_data, user=request.user)
-        except (DatasetError, ValueError) as exc:  # e.g. no examples and no from_ratings
-            raise ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [str(exc)]}) from None
+        # Its refusals (DatasetError, RunRefused) are UserErrors: mapped once, as 400s.
+        run = training_runs.training_run_create(**data_in.validated_data, user=request.user)
         # Fresh from the database: with synchronous tasks (tests, demos) it has already run.
         run = _runs().get(pk=run.pk)
         out = RunDetailOut(run, context=self.get_serializer_context())
