@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import io
+import json
 import zlib
 from pathlib import Path
 
 import numpy as np
 import pytest
+from django.contrib.auth.models import Group
+from rest_framework.test import APIClient
 
 from matching.encoding.windows import DocumentVectors, unit
 from matching.scoring import heads
+from resumeproject.access import MODEL_MANAGERS_GROUP
+from tests.api.helpers import token_client
 
 DIM = 384
 
@@ -86,6 +91,48 @@ def reviewer(django_user_model):
     return django_user_model.objects.create_user(
         username="rita", password="pw-rita-2026", is_staff=True, is_superuser=True
     )
+
+
+@pytest.fixture
+def member(django_user_model):
+    """A signed-in user with no staff flag and no permissions: reads and rates only."""
+    return django_user_model.objects.create_user(username="mo", password="pw-mo-2026")
+
+
+@pytest.fixture
+def member_api(member) -> APIClient:
+    return token_client(member)
+
+
+@pytest.fixture
+def manager(django_user_model):
+    """Not staff, but in the "model managers" group: trains and activates models (the API;
+    the admin also needs staff status, as every admin page does)."""
+    user = django_user_model.objects.create_user(username="lena", password="pw-lena-2026")
+    user.groups.add(Group.objects.get(name=MODEL_MANAGERS_GROUP))
+    return user
+
+
+@pytest.fixture
+def manager_api(manager) -> APIClient:
+    return token_client(manager)
+
+
+# --- the shipped training sample ----------------------------------------------------------
+
+SAMPLE_PATH = Path(__file__).resolve().parents[1] / "training" / "sample" / "training_data.json"
+
+
+@pytest.fixture
+def sample_bytes() -> bytes:
+    """The shipped sample (63 examples, 50 resumes, 8 jobs in the notes' format), as bytes."""
+    return SAMPLE_PATH.read_bytes()
+
+
+@pytest.fixture
+def sample_rows(sample_bytes) -> list[dict]:
+    """The shipped sample as a list of dicts."""
+    return json.loads(sample_bytes)
 
 
 # --- real files ---------------------------------------------------------------------------

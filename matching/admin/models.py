@@ -68,8 +68,12 @@ class ScoringModelAdmin(admin.ModelAdmin):
         live = obj.metrics.get("live_at_training")
         if not live:
             return "—"
-        verdict = "better" if obj.metrics.get("better_than_live") else "worse"
-        return f"{verdict} ({obj.metrics.get('spearman')} vs {live.get('spearman')})"
+        mine, theirs = obj.metrics.get("spearman"), live.get("spearman")
+        if mine == theirs:
+            verdict = "as good"  # a tie passes the gate (>=), but is no improvement
+        else:
+            verdict = "better" if obj.metrics.get("better_than_live") else "worse"
+        return f"{verdict} ({mine} vs {theirs})"
 
     @admin.display(description="Training metadata")
     def training_metadata(self, obj: ScoringModel) -> str:

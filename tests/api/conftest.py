@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from resumeproject.api.permissions import MODEL_MANAGERS_GROUP
 from tests.api.helpers import token_client
 
 
@@ -32,17 +28,6 @@ def anon() -> APIClient:
 def api(reviewer) -> APIClient:
     """The staff reviewer (superuser) authenticated by API token: may do everything."""
     return token_client(reviewer)
-
-
-@pytest.fixture
-def member(django_user_model):
-    """A signed-in user with no staff flag and no permissions: reads and rates only."""
-    return django_user_model.objects.create_user(username="mo", password="pw-mo-2026")
-
-
-@pytest.fixture
-def member_api(member) -> APIClient:
-    return token_client(member)
 
 
 @pytest.fixture
@@ -69,21 +54,6 @@ def wsgi_app():
 
 # --- training and models -------------------------------------------------------------------
 
-SAMPLE_PATH = Path(__file__).resolve().parents[2] / "training" / "sample" / "training_data.json"
-
-
-@pytest.fixture
-def manager(django_user_model):
-    """Not staff, but in the "model managers" group: may train and activate models."""
-    user = django_user_model.objects.create_user(username="lena", password="pw-lena-2026")
-    user.groups.add(Group.objects.get(name=MODEL_MANAGERS_GROUP))
-    return user
-
-
-@pytest.fixture
-def manager_api(manager) -> APIClient:
-    return token_client(manager)
-
 
 @pytest.fixture
 def viewer(django_user_model):
@@ -100,17 +70,6 @@ def viewer(django_user_model):
 @pytest.fixture
 def viewer_api(viewer) -> APIClient:
     return token_client(viewer)
-
-
-@pytest.fixture
-def sample_bytes() -> bytes:
-    """The shipped sample (63 examples in the notes' format), as a file's bytes."""
-    return SAMPLE_PATH.read_bytes()
-
-
-@pytest.fixture
-def sample_rows(sample_bytes) -> list[dict]:
-    return json.loads(sample_bytes)
 
 
 @pytest.fixture

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
 from matching.models import ScoringModel
+from tests.conftest import SAMPLE_PATH
 from training import runs as training_runs
 from training.models import TrainingRun
-
-SAMPLE_PATH = Path(__file__).resolve().parents[2] / "training" / "sample" / "training_data.json"
 
 
 @pytest.fixture

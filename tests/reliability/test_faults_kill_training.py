@@ -16,11 +16,10 @@ from django_q.models import Task
 from matching import models_store
 from matching.models import ScoringModel
 from matching.scoring.activation import scoring_model_active
+from tests.conftest import SAMPLE_PATH
 from tests.qcluster import kill_cluster, running_cluster, wait_for
 from training import runs as training_runs
 from training.models import TrainingRun
-
-from .conftest import SAMPLE_PATH
 
 # The cluster runs in a subprocess with the real pre-trained model (the suite's fake
 # encoder exists only in this process), and tasks are sent when the run commits: real

@@ -5,20 +5,6 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import Permission
-from rest_framework.test import APIClient
-
-from tests.api.helpers import token_client
-
-
-@pytest.fixture
-def member(django_user_model):
-    """A signed-in reviewer with no staff flag and no permissions: reads and rates."""
-    return django_user_model.objects.create_user(username="mo", password="pw-mo-2026")
-
-
-@pytest.fixture
-def member_api(member) -> APIClient:
-    return token_client(member)
 
 
 @pytest.fixture
@@ -32,18 +18,6 @@ def staff_rater(django_user_model):
     user.user_permissions.add(
         *Permission.objects.filter(content_type__app_label="matching", codename__in=codenames)
     )
-    return user
-
-
-@pytest.fixture
-def manager(django_user_model):
-    """Not staff, but in the "model managers" group: trains and activates through the API."""
-    from django.contrib.auth.models import Group
-
-    from resumeproject.api.permissions import MODEL_MANAGERS_GROUP
-
-    user = django_user_model.objects.create_user(username="lena", password="pw-lena-2026")
-    user.groups.add(Group.objects.get(name=MODEL_MANAGERS_GROUP))
     return user
 
 

@@ -20,11 +20,10 @@ def api_with(key: str) -> APIClient:
 
 
 @pytest.fixture
-def member(django_user_model):
-    """A plain reviewer (no staff flag) with an API token."""
-    user = django_user_model.objects.create_user(username="mo", password="pw-mo-2026")
-    Token.objects.create(user=user)
-    return user
+def member(member):
+    """The plain reviewer (tests/conftest.py), with an API token."""
+    Token.objects.create(user=member)
+    return member
 
 
 def test_the_top_bar_links_to_the_token_page(client, member):

@@ -16,14 +16,6 @@ import pytest
 from training import runs as training_runs
 from training.models import TrainingRun
 
-SAMPLE_PATH = Path(__file__).resolve().parents[2] / "training" / "sample" / "training_data.json"
-
-
-@pytest.fixture
-def sample_rows() -> list[dict]:
-    """The shipped sample (63 examples, 50 resumes, 8 jobs) as a list of dicts."""
-    return json.loads(SAMPLE_PATH.read_text())
-
 
 @pytest.fixture
 def inverted_rows(sample_rows) -> list[dict]:

@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import SAMPLE_PATH
 from tests.qcluster import running_cluster, wait_for
 from training import runs as training_runs
 from training.models import TrainingRun
-
-from .conftest import SAMPLE_PATH
 
 # The cluster runs in a subprocess with the real pre-trained model (the suite's fake
 # encoder exists only in this process); the task is sent when the run commits, so the
