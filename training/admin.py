@@ -76,7 +76,7 @@ class TrainingRunAdmin(admin.ModelAdmin):
         "validation_file",
         "base_model",
         "output_model",
-        "error",
+        "error_shown",
         "log",
         "task_id",
         "created_by",
@@ -86,7 +86,10 @@ class TrainingRunAdmin(admin.ModelAdmin):
         "heartbeat_at",
     ]
     # Shown as tables (the methods below), not as raw JSON.
+    # status and error read through shown_status / shown_error (a stale run is failed).
     exclude = [
+        "status",
+        "error",
         "progress",
         "stage",
         "params",
@@ -120,6 +123,10 @@ class TrainingRunAdmin(admin.ModelAdmin):
     @admin.display(description="Status", ordering="status")
     def status_shown(self, obj: TrainingRun) -> str:
         return TrainingRun.Status(obj.shown_status).label
+
+    @admin.display(description="Error")
+    def error_shown(self, obj: TrainingRun) -> str:
+        return obj.shown_error
 
     @admin.display(description="Stage")
     def stage_now(self, obj: TrainingRun) -> str:

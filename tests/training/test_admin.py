@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -16,12 +14,6 @@ from training import runs as training_runs
 from training.models import TrainingRun
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def sample_bytes(sample_rows) -> bytes:
-    """The shipped sample file's content, as an upload carries it."""
-    return json.dumps(sample_rows).encode()
 
 
 def test_queueing_a_run_from_the_admin_trains_it_and_opens_its_page(

@@ -177,8 +177,18 @@ def test_a_failed_run_page_shows_its_error_wraps_its_log_and_tables_its_figures(
         expect(page.locator(".field-stage_now .readonly")).to_have_text(f"Failed: {run.error}")
         log = page.locator("#run-log")
         assert log.evaluate("e => e.scrollWidth <= e.clientWidth")
+        # The History button sits clear of the live panel (it was drawn over the log).
+        history, panel = (
+            page.locator(".object-tools").bounding_box(),
+            (page.locator("#run-live").bounding_box()),
+        )
+        assert history and panel
+        assert history["y"] + history["height"] <= panel["y"] or (
+            history["x"] >= panel["x"] + panel["width"]
+        ), (history, panel)
         expect(page.locator("table.run-metrics")).to_contain_text("Spearman (ranking)")
         expect(page.locator("table.run-checks")).to_contain_text("Only 3 examples.")
         expect(page.locator("table.run-dataset")).to_contain_text("1 / 1 / 1")
         assert '{"' not in page.locator("#content").inner_text()  # no raw JSON left
+        expect(page.locator(".field-status_shown")).to_have_count(1)  # shown once
         page.screenshot(path=str(tmp_path / "failed_run.png"), full_page=True)
