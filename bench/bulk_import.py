@@ -48,7 +48,10 @@ JOB = (
     "nice_to_have='Docker\\nKubernetes')"
 )
 
-WARM_UP = "from matching.encoding.registry import get_encoder; get_encoder().encode_documents(['warm up'])"
+WARM_UP = (
+    "from matching.encoding.registry import get_encoder; "
+    "get_encoder().encode_documents(['warm up'])"
+)
 
 
 def source_texts() -> list[tuple[str, str]]:

@@ -161,7 +161,7 @@ MODELS_STORE_DIR = Path(env_str("MODELS_STORE_DIR", str(BASE_DIR / "models_store
 EMBEDDING_WINDOW_TOKENS = env_int("EMBEDDING_WINDOW_TOKENS", 256, minimum=16)
 EMBEDDING_WINDOW_OVERLAP = env_int("EMBEDDING_WINDOW_OVERLAP", 64, minimum=0)
 EMBEDDING_BATCH_SIZE = env_int("EMBEDDING_BATCH_SIZE", 32, minimum=1)
-# --- embedding backend (matching/encoding/onnx_backend.py; docs/benchmarks.md, "Embedding backend") --
+# --- embedding backend (matching/encoding/onnx_backend.py; docs/benchmarks.md) ----------
 # "onnx": the model's transformer exported to ONNX and quantized to int8, run by ONNX
 # Runtime (exported once per model folder, kept under MODELS_STORE_DIR); "torch": plain
 # sentence-transformers. Both give vectors within 0.99 cosine of each other, so cached
