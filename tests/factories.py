@@ -7,7 +7,8 @@ import hashlib
 import factory
 
 from matching.intake import terms
-from matching.models import Job, Resume
+from matching.models import Job, Pair, Resume, ScoringModel
+from matching.models_store import PRETRAINED_KEY
 from matching.texts import text_hash
 
 
@@ -35,3 +36,27 @@ class ResumeFactory(factory.django.DjangoModelFactory):
     term_counts = factory.LazyAttribute(lambda o: terms.term_vector(o.text).to_bytes()[1])
     status = Resume.Status.EXTRACTED
     file = factory.django.FileField(filename="resume.txt", data=b"resume")
+
+
+class ScoringModelFactory(factory.django.DjangoModelFactory):
+    """A custom version, inactive, that embeds with the bundled encoder (a fast head on
+    frozen vectors). Its folder is named after the version, as published ones are; the
+    factory writes no files there."""
+
+    class Meta:
+        model = ScoringModel
+
+    version = factory.Sequence(lambda n: f"custom-test-{n}")
+    kind = ScoringModel.Kind.CUSTOM
+    path = factory.SelfAttribute("version")
+    encoder_key = PRETRAINED_KEY
+
+
+class PairFactory(factory.django.DjangoModelFactory):
+    """A resume and a job, unscored and unrated unless a test says otherwise."""
+
+    class Meta:
+        model = Pair
+
+    resume = factory.SubFactory(ResumeFactory)
+    job = factory.SubFactory(JobFactory)

@@ -8,13 +8,13 @@ from django.test.utils import CaptureQueriesContext
 
 from matching.intake import jobs as intake_jobs
 from matching.intake import resumes as intake_resumes
-from matching.models import Pair, ScoringModel
+from matching.models import Pair
 from matching.review import ratings as review_ratings
 from matching.scoring import activation as scoring_activation
 from matching.scoring import explain as scoring_explain
 from matching.scoring import selectors as scoring_selectors
 from tests.api.helpers import assert_error
-from tests.factories import ResumeFactory
+from tests.factories import PairFactory, ScoringModelFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -127,7 +127,7 @@ def test_ranking_of_a_missing_job_is_404(api):
 
 def test_a_pair_scored_by_an_older_model_is_marked_stale(api, ranked):
     job, _ = ranked
-    old = ScoringModel.objects.create(version="old", kind="custom", encoder_key="old")
+    old = ScoringModelFactory(version="old", encoder_key="old")
     pair = Pair.objects.filter(job=job).order_by("-score").first()
     Pair.objects.filter(pk=pair.pk).update(scoring_model=old)
     rows = api.get(url(job)).json()["results"]
@@ -147,5 +147,5 @@ def test_ranking_reads_the_same_number_of_queries_for_any_page_size(api, ranked)
 
     few = queries()
     for _ in range(20):
-        Pair.objects.create(resume=ResumeFactory(), job=job, score=0.5)
+        PairFactory(job=job, score=0.5)
     assert queries() == few <= 8

@@ -10,7 +10,7 @@ from django.utils import timezone
 from matching.models import Pair, Rating, Resume
 from matching.review import ratings as review_ratings
 from tests.api.helpers import assert_error
-from tests.factories import JobFactory, ResumeFactory
+from tests.factories import JobFactory, PairFactory, ResumeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ URL = "/api/v1/ratings/"
 
 def test_a_member_rates_a_scored_pair_and_is_recorded_as_reviewer(member_api, member):
     resume, job = ResumeFactory(), JobFactory()
-    pair = Pair.objects.create(resume=resume, job=job, score=0.62)
+    pair = PairFactory(resume=resume, job=job, score=0.62)
     response = member_api.post(
         URL, {"resume": resume.pk, "job": job.pk, "score": 0.8, "note": "Strong"}, format="json"
     )
@@ -40,7 +40,7 @@ def test_a_member_rates_a_scored_pair_and_is_recorded_as_reviewer(member_api, me
 
 def test_posting_again_updates_the_reviewers_one_rating_and_says_so(member_api, member):
     resume, job = ResumeFactory(), JobFactory()
-    pair = Pair.objects.create(resume=resume, job=job, score=0.5)
+    pair = PairFactory(resume=resume, job=job, score=0.5)
     first = member_api.post(URL, {"resume": resume.pk, "job": job.pk, "score": 0.25}, format="json")
     assert (first.status_code, first.json()["updated"]) == (201, False)
     for _ in range(7):
@@ -56,7 +56,7 @@ def test_posting_again_updates_the_reviewers_one_rating_and_says_so(member_api, 
 
 def test_a_rating_from_the_queue_and_then_the_api_is_one_rating(member_api, member):
     resume, job = ResumeFactory(), JobFactory()
-    pair = Pair.objects.create(resume=resume, job=job, score=0.5)
+    pair = PairFactory(resume=resume, job=job, score=0.5)
     review_ratings.rating_submit(pair=pair, reviewer=member, score=0.0)
     response = member_api.post(
         URL, {"resume": resume.pk, "job": job.pk, "score": 0.5}, format="json"

@@ -20,7 +20,7 @@ from resumeproject.api.filters import StableOrderingFilter
 from resumeproject.api.pagination import PageNumberPagination
 from tests.api.helpers import assert_error, grant
 from tests.conftest import NURSE_RESUME, PYTHON_RESUME, make_docx, make_pdf
-from tests.factories import JobFactory, ResumeFactory
+from tests.factories import JobFactory, PairFactory, ResumeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -285,8 +285,8 @@ def test_best_jobs_lists_scored_jobs_best_first_with_ranks_across_pages(member_a
     closed = JobFactory(title="Closed job", is_open=False)
     unscored = JobFactory(title="Not scored yet")
     for job, score in zip([*jobs, closed], [0.2, 0.9, 0.5, 0.7], strict=True):
-        Pair.objects.create(resume=resume, job=job, score=score, scoring_model=model)
-    Pair.objects.create(resume=resume, job=unscored, score=None)
+        PairFactory(resume=resume, job=job, score=score, scoring_model=model)
+    PairFactory(resume=resume, job=unscored, score=None)
 
     first = member_api.get(f"{URL}{resume.pk}/best-jobs/", {"page_size": 2}).json()
     assert first["count"] == 4

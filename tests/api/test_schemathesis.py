@@ -19,11 +19,10 @@ from rest_framework.authtoken.models import Token
 from rest_framework.throttling import ScopedRateThrottle
 
 from matching.intake import resumes as intake_resumes
-from matching.models import Pair
 from matching.scoring import activation as scoring_activation
 from tests.api.helpers import served_schema
 from tests.conftest import PYTHON_RESUME
-from tests.factories import JobFactory, ResumeFactory
+from tests.factories import JobFactory, PairFactory, ResumeFactory
 from training.models import TrainingRun
 
 schema = schemathesis.openapi.from_dict(served_schema())
@@ -44,7 +43,7 @@ def token(db, reviewer, monkeypatch) -> str:
     intake_resumes.resume_create(name="jane.txt", data=PYTHON_RESUME.encode())
     for job in jobs:
         for i, resume in enumerate(resumes):
-            Pair.objects.create(resume=resume, job=job, score=0.2 + 0.3 * i, scoring_model=model)
+            PairFactory(resume=resume, job=job, score=0.2 + 0.3 * i, scoring_model=model)
     TrainingRun.objects.create()  # a queued run, and a finished one, to read and cancel
     TrainingRun.objects.create(status=TrainingRun.Status.FAILED, error="The data failed checks.")
     return Token.objects.create(user=reviewer).key

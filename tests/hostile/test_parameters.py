@@ -18,10 +18,9 @@ from django.test import Client
 from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle
 
-from matching.models import Pair
 from matching.scoring import activation as scoring_activation
 from tests.api.helpers import served_schema, token_client
-from tests.factories import JobFactory, ResumeFactory
+from tests.factories import JobFactory, PairFactory, ResumeFactory
 from training.models import TrainingRun
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +47,7 @@ def rows(reviewer, monkeypatch, queue_only_settings) -> dict[str, str]:
         monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, scope, "1000000/minute")
     model = scoring_activation.scoring_model_active()
     job, resume = JobFactory(), ResumeFactory()
-    Pair.objects.create(resume=resume, job=job, score=0.5, scoring_model=model)
+    PairFactory(resume=resume, job=job, score=0.5, scoring_model=model)
     run = TrainingRun.objects.create()
     return {
         "/jobs/": str(job.pk),

@@ -11,7 +11,7 @@ from matching.encoding.cache import ensure_vectors
 from matching.models import Job, Pair
 from matching.scoring import activation as scoring_activation
 from matching.texts import text_hash
-from tests.factories import JobFactory, ResumeFactory
+from tests.factories import JobFactory, PairFactory, ResumeFactory
 
 RankedJob = tuple[Job, list[Pair]]
 
@@ -44,9 +44,7 @@ def make_ranked_job() -> Callable[..., RankedJob]:
             resumes.append(ResumeFactory(**fields))
         now = timezone.now()
         pairs = [
-            Pair.objects.create(
-                resume=resume, job=job, score=score, scoring_model=model, scored_at=now
-            )
+            PairFactory(resume=resume, job=job, score=score, scoring_model=model, scored_at=now)
             for resume, score in zip(resumes, scores, strict=True)
         ]
         all_texts = [job.embedded_text, *(r.text for r in resumes)]

@@ -12,7 +12,7 @@ from audit.models import AuditEvent
 from matching.models import Pair, Rating, Resume
 from matching.review import ratings as review_ratings
 from tests.conftest import NURSE_RESUME, PYTHON_RESUME, make_pdf
-from tests.factories import JobFactory, ResumeFactory
+from tests.factories import JobFactory, PairFactory, ResumeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def test_bulk_upload_imports_good_files_and_keeps_bad_ones_with_reasons(admin_cl
 
 
 def test_rating_with_stars_maps_to_a_score_and_records_the_reviewer(admin_client, reviewer):
-    pair = Pair.objects.create(resume=ResumeFactory(), job=JobFactory(), score=0.3)
+    pair = PairFactory(score=0.3)
     response = admin_client.post(
         reverse("admin:matching_rating_add"), {"pair": pair.pk, "stars": "4", "note": "solid"}
     )
@@ -57,7 +57,7 @@ def test_rating_with_stars_maps_to_a_score_and_records_the_reviewer(admin_client
 
 
 def test_rating_without_score_or_stars_is_refused(admin_client):
-    pair = Pair.objects.create(resume=ResumeFactory(), job=JobFactory(), score=0.3)
+    pair = PairFactory(score=0.3)
     response = admin_client.post(reverse("admin:matching_rating_add"), {"pair": pair.pk})
     assert "Give a score between 0 and 1 or a number of stars." in response.content.decode()
     assert not Rating.objects.exists()
@@ -71,7 +71,7 @@ def test_pair_admin_filters_unrated_and_disagreements(admin_client):
     clash = Pair.objects.create(
         resume=ResumeFactory(), job=job, score=0.9, rating_count=2, rating_mean=0.2
     )
-    unrated = Pair.objects.create(resume=ResumeFactory(), job=job, score=0.5)
+    unrated = PairFactory(job=job, score=0.5)
     url = reverse("admin:matching_pair_changelist")
     page = admin_client.get(url, {"rated": "disagree"}).context["cl"].result_list
     assert [p.pk for p in page] == [clash.pk]
@@ -128,7 +128,7 @@ def lead(django_user_model):
 def others_rating(django_user_model):
     """A rating given by another reviewer, with the pair's statistics in step."""
     other = django_user_model.objects.create_user(username="otto")
-    pair = Pair.objects.create(resume=ResumeFactory(), job=JobFactory(), score=0.4)
+    pair = PairFactory(score=0.4)
     return review_ratings.rating_submit(pair=pair, reviewer=other, score=0.25).rating
 
 
@@ -165,7 +165,7 @@ def test_a_reviewer_cannot_change_or_delete_another_reviewers_rating(
 
 
 def test_a_reviewer_changes_their_own_rating_through_the_service(client, rater):
-    pair = Pair.objects.create(resume=ResumeFactory(), job=JobFactory(), score=0.4)
+    pair = PairFactory(score=0.4)
     mine = review_ratings.rating_submit(pair=pair, reviewer=rater, score=0.25).rating
     client.force_login(rater)
     assert _change(client, mine, score=0.75, note="second look").status_code == 302
@@ -174,8 +174,8 @@ def test_a_reviewer_changes_their_own_rating_through_the_service(client, rater):
 
 
 def test_a_rating_cannot_be_moved_to_another_pair_in_the_admin(client, rater):
-    pair = Pair.objects.create(resume=ResumeFactory(), job=JobFactory(), score=0.4)
-    other_pair = Pair.objects.create(resume=ResumeFactory(), job=pair.job, score=0.9)
+    pair = PairFactory(score=0.4)
+    other_pair = PairFactory(job=pair.job, score=0.9)
     mine = review_ratings.rating_submit(pair=pair, reviewer=rater, score=0.25).rating
     client.force_login(rater)
     _change(client, mine, pair=other_pair.pk, score=0.5)
@@ -238,7 +238,7 @@ def test_the_pair_admin_shows_ratings_and_settled_scores_read_only(admin_client,
 
 
 def test_stars_and_a_score_that_contradict_each_other_are_refused(admin_client):
-    pair = Pair.objects.create(resume=ResumeFactory(), job=JobFactory(), score=0.3)
+    pair = PairFactory(score=0.3)
     response = admin_client.post(
         reverse("admin:matching_rating_add"), {"pair": pair.pk, "score": "0.2", "stars": "5"}
     )
@@ -249,7 +249,7 @@ def test_stars_and_a_score_that_contradict_each_other_are_refused(admin_client):
 
 def test_rating_a_pair_again_in_the_admin_says_updated_with_candidate_and_job(admin_client):
     resume = ResumeFactory(original_name="Amelia_Hart.pdf")
-    pair = Pair.objects.create(resume=resume, job=JobFactory(title="ICU nurse"), score=0.3)
+    pair = PairFactory(resume=resume, job=JobFactory(title="ICU nurse"), score=0.3)
     url = reverse("admin:matching_rating_add")
 
     def said(response) -> list[str]:
@@ -294,7 +294,7 @@ def test_reloading_the_upload_result_page_does_not_upload_again(admin_client):
 def test_filtered_admin_lists_count_their_rows_rather_than_estimate(rater, admin_client):
     """The Ratings list of a reviewer (filtered by the blind-rating rule) and a filtered
     Resumes list said "100000" whatever they held: a filtered list is counted exactly."""
-    pair = Pair.objects.create(resume=ResumeFactory(), job=JobFactory(), score=0.4)
+    pair = PairFactory(score=0.4)
     review_ratings.rating_submit(pair=pair, reviewer=rater, score=0.5)
     client = Client()
     client.force_login(rater)

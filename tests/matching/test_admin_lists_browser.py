@@ -13,10 +13,9 @@ import pytest
 # the ORM calls the test makes while the browser is open.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-from matching.models import Pair, ScoringModel
 from matching.review import ratings as review_ratings
 from tests.browser import chromium, log_in
-from tests.factories import JobFactory, ResumeFactory
+from tests.factories import JobFactory, PairFactory, ResumeFactory, ScoringModelFactory
 
 pytestmark = pytest.mark.browser
 
@@ -31,13 +30,11 @@ def busy_admin(reviewer, django_user_model):
     other = django_user_model.objects.create_user(username="margaret.oduya-henderson")
     for i in range(3):
         resume = ResumeFactory(original_name=f"Alexandra_Konstantinopoulou_Resume_2026_v{i}.pdf")
-        pair = Pair.objects.create(resume=resume, job=job, score=0.5 + i / 10)
+        pair = PairFactory(resume=resume, job=job, score=0.5 + i / 10)
         review_ratings.rating_submit(pair=pair, reviewer=reviewer, score=0.75)
         review_ratings.rating_submit(pair=pair, reviewer=other, score=0.25, note="thin on Django")
-    ScoringModel.objects.create(
+    ScoringModelFactory(
         version="custom-20261204-171500-fast",
-        kind=ScoringModel.Kind.CUSTOM,
-        encoder_key="all-MiniLM-L6-v2",
         metrics={
             "spearman": 0.8123,
             "band_accuracy": 0.7345,

@@ -14,7 +14,7 @@ from matching.review import ratings as review_ratings
 from matching.review import selectors as review_selectors
 from matching.review import services as review_services
 from matching.review.agreement import krippendorff_alpha_interval
-from tests.factories import JobFactory, ResumeFactory
+from tests.factories import JobFactory, PairFactory
 
 # --- Krippendorff's alpha --------------------------------------------------------------
 
@@ -91,7 +91,7 @@ def reviewers(django_user_model):
 
 
 def pairs_for(job, n: int) -> list[Pair]:
-    return [Pair.objects.create(resume=ResumeFactory(), job=job, score=0.5) for _ in range(n)]
+    return [PairFactory(job=job, score=0.5) for _ in range(n)]
 
 
 @pytest.mark.django_db
@@ -262,7 +262,7 @@ def test_only_a_lead_with_the_settle_permission_may_settle(client, django_user_m
 
 @pytest.mark.django_db
 def test_rating_twice_in_the_admin_updates_the_reviewers_rating(admin_client, reviewer):
-    pair = Pair.objects.create(resume=ResumeFactory(), job=JobFactory(), score=0.3)
+    pair = PairFactory(score=0.3)
     url = reverse("admin:matching_rating_add")
     admin_client.post(url, {"pair": pair.pk, "stars": "2"})
     admin_client.post(url, {"pair": pair.pk, "stars": "5", "note": "second look"})

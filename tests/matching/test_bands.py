@@ -7,10 +7,9 @@ import numpy as np
 import pytest
 
 from matching import bands
-from matching.models import Pair
 from matching.review import selectors as review_selectors
 from matching.review.ratings import rating_submit
-from tests.factories import JobFactory, ResumeFactory
+from tests.factories import JobFactory, PairFactory
 from training import datasets
 from training.datasets import Example
 
@@ -41,8 +40,8 @@ def test_ratings_of_0_4_and_0_7_conflict_in_the_queue_and_in_training(django_use
     bob = django_user_model.objects.create_user(username="bob")
     cid = django_user_model.objects.create_user(username="cid")
     job = JobFactory()
-    pair = Pair.objects.create(resume=ResumeFactory(), job=job, score=0.5)
-    agreed = Pair.objects.create(resume=ResumeFactory(), job=job, score=0.5)
+    pair = PairFactory(job=job, score=0.5)
+    agreed = PairFactory(job=job, score=0.5)
     rating_submit(pair=pair, reviewer=ann, score=0.4)
     rating_submit(pair=pair, reviewer=bob, score=0.7)  # 0.7 - 0.4 is 0.29999999999999993
     rating_submit(pair=agreed, reviewer=ann, score=0.4)

@@ -102,17 +102,17 @@ def test_import_with_inline_tasks_scores_every_chunk(tmp_path, settings):
 def test_scoring_progress_of_an_import_counts_only_its_resumes_scored_by_the_live_model(
     settings,
 ):
-    from tests.factories import JobFactory, ResumeFactory
+    from tests.factories import JobFactory, PairFactory, ResumeFactory
 
     settings.MATCHING_SYNC_TASKS = False
     jobs = JobFactory.create_batch(2)
     mine = ResumeFactory.create_batch(3)
     other = ResumeFactory()
     model = scoring_activation.scoring_model_active()
-    Pair.objects.create(resume=mine[0], job=jobs[0], score=0.5, scoring_model=model)
-    Pair.objects.create(resume=mine[0], job=jobs[1], score=0.5, scoring_model=model)
-    Pair.objects.create(resume=mine[1], job=jobs[0], score=0.5, scoring_model=model)
-    Pair.objects.create(resume=other, job=jobs[0], score=0.5, scoring_model=model)
+    PairFactory(resume=mine[0], job=jobs[0], score=0.5, scoring_model=model)
+    PairFactory(resume=mine[0], job=jobs[1], score=0.5, scoring_model=model)
+    PairFactory(resume=mine[1], job=jobs[0], score=0.5, scoring_model=model)
+    PairFactory(resume=other, job=jobs[0], score=0.5, scoring_model=model)
     progress = scoring_progress.resumes_scoring_progress(resume_ids=[r.pk for r in mine])
     assert (progress.resumes_done, progress.resumes_total) == (1, 3)
     assert (progress.pairs_done, progress.pairs_total) == (3, 6)

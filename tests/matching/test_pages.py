@@ -12,11 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from matching.intake import resumes as intake_resumes
-from matching.models import Pair, Resume, ScoringModel
-from matching.models_store import PRETRAINED_KEY
+from matching.models import Pair, Resume
 from matching.review import ratings as review_ratings
 from matching.scoring import activation as scoring_activation
-from tests.factories import JobFactory, ResumeFactory
+from tests.factories import JobFactory, PairFactory, ResumeFactory, ScoringModelFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -100,9 +99,9 @@ def test_job_list_shows_open_jobs_with_counts_of_scored_candidates(logged_in, ma
     job, pairs = make_ranked_job([0.9, 0.5, 0.2], title="Backend developer")
     review_ratings.rating_create(pair=pairs[0], score=0.75)
     # Neither an unscored pair nor a resume without text counts as a scored candidate.
-    Pair.objects.create(resume=ResumeFactory(), job=job, score=None)
+    PairFactory(job=job, score=None)
     failed = ResumeFactory(status=Resume.Status.FAILED, text="")
-    Pair.objects.create(resume=failed, job=job, score=0.99)
+    PairFactory(resume=failed, job=job, score=0.99)
     JobFactory(title="Closed role", is_open=False)
 
     response = logged_in.get(reverse("matching:job_list"))
@@ -129,9 +128,7 @@ def test_ranking_lists_candidates_best_first_with_score_percentages(logged_in, m
 
 def test_ranking_shows_the_scoring_model_and_flags_an_older_one(logged_in, make_ranked_job):
     job, pairs = make_ranked_job([0.8, 0.6])
-    old = ScoringModel.objects.create(
-        version="custom-2026-01", kind=ScoringModel.Kind.CUSTOM, encoder_key=PRETRAINED_KEY
-    )
+    old = ScoringModelFactory(version="custom-2026-01")
     Pair.objects.filter(pk=pairs[1].pk).update(scoring_model=old)
 
     html = logged_in.get(ranking_url(job)).content.decode()
@@ -312,8 +309,8 @@ def test_resume_page_shows_text_best_jobs_and_a_download_link(logged_in):
     model = scoring_activation.scoring_model_active()
     good = JobFactory(title="Python developer")
     weak = JobFactory(title="Nurse")
-    Pair.objects.create(resume=resume, job=weak, score=0.12, scoring_model=model)
-    Pair.objects.create(resume=resume, job=good, score=0.83, scoring_model=model)
+    PairFactory(resume=resume, job=weak, score=0.12, scoring_model=model)
+    PairFactory(resume=resume, job=good, score=0.83, scoring_model=model)
 
     response = logged_in.get(reverse("matching:resume_detail", args=[resume.pk]))
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from matching import errors as matching_errors
-from matching.models import Pair, Rating, Resume, ReviewSkip, ScoringModel
+from matching.models import Pair, Rating, Resume, ReviewSkip
 from matching.review import highlight
 from matching.review import ratings as review_ratings
 from matching.review import selectors as review_selectors
@@ -23,7 +23,7 @@ from matching.review import services as review_services
 from matching.scoring import activation as scoring_activation
 from matching.scoring import progress as scoring_progress
 from matching.scoring import services as scoring_services
-from tests.factories import JobFactory, ResumeFactory
+from tests.factories import JobFactory, PairFactory, ResumeFactory, ScoringModelFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,7 @@ def make_pair():
     model = scoring_activation.scoring_model_active()
 
     def build(score: float | None = 0.5, *, job=None, **resume_fields) -> Pair:
-        return Pair.objects.create(
+        return PairFactory(
             resume=ResumeFactory(**resume_fields),
             job=job or JobFactory(),
             score=score,
@@ -535,11 +535,11 @@ def test_progress_counts_resumes_scored_by_the_live_model_against_every_open_job
     ResumeFactory()  # nothing scored yet
     ResumeFactory(status=Resume.Status.FAILED)  # never scored: not counted
     live = scoring_activation.scoring_model_active()
-    old = ScoringModel.objects.create(version="old", kind="custom", encoder_key="x")
+    old = ScoringModelFactory(version="old", encoder_key="x")
     for job in jobs:
-        Pair.objects.create(resume=done, job=job, score=0.5, scoring_model=live)
-    Pair.objects.create(resume=half, job=jobs[0], score=0.5, scoring_model=live)
-    Pair.objects.create(resume=half, job=jobs[1], score=0.5, scoring_model=old)  # to re-score
+        PairFactory(resume=done, job=job, score=0.5, scoring_model=live)
+    PairFactory(resume=half, job=jobs[0], score=0.5, scoring_model=live)
+    PairFactory(resume=half, job=jobs[1], score=0.5, scoring_model=old)  # to re-score
     progress = scoring_progress.scoring_progress()
     assert (progress.resumes_done, progress.resumes_total) == (1, 3)
     assert (progress.pairs_done, progress.pairs_total) == (3, 6)

@@ -15,9 +15,10 @@ import pytest
 # the ORM calls the test makes while the browser is open.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-from matching.models import Pair, Rating, Resume, ReviewSkip
+from matching.models import Rating, Resume, ReviewSkip
 from matching.scoring import activation as scoring_activation
 from tests.browser import chromium, log_in
+from tests.factories import PairFactory
 
 pytestmark = pytest.mark.browser
 
@@ -90,7 +91,7 @@ def two_jobs(make_ranked_job):
     model = scoring_activation.scoring_model_active()
     for job in jobs:
         for resume in Resume.objects.exclude(pairs__job=job):
-            Pair.objects.create(resume=resume, job=job, score=0.03, scoring_model=model)
+            PairFactory(resume=resume, job=job, score=0.03, scoring_model=model)
     return jobs
 
 

@@ -15,7 +15,7 @@ from matching.scoring import activation as scoring_activation
 from matching.scoring import inputs as scoring_inputs
 from matching.scoring import services as scoring_services
 from tests.conftest import NURSE_RESUME, PYTHON_RESUME, make_pdf
-from tests.factories import JobFactory, ResumeFactory
+from tests.factories import JobFactory, PairFactory, ResumeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +95,7 @@ def test_scoring_many_resumes_takes_a_constant_number_of_queries(django_assert_m
 
 
 def test_rating_updates_the_pairs_rating_summary():
-    pair = Pair.objects.create(resume=ResumeFactory(), job=JobFactory(), score=0.4)
+    pair = PairFactory(score=0.4)
     review_ratings.rating_create(pair=pair, score=0.9)
     review_ratings.rating_create(pair=pair, score=0.5, source=Rating.Source.API)
     pair.refresh_from_db()
@@ -105,7 +105,7 @@ def test_rating_updates_the_pairs_rating_summary():
 
 
 def test_rating_outside_unit_interval_is_refused():
-    pair = Pair.objects.create(resume=ResumeFactory(), job=JobFactory())
+    pair = PairFactory()
     with pytest.raises(ValueError):
         review_ratings.rating_create(pair=pair, score=1.5)
     assert not Rating.objects.exists()
@@ -185,7 +185,7 @@ def test_the_database_holds_one_rating_per_reviewer_and_pair_from_every_reviewer
     from django.db import IntegrityError, transaction
 
     reviewer = django_user_model.objects.create_user(username="ann")
-    pair = Pair.objects.create(resume=ResumeFactory(), job=JobFactory())
+    pair = PairFactory()
     Rating.objects.create(pair=pair, reviewer=reviewer, score=0.5, source=Rating.Source.ADMIN)
     for source in (Rating.Source.API, Rating.Source.QUEUE, Rating.Source.ADMIN):
         with pytest.raises(IntegrityError), transaction.atomic():
@@ -197,7 +197,7 @@ def test_the_database_holds_one_rating_per_reviewer_and_pair_from_every_reviewer
 
 def test_rating_create_for_a_reviewer_keeps_their_one_rating(django_user_model):
     reviewer = django_user_model.objects.create_user(username="ann")
-    pair = Pair.objects.create(resume=ResumeFactory(), job=JobFactory())
+    pair = PairFactory()
     review_ratings.rating_create(pair=pair, score=0.25, reviewer=reviewer)
     review_ratings.rating_create(pair=pair, score=0.75, reviewer=reviewer, source=Rating.Source.API)
     pair.refresh_from_db()

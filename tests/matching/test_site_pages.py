@@ -13,10 +13,9 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.views.defaults import server_error
 
-from matching.models import Pair, ScoringModel
-from matching.models_store import PRETRAINED_KEY
+from matching.models import Pair
 from matching.review import ratings as review_ratings
-from tests.factories import JobFactory, ResumeFactory
+from tests.factories import JobFactory, ResumeFactory, ScoringModelFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -138,9 +137,7 @@ def test_ranking_shows_scoring_in_progress_while_pairs_of_the_job_are_pending(
 ):
     job, pairs = make_ranked_job([0.8, 0.6, 0.4])
     ResumeFactory()  # readable, not paired with the job yet
-    older = ScoringModel.objects.create(
-        version="custom-2026-01", kind=ScoringModel.Kind.CUSTOM, encoder_key=PRETRAINED_KEY
-    )
+    older = ScoringModelFactory(version="custom-2026-01")
     Pair.objects.filter(pk=pairs[2].pk).update(scoring_model=older)  # re-scoring pending
 
     html = logged_in.get(ranking_url(job)).content.decode()

@@ -25,7 +25,7 @@ from audit.services import audit_record
 from matching.models import Pair, Rating, ScoringModel
 from matching.review import ratings as review_ratings
 from matching.scoring import activation as scoring_activation
-from tests.factories import JobFactory, ResumeFactory
+from tests.factories import JobFactory, ResumeFactory, ScoringModelFactory
 from training import runs as training_runs
 from training.models import LabeledExample, TrainingRun
 
@@ -287,9 +287,7 @@ def test_a_rejected_upload_is_downloaded_only_with_the_permission(member, staff_
 @pytest.fixture
 def custom_model(tmp_path) -> ScoringModel:
     """A second version a reviewer might try to activate (no folder needed: refused first)."""
-    return ScoringModel.objects.create(
-        version="custom-x", kind=ScoringModel.Kind.CUSTOM, path="custom-x", encoder_key="p"
-    )
+    return ScoringModelFactory(version="custom-x", encoder_key="p")
 
 
 def _unchanged(run: TrainingRun, live: ScoringModel) -> None:

@@ -20,11 +20,11 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 from django.utils import timezone
 
 from matching.encoding.cache import ensure_vectors
-from matching.models import Pair, Rating
+from matching.models import Rating
 from matching.scoring import activation as scoring_activation
 from matching.texts import text_hash
 from tests.browser import chromium, log_in
-from tests.factories import JobFactory, ResumeFactory
+from tests.factories import JobFactory, PairFactory, ResumeFactory
 from training.models import TrainingRun
 
 pytestmark = pytest.mark.browser
@@ -52,9 +52,7 @@ def site(transactional_db, reviewer):
     for i, score in enumerate([0.82, 0.55, 0.31]):
         resume = ResumeFactory(text=f"Candidate {i}. Python developer, Django, SQL, REST APIs.")
         pairs.append(
-            Pair.objects.create(
-                resume=resume, job=job, score=score, scoring_model=model, scored_at=now
-            )
+            PairFactory(resume=resume, job=job, score=score, scoring_model=model, scored_at=now)
         )
     unscored = ResumeFactory(text="Waiting candidate. Nurse, intensive care.")
     texts = [job.embedded_text, *(p.resume.text for p in pairs), unscored.text]

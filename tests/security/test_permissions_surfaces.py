@@ -23,6 +23,7 @@ from matching.models import ScoringModel
 from matching.scoring import activation as scoring_activation
 from resumeproject.access import MODEL_MANAGERS_GROUP
 from tests.api.helpers import token_client
+from tests.factories import ScoringModelFactory
 from training import runs as training_runs
 from training.models import TrainingRun
 
@@ -71,10 +72,8 @@ class World:
         # The same files under another version, recorded as worse: only force activates it.
         store = Path(settings.MODELS_STORE_DIR)
         shutil.copytree(store / self.better.path, store / "worse-copy")
-        self.worse = ScoringModel.objects.create(
+        self.worse = ScoringModelFactory(
             version="worse-copy",
-            kind=ScoringModel.Kind.CUSTOM,
-            path="worse-copy",
             encoder_key=self.better.encoder_key,
             metrics={**self.better.metrics, "better_than_live": False},
         )
