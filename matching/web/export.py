@@ -11,11 +11,9 @@ from django.http import HttpRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.text import slugify
 
-from matching.intake import terms as intake_terms
 from matching.models import Job, Pair, Resume
 from matching.privacy import selectors as privacy_selectors
 from matching.scoring import explain as scoring_explain
-from matching.texts import split_requirements
 from matching.web.ranking import filtered_ranking
 
 # Rows fetched and explained together by the CSV export: the resume texts of one batch
@@ -38,6 +36,8 @@ EXPORT_HEADER = [
     "rating_count",
     "must_have_found",
     "must_have_missing",
+    "must_have_unclear",
+    "must_have_evidence",
 ]
 
 
@@ -61,7 +61,6 @@ def _export_rows(
     job: Job, pairs: QuerySet[Pair], *, anonymized: bool = False
 ) -> Iterator[list[object]]:
     yield EXPORT_HEADER
-    must = split_requirements(job.must_have)
     rank = 0
     for batch in _batches(pairs.iterator(chunk_size=EXPORT_BATCH), EXPORT_BATCH):
         texts = dict(
@@ -69,9 +68,10 @@ def _export_rows(
         )
         for pair in batch:
             rank += 1
-            terms = set(intake_terms.terms(texts.get(pair.resume_id, "")))
-            found = [r for r in must if scoring_explain.requirement_met(r, terms)]
-            missing = [r for r in must if r not in found]
+            verdicts = scoring_explain.shown_verdicts(
+                pair=pair, job=job, text=texts.get(pair.resume_id, ""), anonymized=anonymized
+            )
+            must = [v for v in verdicts if v.must]
             yield [
                 rank,
                 f"{pair.score:.4f}",
@@ -81,8 +81,11 @@ def _export_rows(
                 if pair.rating_mean is None or not pair.ratings_visible
                 else f"{pair.rating_mean:.4f}",
                 pair.rating_count,
-                _cell("; ".join(found)),
-                _cell("; ".join(missing)),
+                _cell("; ".join(v.requirement for v in must if v.status == "met")),
+                _cell("; ".join(v.requirement for v in must if v.status == "not_met")),
+                _cell("; ".join(v.requirement for v in must if v.status in ("unclear", ""))),
+                # What decides each verdict: the requirement, then the resume's sentence.
+                _cell(" | ".join(f"{v.requirement}: {v.evidence[0]}" for v in must if v.evidence)),
             ]
 
 

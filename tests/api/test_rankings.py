@@ -64,6 +64,17 @@ def test_ranking_is_best_first_with_the_same_explanation_as_the_page(member_api,
     for row, pair in zip(rows, expected, strict=True):
         e = why[pair.pk]
         assert row["explanation"] == {
+            "requirements": [
+                {
+                    "requirement": v.requirement,
+                    "must_have": v.must,
+                    "kind": v.kind,
+                    "status": v.status,
+                    "evidence": v.evidence,
+                    "reason": v.reason,
+                }
+                for v in e.verdicts
+            ],
             "must_have_found": e.must_found,
             "must_have_missing": e.must_missing,
             "nice_to_have_found": e.nice_found,

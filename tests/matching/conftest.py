@@ -10,6 +10,7 @@ from django.utils import timezone
 from matching.encoding.cache import ensure_vectors
 from matching.models import Job, Pair
 from matching.scoring import activation as scoring_activation
+from matching.scoring.judgments import pairs_judge
 from matching.texts import text_hash
 from tests.factories import JobFactory, PairFactory, ResumeFactory
 
@@ -21,8 +22,9 @@ def make_ranked_job() -> Callable[..., RankedJob]:
     """Builds a job with scored candidates, ready for the ranking page.
 
     Pairs are written directly with the given scores (no scoring run), by the live model,
-    and every text is embedded (by the suite's fake encoder) so explanations have
-    passages. Pairs come back in the order of `scores`, not ranked.
+    every text is embedded (by the suite's fake encoder) so explanations have passages, and
+    the requirements are judged as scoring judges them. Pairs come back in the order of
+    `scores`, not ranked.
     """
 
     def build(
@@ -49,6 +51,9 @@ def make_ranked_job() -> Callable[..., RankedJob]:
         ]
         all_texts = [job.embedded_text, *(r.text for r in resumes)]
         ensure_vectors(texts={text_hash(t): t for t in all_texts}, encoder_key=model.encoder_key)
+        pairs_judge(jobs=[job])  # as scoring does: the requirement verdicts, stored
+        for pair in pairs:
+            pair.refresh_from_db(fields=["verdicts", "verdicts_key"])
         return job, pairs
 
     return build

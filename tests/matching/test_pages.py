@@ -175,8 +175,10 @@ def test_ranking_explains_requirements_skills_and_passages(logged_in, make_ranke
     assert (row.other_skills_found, row.other_skills_missing) == (["postgresql"], ["docker"])
 
     html = response.content.decode()
-    assert '<li class="chip found"><span class="mark">✓</span>Django</li>' in html
-    assert '<li class="chip missing"><span class="mark">✗</span>Kubernetes</li>' in html
+    assert re.search(r'class="chip found"[^>]*><span class="mark">✓</span>Django</span>', html)
+    assert re.search(r'class="chip missing"[^>]*><span class="mark">✗</span>Kubernetes<', html)
+    # Beside each verdict, the resume sentence that decides it.
+    assert '<q class="evidence">Python developer, five years of Django and PostgreSQL' in html
     assert '<blockquote class="passage">Ana. Python developer' in html
 
 
@@ -281,9 +283,32 @@ def test_csv_export_streams_the_filtered_ranking_with_requirements(logged_in, ma
             "rating_count",
             "must_have_found",
             "must_have_missing",
+            "must_have_unclear",
+            "must_have_evidence",
         ],
-        ["1", "0.9000", "ana.pdf", "0.7500", "1", "Python; Django", ""],
-        ["2", "0.7000", "ben.docx", "", "0", "Python", "Django"],
+        [
+            "1",
+            "0.9000",
+            "ana.pdf",
+            "0.7500",
+            "1",
+            "Python; Django",
+            "",
+            "",
+            "Python: Python developer, five years of Django and PostgreSQL on AWS. | "
+            "Django: Python developer, five years of Django and PostgreSQL on AWS.",
+        ],
+        [
+            "2",
+            "0.7000",
+            "ben.docx",
+            "",
+            "0",
+            "Python",
+            "Django",
+            "",
+            "Python: Java engineer, Spring Boot and Kafka; some Python scripting.",
+        ],
     ]
 
 

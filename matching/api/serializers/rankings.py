@@ -63,7 +63,29 @@ class RankingQueryIn(serializers.Serializer):
     )
 
 
+class VerdictOut(serializers.Serializer):
+    requirement = serializers.CharField()
+    must_have = serializers.BooleanField(source="must", help_text="false: a nice-to-have.")
+    kind = serializers.CharField(
+        help_text="What it asks: years, education, licence, skill, domain (empty until judged)."
+    )
+    status = serializers.CharField(
+        help_text="met, not_met or unclear (the resume does not say, or is not in English); "
+        "empty until the pair is judged."
+    )
+    evidence = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="The resume sentences that decide it (masked when anonymized).",
+    )
+    reason = serializers.CharField(help_text='Why, in a few words ("negated", "2.0 of 5 years").')
+
+
 class ExplanationOut(serializers.Serializer):
+    requirements = VerdictOut(
+        many=True,
+        source="verdicts",
+        help_text="Each must-have and nice-to-have with its verdict and the evidence for it.",
+    )
     must_have_found = serializers.ListField(child=serializers.CharField(), source="must_found")
     must_have_missing = serializers.ListField(child=serializers.CharField(), source="must_missing")
     nice_to_have_found = serializers.ListField(child=serializers.CharField(), source="nice_found")

@@ -1,0 +1,92 @@
+"""What judging the requirements costs beside scoring, on the role set.
+
+A throwaway SQLite database gets the role set's 96 resumes and 8 jobs (bench/data/roles:
+real postings with 4-5 must-haves and 3-4 nice-to-haves each). Measured in one run, with
+the real pre-trained encoder on the configured backend (ONNX int8 by default), after a
+warm-up that loads it:
+- scoring: `pairs_score` of every pair (resumes embedded first, as an import does),
+- judging: `pairs_judge` of every pair (profiles, sentence vectors, verdicts, stored),
+- judging again with nothing changed (what every later re-scoring pays: the keys only).
+
+    .venv/bin/python bench/judge_speed.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ["DJANGO_SETTINGS_MODULE"] = "resumeproject.settings"
+os.environ["DATABASE_URL"] = ""
+os.environ["MATCHING_SYNC_TASKS"] = "0"  # nothing runs behind the timed calls
+_tmp = Path(tempfile.mkdtemp(prefix="bench-judge-"))
+os.environ["SQLITE_PATH"] = str(_tmp / "bench.sqlite3")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+
+from matching.encoding.registry import get_encoder  # noqa: E402
+from matching.intake import jobs as intake_jobs  # noqa: E402
+from matching.intake import resumes as intake_resumes  # noqa: E402
+from matching.models import Pair  # noqa: E402
+from matching.scoring.judgments import pairs_judge  # noqa: E402
+from matching.scoring.services import pairs_score  # noqa: E402
+
+ROLES = ROOT / "bench" / "data" / "roles" / "roles.json"
+
+
+def main() -> None:
+    call_command("migrate", verbosity=0)
+    data = json.loads(ROLES.read_text())
+    for job in data["jobs"]:
+        intake_jobs.job_create(
+            title=job["title"],
+            description=job["description"],
+            must_have="\n".join(job["must_have"]),
+            nice_to_have="\n".join(job["nice_to_have"]),
+        )
+    for i, resume in enumerate(data["resumes"]):
+        intake_resumes.resume_create(
+            name=f"resume-{i}.txt", data=resume["text"].encode(), schedule=False
+        )
+    get_encoder().encode_texts(["warm up"])
+
+    t0 = time.perf_counter()
+    scored = pairs_score()
+    t_score = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    judged = pairs_judge()
+    t_judge = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    again = pairs_judge()
+    t_again = time.perf_counter() - t0
+
+    requirements = sum(len(p.verdicts) for p in Pair.objects.only("verdicts"))
+    resumes, jobs = len(data["resumes"]), len(data["jobs"])
+    out = {
+        "resumes": resumes,
+        "jobs": jobs,
+        "pairs": scored,
+        "requirements_judged": requirements,
+        "score_s": round(t_score, 2),
+        "judge_s": round(t_judge, 2),
+        "judge_ms_per_pair": round(1000 * t_judge / judged, 1),
+        "judge_ms_per_requirement": round(1000 * t_judge / requirements, 2),
+        "judge_over_score": round(t_judge / t_score, 2),
+        "judge_again_s": round(t_again, 3),
+        "judged_again": again,
+    }
+    print(json.dumps(out, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,115 @@
+"""Requirement verdicts stored per pair: met / not met / unclear for each must-have and
+nice-to-have of the job, with the resume sentences that decide it (verdicts.py judges).
+
+Judged once, when a pair is scored (matching.tasks), and read by the ranking page, the
+rating screen, the CSV export and the API, never recomputed per page view. A pair is
+judged again only when what it was judged on changed: the rules (RULES_VERSION), the
+resume's text or the job's requirements (`Pair.verdicts_key`). Verdicts do not depend on
+the live scoring model: they read the bundled pre-trained encoder, so activating a model
+leaves them as they are.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from matching.models import Job, Pair, Resume
+from matching.scoring.evidence import ResumeEvidence, default_embedder
+from matching.scoring.requirements import Requirement, parse_requirement
+from matching.scoring.verdicts import judge_one
+from matching.texts import split_requirements
+
+logger = logging.getLogger(__name__)
+
+# Bump when a rule in verdicts.py, records.py, cues.py or the profile changes what it
+# decides: every pair is judged again the next time it is scored (or by judge_pairs).
+RULES_VERSION = "1"
+
+# Pairs written per bulk update; a resume's evidence is built once for all its pairs.
+JUDGE_BATCH = 500
+
+
+@dataclass(frozen=True)
+class JobRequirements:
+    must: list[Requirement]
+    nice: list[Requirement]
+    key: str  # what of the job the verdicts read
+
+    @classmethod
+    def of(cls, job: Job) -> JobRequirements:
+        must, nice = split_requirements(job.must_have), split_requirements(job.nice_to_have)
+        digest = hashlib.sha256("\x1f".join([*must, "\x1e", *nice]).encode()).hexdigest()
+        return cls(
+            must=[parse_requirement(r) for r in must],
+            nice=[parse_requirement(r) for r in nice],
+            key=digest,
+        )
+
+
+def verdicts_key(*, resume_text_sha256: str, requirements: JobRequirements) -> str:
+    raw = f"{RULES_VERSION}:{resume_text_sha256}:{requirements.key}"
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def pairs_judge(
+    *, jobs: Iterable[Job] | None = None, resume_ids: list[int] | None = None, force: bool = False
+) -> int:
+    """Judge the requirements of every pair of `jobs` (default: the open ones) and
+    `resume_ids` (default: every readable resume) whose verdicts are missing or stale;
+    returns the number of pairs judged. `force` judges them all again."""
+    jobs = list(Job.objects.filter(is_open=True) if jobs is None else jobs)
+    if not jobs:
+        return 0
+    requirements = {job.pk: JobRequirements.of(job) for job in jobs}
+    pairs = Pair.objects.filter(job__in=jobs, resume__status=Resume.Status.EXTRACTED)
+    if resume_ids is not None:
+        pairs = pairs.filter(resume_id__in=resume_ids)
+    rows = list(
+        pairs.order_by("resume_id", "job_id").values_list(
+            "pk", "resume_id", "job_id", "verdicts_key", "resume__text_sha256"
+        )
+    )
+    todo = [
+        (pk, resume_id, job_id, key)
+        for pk, resume_id, job_id, stored, text_sha in rows
+        if (key := verdicts_key(resume_text_sha256=text_sha, requirements=requirements[job_id]))
+        != stored
+        or force
+    ]
+    if not todo:
+        return 0
+    embedder = default_embedder()
+    judged: list[Pair] = []
+    written = 0
+    for start in range(0, len(todo), JUDGE_BATCH):
+        chunk = todo[start : start + JUDGE_BATCH]
+        texts = dict(
+            Resume.objects.filter(pk__in={r for _, r, _, _ in chunk}).values_list("pk", "text")
+        )
+        evidence: dict[int, ResumeEvidence] = {}
+        for pk, resume_id, job_id, key in chunk:
+            if resume_id not in evidence:
+                evidence = {resume_id: ResumeEvidence(texts[resume_id], embedder=embedder)}
+            reqs = requirements[job_id]
+            judged.append(
+                Pair(pk=pk, verdicts=judge_all(reqs, evidence[resume_id]), verdicts_key=key)
+            )
+        written += len(judged)
+        Pair.objects.bulk_update(judged, ["verdicts", "verdicts_key"])
+        judged.clear()
+        embedder.forget()  # sentence vectors of resumes already judged are not needed again
+    logger.info("judged the requirements of %d pairs", written)
+    return written
+
+
+def judge_all(requirements: JobRequirements, evidence: ResumeEvidence) -> list[dict]:
+    """The stored form: one dict per requirement, must-haves first, in the job's order."""
+    out = []
+    for must, reqs in ((True, requirements.must), (False, requirements.nice)):
+        for req in reqs:
+            verdict = judge_one(req, evidence)
+            out.append({**verdict.to_json(), "must": must})
+    return out
