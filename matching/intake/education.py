@@ -70,7 +70,8 @@ INTENT = re.compile(
     r"enrolled in|studying for|study for|preparing for|prepare for|candidate for|"
     r"expected|anticipated|will (?:complete|graduate|obtain|earn|sit)|to be completed|"
     r"plan(?:ning)? to|seeking|aspiring|eligible|eligibility|applied for|pending|"
-    r"in process|hope to|goal is|would like)\b",
+    r"in process|hope to|goal is|would like|interested in|keen to|eager to|"
+    r"want(?:s|ing)? to (?:learn|move|work)|looking to (?:learn|move))\b",
     re.IGNORECASE,
 )
 

@@ -17,6 +17,15 @@ from matching.privacy.selectors import resume_display_text, shown_span
 from matching.scoring.skills import skills_in
 from matching.texts import split_requirements, text_hash
 
+# What the cues around a mention (scoring/cues.py) mean, as a recruiter reads them.
+CUE_WORDS = {
+    "negated": "the resume says not",
+    "intent": "only planned or in progress",
+    "weak": "basic level only",
+    "others": "done by others, not the candidate",
+    "training": "training for it, not holding it",
+}
+
 
 @dataclass(frozen=True)
 class ShownVerdict:
@@ -30,6 +39,13 @@ class ShownVerdict:
     status: str
     evidence: list[str]
     reason: str
+
+    @property
+    def reason_shown(self) -> str:
+        """The reason for people: the cues' codes in words, and without the similarity
+        behind "not found (closest sentence 0.32)", which is for tuning."""
+        reason = self.reason.split(" (", 1)[0]
+        return CUE_WORDS.get(reason, reason)
 
     @property
     def mark(self) -> str:

@@ -149,3 +149,13 @@ def test_paraphrase_found_by_sentence_meaning(real_embedder):
 def test_shared_words_alone_do_not_meet_a_requirement(real_embedder):
     [v] = judge_text(["Led a pastry team"], CHEF, embedder=real_embedder, today=TODAY)
     assert v.status == NOT_MET
+
+
+def test_an_interest_in_a_tool_is_not_having_used_it():
+    text = (
+        "Experience\nDeveloper\nMarch 2019 - Present\nAcme\n"
+        "Built Java services. Interested in moving to a Django team.\n"
+    )
+    [v] = judge_text(["Django"], text, today=TODAY)
+    assert (v.status, v.reason) == (NOT_MET, "intent")
+    assert v.evidence == ["Interested in moving to a Django team."]
