@@ -38,6 +38,11 @@ class Resume(models.Model):
     # whole corpus is one sparse-matrix product.
     term_ids = models.BinaryField(default=b"", editable=False)
     term_counts = models.BinaryField(default=b"", editable=False)
+    # The structured profile read from the text at import (matching.intake.profile):
+    # contact, title, dated roles, years, education, certifications, ESCO skills; empty
+    # fields where the resume does not say (or is not in English). rebuild_profiles
+    # fills it for resumes imported before.
+    profile = models.JSONField(default=dict, blank=True, editable=False)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     error_code = models.CharField(max_length=32, blank=True)
     error = models.TextField(blank=True)

@@ -58,6 +58,16 @@ class Profile:
     def to_json(self) -> dict:
         return asdict(self)
 
+    def stored(self, *, as_of: date) -> dict:
+        """What Resume.profile keeps: everything but the mentions (the evidence is read
+        from the text again when judging), with the day "present" and the years mean."""
+        data = self.to_json()
+        data.pop("mentions")
+        for role in data["roles"]:
+            role.pop("start_offset", None)
+            role.pop("end_offset", None)
+        return {**data, "as_of": as_of.isoformat()}
+
     @classmethod
     def from_json(cls, data: dict) -> Profile:
         return cls(

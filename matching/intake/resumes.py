@@ -10,6 +10,7 @@ import hashlib
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from django.conf import settings
@@ -22,6 +23,7 @@ from matching import queue
 from matching.errors import ExtractionError, extraction_error
 from matching.intake import terms
 from matching.intake.extraction import SUPPORTED_EXTENSIONS, extension_of, extract_text
+from matching.intake.profile import profile_of
 from matching.intake.readers import human_size
 from matching.models import Resume
 from matching.texts import text_hash
@@ -78,10 +80,31 @@ def resume_create(
     return result
 
 
+def resume_profile(text: str, *, today: date | None = None) -> dict:
+    """The stored form of a resume's structured profile, as of `today`."""
+    today = today or date.today()
+    return profile_of(text, today=today).stored(as_of=today)
+
+
+def resumes_rebuild_profiles(*, batch: int = 200) -> int:
+    """Read the profile of every readable resume again (resumes imported before profiles
+    existed, or after the profile rules changed); returns how many were rebuilt."""
+    readable = Resume.objects.filter(status=Resume.Status.EXTRACTED).order_by("pk")
+    done = 0
+    for start in range(0, readable.count(), batch):
+        rows = list(readable.only("pk", "text")[start : start + batch])
+        for resume in rows:
+            resume.profile = resume_profile(resume.text)
+        Resume.objects.bulk_update(rows, ["profile"])
+        done += len(rows)
+    return done
+
+
 def _set_text(resume: Resume, text: str) -> None:
     resume.text = text
     resume.text_sha256 = text_hash(text)
     resume.term_ids, resume.term_counts = terms.term_vector(text).to_bytes()
+    resume.profile = resume_profile(text)
     resume.status = Resume.Status.EXTRACTED
     resume.error_code = ""
     resume.error = ""

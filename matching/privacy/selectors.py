@@ -30,6 +30,18 @@ def resume_label(*, resume: Resume, anonymized: bool) -> str:
     return anonymous_label(resume.pk) if anonymized else resume.original_name
 
 
+# The parts of a resume's profile that say who the candidate is.
+PROFILE_CONTACT = ("name", "email", "phone", "location")
+
+
+def resume_display_profile(*, profile: dict, anonymized: bool) -> dict:
+    """A resume's stored profile as pages and the API show it: in the anonymized view,
+    without the candidate's name, e-mail, phone and location."""
+    if not anonymized:
+        return profile
+    return {**profile, **{key: "" for key in PROFILE_CONTACT if key in profile}}
+
+
 def resume_display_text(*, text: str, anonymized: bool) -> str:
     if not anonymized:
         return text

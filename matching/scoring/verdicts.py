@@ -185,6 +185,19 @@ def _judge_skill(req: Requirement, ev: ResumeEvidence) -> Verdict:
 
 
 def _judge_domain(req: Requirement, ev: ResumeEvidence) -> Verdict:
+    # Named as a whole in a sentence of what the candidate did ("Strong in account
+    # reconciliations, revenue recognition ..."), and not only as a heading or a list item
+    # repeating the requirement: met, unless the words around it say otherwise.
+    for m in ev.mentions:
+        if m.section not in (EXPERIENCE, SUMMARY) or _only_shared_words(req.text, m.text):
+            continue
+        pos = find_name(req.text, m.text, partial=False)
+        if pos is None:
+            continue
+        why = read_cues(m.text, pos) or sentence_cues(m.text)
+        if why:
+            continue
+        return make_verdict(req, MET, [m], "named in experience")
     return _semantic(req, ev, DOMAIN_MET, sections=(EXPERIENCE, SUMMARY, HEADER))
 
 

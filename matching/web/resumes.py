@@ -50,6 +50,9 @@ def resume_detail(request: HttpRequest, resume_id: int) -> HttpResponse:
                 text=resume.text, anonymized=anonymized
             ),
             "best_jobs": jobs,
+            "profile": privacy_selectors.resume_display_profile(
+                profile=resume.profile, anonymized=anonymized
+            ),
             "has_file": bool(resume.file) and resume.error_code != "too_large",
             "file_withheld": not resume.file_downloadable_by(request.user),
         },

@@ -159,3 +159,16 @@ def test_an_interest_in_a_tool_is_not_having_used_it():
     [v] = judge_text(["Django"], text, today=TODAY)
     assert (v.status, v.reason) == (NOT_MET, "intent")
     assert v.evidence == ["Interested in moving to a Django team."]
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Summary\nStrong in account reconciliations, revenue recognition and audits.\n", MET),
+        ("Summary\nNo experience in account reconciliations yet; strong in sales.\n", NOT_MET),
+        ("Skills\nAccount reconciliations, Excel, payroll\n", NOT_MET),  # a list item
+    ],
+)
+def test_a_domain_named_whole_in_what_the_candidate_did_is_met(text, status):
+    [v] = judge_text(["Account reconciliations"], text, today=TODAY)
+    assert v.status == status, v

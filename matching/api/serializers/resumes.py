@@ -64,6 +64,10 @@ class ResumeOut(serializers.ModelSerializer):
                 data["text"] = privacy_selectors.resume_display_text(
                     text=resume.text, anonymized=True
                 )
+            if "profile" in data:
+                data["profile"] = privacy_selectors.resume_display_profile(
+                    profile=resume.profile, anonymized=True
+                )
         return data
 
     @extend_schema_field(serializers.ChoiceField(choices=["pending", "done", "skipped"]))
@@ -74,10 +78,20 @@ class ResumeOut(serializers.ModelSerializer):
 
 
 class ResumeDetailOut(ResumeOut):
-    """A resume with its extracted text."""
+    """A resume with its extracted text and structured profile."""
+
+    profile = serializers.JSONField(
+        read_only=True,
+        help_text=(
+            "Read from the text at import (docs/judgments.md): name, email, phone, location "
+            "(blank when anonymized), title, roles (title, employer, start, end, present, "
+            "years), years_total, education_level, degrees, certifications, skills (ESCO), "
+            "language, as_of. Empty fields where the resume does not say."
+        ),
+    )
 
     class Meta(ResumeOut.Meta):
-        fields = [*ResumeOut.Meta.fields, "text"]
+        fields = [*ResumeOut.Meta.fields, "text", "profile"]
         read_only_fields = fields
 
 

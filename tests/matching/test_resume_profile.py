@@ -1,0 +1,100 @@
+"""The structured profile of a resume (issue 16): read at import, stored, shown on the
+resume page and in the API, without contact details in the anonymized view, and rebuilt
+for resumes imported before."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from matching.intake import resumes as intake_resumes
+from matching.models import Resume
+from tests.api.helpers import token_client
+
+pytestmark = pytest.mark.django_db
+
+RESUME = """Maria Gomez
+Chicago, IL 60601
+maria.gomez@example.com | (312) 555-0148
+Summary
+Senior accountant with a CPA license.
+Experience
+Senior Accountant
+January 2019 - Present
+Lakeview Foods
+Closed the books monthly and prepared payroll tax filings.
+Staff Accountant
+June 2015 - December 2018
+Corner Bakery
+Kept the general ledger in QuickBooks.
+Education
+Bachelor of Science in Accounting, DePaul University, 2015
+Certifications
+Certified Public Accountant (CPA), Illinois, 2016
+"""
+
+
+@pytest.fixture
+def resume() -> Resume:
+    return intake_resumes.resume_create(name="maria.txt", data=RESUME.encode()).resume
+
+
+def test_the_profile_is_read_at_import_and_stored(resume):
+    profile = Resume.objects.get(pk=resume.pk).profile
+    assert profile["name"] == "Maria Gomez"
+    assert profile["email"] == "maria.gomez@example.com"
+    assert profile["location"].startswith("Chicago, IL")
+    assert [(r["title"], r["start"], r["present"]) for r in profile["roles"]] == [
+        ("Senior Accountant", "2019-01", True),
+        ("Staff Accountant", "2015-06", False),
+    ]
+    assert profile["years_total"] is not None and profile["years_total"] > 9
+    assert profile["education_level"] == "bachelor"
+    assert any("Certified Public Accountant" in c for c in profile["certifications"])
+    assert "mentions" not in profile and profile["as_of"]
+
+
+def test_the_resume_page_and_the_api_show_it_without_contact_when_anonymized(
+    client, reviewer, resume
+):
+    client.force_login(reviewer)
+    html = client.get(reverse("matching:resume_detail", args=[resume.pk])).content.decode()
+    assert 'id="profile"' in html and "Maria Gomez" in html
+    assert "Lakeview Foods" in html and "present" in html
+
+    api = token_client(reviewer)
+    plain = api.get(f"/api/v1/resumes/{resume.pk}/?anonymize=false").json()["profile"]
+    assert plain["name"] == "Maria Gomez"
+    masked = api.get(f"/api/v1/resumes/{resume.pk}/?anonymize=true").json()["profile"]
+    assert (masked["name"], masked["email"], masked["phone"], masked["location"]) == (
+        "",
+        "",
+        "",
+        "",
+    )
+    assert masked["roles"] == plain["roles"]
+
+    response = client.post(reverse("matching:anonymize_toggle"), {"anonymize": "on", "next": "/"})
+    assert response.status_code == 302
+    html = client.get(reverse("matching:resume_detail", args=[resume.pk])).content.decode()
+    profile_html = html.split('id="profile"')[1].split("</section>")[0]
+    assert "Maria Gomez" not in profile_html and "maria.gomez@example.com" not in profile_html
+    assert "Lakeview Foods" in profile_html
+
+
+def test_a_resume_without_dates_gets_empty_years_not_wrong_ones():
+    text = "Sam Lee\nExperience\nCashier at Corner Market. Ran the register.\n"
+    resume = intake_resumes.resume_create(name="sam.txt", data=text.encode()).resume
+    profile = Resume.objects.get(pk=resume.pk).profile
+    assert profile["roles"] == [] and profile["years_total"] is None
+
+
+def test_rebuild_profiles_fills_resumes_imported_before(resume):
+    Resume.objects.filter(pk=resume.pk).update(profile={})
+    out = io.StringIO()
+    call_command("rebuild_profiles", stdout=out)
+    assert "Rebuilt the profiles of 1 resumes." in out.getvalue()
+    assert Resume.objects.get(pk=resume.pk).profile["name"] == "Maria Gomez"
