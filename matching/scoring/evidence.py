@@ -13,7 +13,14 @@ import numpy as np
 from matching.encoding.registry import get_encoder
 from matching.intake import terms
 from matching.intake.profile import Profile, profile_of
-from matching.intake.sections import Mention
+from matching.intake.sections import (
+    CERTIFICATIONS,
+    EDUCATION,
+    EXPERIENCE,
+    SKILLS,
+    SUMMARY,
+    Mention,
+)
 from matching.scoring.requirements import Requirement
 
 MET, NOT_MET, UNCLEAR = "met", "not_met", "unclear"
@@ -79,6 +86,9 @@ def default_embedder() -> Embedder:
     return Embedder(lambda texts: get_encoder().encode_texts(texts))
 
 
+_STRENGTH = {s: i for i, s in enumerate((EXPERIENCE, SUMMARY, CERTIFICATIONS, SKILLS, EDUCATION))}
+
+
 class ResumeEvidence:
     """A resume ready to be judged: its profile and, on first need, its sentence vectors."""
 
@@ -94,6 +104,12 @@ class ResumeEvidence:
         self.profile = profile if profile is not None else profile_of(text, today=today)
         self.embedder = embedder
         self.mentions = self.profile.mentions
+        # The same mentions, the strongest evidence first: what the candidate did, then
+        # what they say of themselves, credentials, lists; the header and the objective
+        # last (a name in the header line quotes the candidate's contact details).
+        self.by_strength = sorted(
+            self.mentions, key=lambda m: _STRENGTH.get(m.section, len(_STRENGTH))
+        )
         self._vectors: np.ndarray | None = None
         self._stems = [stem_list(m.text) for m in self.mentions]
 

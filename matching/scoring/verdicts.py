@@ -110,7 +110,7 @@ def _judge_licence(req: Requirement, ev: ResumeEvidence) -> Verdict:
     found: dict[str, Mention] = {}
     refused: list[tuple[Mention, str]] = []
     for name in names:
-        for m in ev.mentions:
+        for m in ev.by_strength:
             if m.section == OBJECTIVE:
                 continue
             pos = find_name(name, m.text, partial=False)
@@ -149,7 +149,7 @@ def _judge_skill(req: Requirement, ev: ResumeEvidence) -> Verdict:
     found: dict[str, Mention] = {}
     refused: list[tuple[Mention, str]] = []
     for name in names:
-        for m in ev.mentions:
+        for m in ev.by_strength:
             if m.section == OBJECTIVE:
                 continue
             pos = find_name(name, m.text)
@@ -168,7 +168,7 @@ def _judge_skill(req: Requirement, ev: ResumeEvidence) -> Verdict:
         strong = {
             n: m
             for n in found
-            for m in ev.mentions
+            for m in ev.by_strength
             if m.section != OBJECTIVE and _STRONG_CUE.search(m.text) and find_name(n, m.text)
         }
         if strong and (not req.all_of or len(strong) == len(names)):

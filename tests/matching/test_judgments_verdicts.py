@@ -172,3 +172,14 @@ def test_an_interest_in_a_tool_is_not_having_used_it():
 def test_a_domain_named_whole_in_what_the_candidate_did_is_met(text, status):
     [v] = judge_text(["Account reconciliations"], text, today=TODAY)
     assert v.status == status, v
+
+
+def test_a_named_skill_is_quoted_from_experience_rather_than_the_header():
+    text = (
+        "Dan Okafor - Python / Django - dan@example.com | (412) 555-0187\n"
+        "Experience\nBackend Developer\nJune 2016 - Present\nAcme\n"
+        "Built billing services in Python on PostgreSQL.\n"
+    )
+    [v] = judge_text(["Python"], text, today=TODAY)
+    assert v.status == MET
+    assert v.evidence == ["Built billing services in Python on PostgreSQL."]
