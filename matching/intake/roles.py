@@ -66,6 +66,33 @@ def _clean_title(text: str) -> str:
     return PLACEHOLDER.sub("", text).strip(" ,.-\u2013:;|")
 
 
+# "Senior Backend Engineer, Fernhill Freight - Pittsburgh, PA": the title, then the
+# employer and place after the first comma, dash, bar or "at".
+_TITLE_SPLIT = re.compile(r"\s*,\s*|\s+[-\u2013\u2014|@]\s+|\s+at\s+")
+
+
+def _head_title(line: str) -> str:
+    """The title a role's head line gives: the whole line when it reads as a title, else
+    its first part when that does and the line is no sentence ("Senior Backend
+    Engineer, Fernhill Freight Technologies - Pittsburgh, PA" is too long as a whole)."""
+    line = _clean_title(line)
+    if _title_like(line):
+        return line
+    parts = _TITLE_SPLIT.split(line, maxsplit=1)
+    if (
+        len(parts) == 2
+        and len(line) <= 140
+        and not line.endswith(".")
+        and "@" not in line
+        and not RANGE.search(line)
+        and not re.search(YEAR, line)
+    ):
+        head = _clean_title(parts[0])
+        if _title_like(head):
+            return head
+    return ""
+
+
 def roles_of(text: str, lines: list[Line], today: date) -> list[Role]:
     has_experience = any(ln.section == EXPERIENCE for ln in lines)
     roles: list[Role] = []
@@ -82,7 +109,13 @@ def roles_of(text: str, lines: list[Line], today: date) -> list[Role]:
         prev = [ln for ln in lines if ln.end <= line_start and not _is_trivial(ln.text)]
         after_line_end = text.find("\n", m.end())
         same_line_after = text[m.end() : after_line_end if after_line_end >= 0 else None]
-        nxt = [ln for ln in lines if ln.start >= m.end() and not _is_trivial(ln.text)][:4]
+        # The lines after it in the same section (never the education below the last role).
+        section = next((ln.section for ln in lines if ln.end >= m.start()), HEADER)
+        nxt = [
+            ln
+            for ln in lines
+            if ln.start >= m.end() and not _is_trivial(ln.text) and ln.section == section
+        ][:4]
         if layout is None:
             prev_is_heading = not prev or _is_heading_gap(text, prev[-1].end, line_start)
             layout = "date_first" if prev_is_heading and not before else "title_first"
@@ -116,12 +149,12 @@ def _is_role_head(m: re.Match[str], before: str, lines: list[Line], has_experien
 def _title(
     before: str, same_line_after: str, prev: list[Line], nxt: list[Line], layout: str
 ) -> str:
-    if before and _title_like(_clean_title(before)):
-        return _clean_title(before)
-    if _title_like(_clean_title(same_line_after)) and _clean_title(same_line_after):
-        return _clean_title(same_line_after)
-    if layout == "title_first" and prev and _title_like(prev[-1].text):
-        return prev[-1].text
+    if before and _head_title(before):
+        return _head_title(before)
+    if _head_title(same_line_after):
+        return _head_title(same_line_after)
+    if layout == "title_first" and prev and _head_title(prev[-1].text):
+        return _head_title(prev[-1].text)
     for ln in nxt:
         cleaned = _clean_title(ln.text)
         if _title_like(cleaned):

@@ -137,3 +137,29 @@ def test_real_pdf_through_extraction_then_profile():
     finance = next(r for r in prof.roles if r.title == "Finance Manager")
     assert (finance.start, finance.end) == ("2009-11", "2015-10")
     assert prof.education_level == "bachelor"
+
+
+def test_a_long_title_line_gives_its_title_and_education_is_no_role_title():
+    text = """Dan Okafor
+EXPERIENCE
+
+Senior Backend Engineer, Fernhill Freight Technologies - Pittsburgh, PA
+March 2020 - Present
+
+- Led the shipment-tracking platform.
+
+Junior Web Developer, Keystone Digital Agency - Pittsburgh, PA
+August 2014 - May 2016
+
+- Built content sites in Django.
+
+EDUCATION
+
+B.S. in Computer Science, University of Pittsburgh
+2010 - 2014
+"""
+    prof = profile_of(text, today=TODAY)
+    assert [(r.title, r.start, r.end) for r in prof.roles] == [
+        ("Senior Backend Engineer", "2020-03", "2024-01"),
+        ("Junior Web Developer", "2014-08", "2016-05"),
+    ]
