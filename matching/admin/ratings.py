@@ -7,7 +7,7 @@ from django.contrib.admin.options import IS_POPUP_VAR
 from django.db.models import QuerySet
 from django.http import HttpResponseRedirect
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from matching.admin.common import AnonymizedViewMixin, LargeTablePaginator, NarrowListMedia, pct
 from matching.models import Pair, Rating
@@ -15,6 +15,7 @@ from matching.privacy import selectors as privacy_selectors
 from matching.review import ratings as review_ratings
 from matching.review import visibility as review_visibility
 from matching.review.forms import RatingAdminForm
+from matching.scoring.explain import VERDICT_MARKS
 
 
 class RatingInline(admin.TabularInline):
@@ -83,7 +84,10 @@ class PairAdmin(AnonymizedViewMixin, admin.ModelAdmin):
         "settled_score",
         "settled_by",
         "settled_at",
+        "requirements",
     ]
+    # Stored by judging (matching.scoring.judgments), shown read only as `requirements`.
+    exclude = ["verdicts", "verdicts_key"]
     inlines = [RatingInline]
     ordering = ["job", "-score"]
     paginator = LargeTablePaginator
@@ -107,6 +111,21 @@ class PairAdmin(AnonymizedViewMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    @admin.display(description="Requirements")
+    def requirements(self, obj: Pair) -> str:
+        """Each requirement's verdict and why, without the quoted sentences (the ranking
+        page quotes them, masked in the anonymized view)."""
+        if not obj.verdicts_key:
+            return "not judged yet"
+        return format_html_join(
+            format_html("<br>"),
+            "{} {} ({})",
+            (
+                (VERDICT_MARKS.get(v.get("status", ""), "…"), v["requirement"], v.get("reason", ""))
+                for v in obj.verdicts
+            ),
+        )
 
     @admin.display(description="Model score", ordering="score")
     def model_score(self, obj: Pair) -> str:

@@ -17,6 +17,9 @@ from matching.privacy.selectors import resume_display_text, shown_span
 from matching.scoring.skills import skills_in
 from matching.texts import split_requirements, text_hash
 
+# How a verdict is marked wherever it is shown ("…": not judged yet).
+VERDICT_MARKS = {"met": "✓", "not_met": "✗", "unclear": "?"}
+
 # What the cues around a mention (scoring/cues.py) mean, as a recruiter reads them.
 CUE_WORDS = {
     "negated": "the resume says not",
@@ -49,7 +52,7 @@ class ShownVerdict:
 
     @property
     def mark(self) -> str:
-        return {"met": "✓", "not_met": "✗", "unclear": "?"}.get(self.status, "…")
+        return VERDICT_MARKS.get(self.status, "…")
 
 
 @dataclass

@@ -200,3 +200,11 @@ def test_a_pair_not_judged_yet_says_so_and_the_command_judges_it(client, reviewe
     out = io.StringIO()
     call_command("judge_pairs", "--all", stdout=out)
     assert "of 1 pairs" in out.getvalue()
+
+
+def test_the_pair_admin_shows_the_verdicts_read_only(client, reviewer, job):
+    pair = pair_of(upload("ana.txt", ACCOUNTANT), job)
+    client.force_login(reviewer)
+    page = client.get(reverse("admin:matching_pair_change", args=[pair.pk])).content.decode()
+    assert "✓ CPA license (credential held)" in page
+    assert 'name="verdicts"' not in page and 'name="verdicts_key"' not in page
