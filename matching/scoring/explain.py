@@ -3,6 +3,7 @@ skills, the closest passages (cached vectors only, so no model is loaded)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -206,9 +207,37 @@ def best_passages(
         start, end = vectors.chunk_spans[int(i)]
         if to_shown is not None:
             start, end = to_shown(start, end)
-        snippet = " ".join(text[start:end].split())
-        picked.append(snippet[:length] + ("…" if len(snippet) > length else ""))
+        picked.append(readable_passage(text, start, end, length=length))
     return picked
+
+
+# A sentence ends at ., ! or ? before a space, or at a line break.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+_MARKDOWN = re.compile(r"\*\*|__|`|^\s*#{1,6}\s+", re.MULTILINE)
+_BULLET = re.compile(r"^\s*[-*•]\s+", re.MULTILINE)
+
+
+def readable_passage(text: str, start: int, end: int, *, length: int = 320) -> str:
+    """The text of a window as a reader wants it: from the start of a sentence (a window
+    may open mid-sentence), cut at the end of a sentence or else between words, never
+    mid-word, without Markdown marks; bullets read as "•"."""
+    before = text[max(0, start - 200) : start].rstrip()
+    if 0 < start < end and text[start - 1] != "\n" and before[-1:] not in (".", "!", "?", ""):
+        boundary = _SENTENCE_END.search(text, start, min(end, start + length // 2))
+        if boundary is not None and boundary.end() < end:
+            start = boundary.end()
+    if 0 < start < end and text[start - 1].isalnum() and text[start].isalnum():
+        space = text.find(" ", start, end)  # no sentence start near: at least a whole word
+        start = space + 1 if space >= 0 else start
+    piece = _BULLET.sub("• ", _MARKDOWN.sub("", text[start:end]))
+    snippet = " ".join(piece.split())
+    if len(snippet) <= length:
+        return snippet
+    head = snippet[: length + 1]
+    sentence_end = max(head.rfind(". "), head.rfind("! "), head.rfind("? "))
+    if sentence_end >= length // 2:
+        return head[: sentence_end + 1]
+    return head[: head.rfind(" ")].rstrip(" ,;:-") + "…"
 
 
 def passage_spans(
