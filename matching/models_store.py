@@ -27,8 +27,10 @@ from django.conf import settings
 from django.utils import timezone
 
 PRETRAINED_KEY = "all-MiniLM-L6-v2"
-# Resume vectors of masked text share the encoder folder (matching.encoding.cache).
-MASKED_SUFFIX = "#masked-v"
+# An Embedding.encoder_key is the encoder's key, then views of the text it read after
+# VIEW_MARK (matching.encoding.cache.resume_cache_key): the same encoder folder reads them.
+VIEW_MARK = "#"
+MASKED_SUFFIX = f"{VIEW_MARK}masked-v"
 ENCODER_DIRNAME = "encoder"
 HEAD_FILE = "head.npz"
 METADATA_FILE = "training_metadata.json"
@@ -85,7 +87,7 @@ def head_path(folder: Path) -> Path:
 
 def encoder_path(encoder_key: str) -> Path:
     """The folder of an encoder: the bundled model, or a fine-tuned one in models_store."""
-    encoder_key = encoder_key.split(MASKED_SUFFIX, 1)[0]  # the same encoder reads masked text
+    encoder_key = encoder_key.split(VIEW_MARK, 1)[0]
     if encoder_key == PRETRAINED_KEY:
         return pretrained_model_path()
     return encoder_dir(store_dir() / encoder_key)

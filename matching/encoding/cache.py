@@ -14,34 +14,29 @@ from django.conf import settings
 from matching.encoding.registry import get_encoder
 from matching.encoding.windows import DocumentVectors
 from matching.models import Embedding
-from matching.models_store import MASKED_SUFFIX, encoder_path
-from matching.privacy.anonymize import anonymize
+from matching.models_store import MASKED_SUFFIX, VIEW_MARK, encoder_path
 
 # Bump when matching.privacy.anonymize masks differently: resume vectors cached under the old
 # key are then never read again, and resumes are embedded afresh on their next scoring.
 ANONYMIZER_VERSION = 1
-
-
-def scored_text(resume_text: str) -> str:
-    """The text of a resume that the model embeds: masked with ANONYMIZE_SCORED_TEXT, so
-    names, contact details and addresses cannot sway a score."""
-    if not settings.ANONYMIZE_SCORED_TEXT:
-        return resume_text
-    return anonymize(resume_text).text
+# Bump when matching.intake.sections.evidence_text keeps other parts of a resume.
+EVIDENCE_VERSION = 1
 
 
 def resume_cache_key(encoder_key: str) -> str:
     """The Embedding.encoder_key under which resume vectors are cached.
 
-    With ANONYMIZE_SCORED_TEXT the vectors are those of the masked text, kept under
-    (text_sha256 of the resume's own text, "<encoder>#masked-v<N>"): one key, one embedded
-    text. Resume.text_sha256 stays the hash of the resume's own text, which erasure and
-    training copies match on, and the lookup needs no text, so ranking stays one query
-    over cached vectors. Jobs are never masked and keep the plain key.
+    The vectors are those of matching.scoring.inputs.scored_text, kept under (text_sha256
+    of the resume's own text, "<encoder>#evidence-v<N>", plus "#masked-v<M>" with
+    ANONYMIZE_SCORED_TEXT): one key, one embedded text. Resume.text_sha256 stays the
+    hash of the resume's own text, which erasure and training copies match on, and the
+    lookup needs no text, so ranking stays one query over cached vectors. Jobs are
+    embedded whole under the plain key.
     """
+    key = f"{encoder_key}{VIEW_MARK}evidence-v{EVIDENCE_VERSION}"
     if not settings.ANONYMIZE_SCORED_TEXT:
-        return encoder_key
-    return f"{encoder_key}{MASKED_SUFFIX}{ANONYMIZER_VERSION}"
+        return key
+    return f"{key}{MASKED_SUFFIX}{ANONYMIZER_VERSION}"
 
 
 def _from_row(row: Embedding) -> DocumentVectors:

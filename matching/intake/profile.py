@@ -157,6 +157,17 @@ _CERT_CUE = re.compile(
 )
 
 
+def years_of(text: str, *, today: date | None = None) -> float | None:
+    """Profile.years_total alone, without reading the rest (texts scored unstored)."""
+    today = today or date.today()
+    text = text.replace("\r\n", "\n").replace("\xa0", " ")
+    lines = split_lines(text)
+    if not lines or not is_english(text):
+        return None
+    roles = roles_of(text, lines, today)
+    return round(months_merged(roles) / 12, 1) if roles else None
+
+
 def profile_of(text: str, *, today: date | None = None) -> Profile:
     """The structured profile of a resume's plain text."""
     today = today or date.today()

@@ -103,7 +103,7 @@ def resumes_rebuild_profiles(*, batch: int = 200) -> int:
 def _set_text(resume: Resume, text: str) -> None:
     resume.text = text
     resume.text_sha256 = text_hash(text)
-    resume.term_ids, resume.term_counts = terms.term_vector(text).to_bytes()
+    resume.term_ids, resume.term_counts = terms.resume_term_vector(text).to_bytes()
     resume.profile = resume_profile(text)
     resume.status = Resume.Status.EXTRACTED
     resume.error_code = ""

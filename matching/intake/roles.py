@@ -141,9 +141,14 @@ def _is_role_head(m: re.Match[str], before: str, lines: list[Line], has_experien
         return False
     if sect in (EDUCATION, CERTIFICATIONS, OTHER):
         return False
-    # The head of a role stands at the start of a line, or after a short title on it;
-    # a range inside a sentence ("from 2007-2010") is an achievement, not a role.
-    return not (len(before) > 60 or before.endswith((",", "from", "between")))
+    # The head of a role stands at the start of a line, after a short title on it, or
+    # after its title and employer ("Sales Intern, Midstate Office Supply, Jun 2023 -
+    # Aug 2023"); a range inside a sentence ("from 2007-2010") is an achievement.
+    if before.endswith(("from", "between")):
+        return False
+    if len(before) <= 60 and not before.endswith(","):
+        return True
+    return bool(_head_title(before))
 
 
 def _title(

@@ -59,6 +59,8 @@ _HEADINGS: dict[str, tuple[str, ...]] = {
         "additional skills",
         "professional skills",
         "instruments",
+        "keywords",
+        "key words",
     ),
     EXPERIENCE: (
         "experience",
@@ -74,6 +76,8 @@ _HEADINGS: dict[str, tuple[str, ...]] = {
         "related experience",
         "career experience",
         "positions held",
+        "work",
+        "career",
     ),
     EDUCATION: (
         "education",
@@ -167,3 +171,35 @@ def split_lines(text: str) -> list[Line]:
         lead = len(raw) - len(raw.lstrip())
         out.append(Line(stripped, start + lead, start + lead + len(stripped), section))
     return out
+
+
+# What a candidate claims or wants, not what they did: keyword stuffing lives here (a
+# posting's words pasted into an objective, a skills list or a summary), so the score
+# reads none of it. A summary is read when there is no experience section: some real
+# resumes tell what they did only there.
+CLAIMS = frozenset({OBJECTIVE, SKILLS, SUMMARY})
+# Added to a resume of nothing but an objective and skills, so that it is not read whole:
+# text that matches no job.
+NO_EVIDENCE = "No work experience described."
+
+
+def evidence_text(text: str) -> str:
+    """The part of a resume the score reads: the text with its claims (objective, skills
+    and, beside an experience section, summary; headings included) blanked to spaces, so
+    every character keeps its offset and a passage found in it is quoted from the resume
+    as it is. A text without recognised headings is read whole (its parts cannot be told
+    apart, e.g. in another language)."""
+    lines: list[tuple[str, str]] = []  # (raw line, its section)
+    section = HEADER
+    for raw in text.split("\n"):
+        kind = heading(raw.strip().rstrip(":")) if raw.strip() else None
+        section = kind or section
+        lines.append((raw, section))
+    sections = {sect for raw, sect in lines if raw.strip()}
+    if sections <= {HEADER}:
+        return text
+    claims = CLAIMS if EXPERIENCE in sections else CLAIMS - {SUMMARY}
+    out = [" " * len(raw) if sect in claims else raw for raw, sect in lines]
+    if not sections - claims - {HEADER}:
+        out.append(NO_EVIDENCE)
+    return "\n".join(out)

@@ -6,8 +6,8 @@ coverage are in matching.scoring.lexical).
 
 Words are indexed by their English Snowball stem, as search engines do, so "negotiated"
 meets "Negotiation" and "nurses" meets "nursing"; tokenize() keeps the surface words for
-display. Stems are what a resume's cached term vector holds: changing stem() or tokenize()
-needs a migration that recomputes them (matching/migrations/0005).
+display. Stems are what a resume's cached term vector holds: changing stem(), tokenize()
+or what resume_term_vector reads needs a migration that recomputes them (0005, 0011).
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from functools import lru_cache
 
 import numpy as np
 import snowballstemmer
+
+from matching.intake.sections import evidence_text
 
 N_FEATURES = 1 << 20
 # Keeps "c++", "c#", ".net", "node.js", "ci/cd"-like tokens whole; strips sentence dots.
@@ -90,3 +92,9 @@ def term_vector(text: str) -> TermVector:
         return TermVector(np.zeros(0, np.int32), np.zeros(0, np.float32))
     uniq, counts = np.unique(ids, return_counts=True)
     return TermVector(uniq.astype(np.int32), counts.astype(np.float32))
+
+
+def resume_term_vector(text: str) -> TermVector:
+    """A resume's terms: those of its evidence (sections.evidence_text), so a posting's
+    words pasted into an objective or a skills list add nothing to the lexical score."""
+    return term_vector(evidence_text(text))

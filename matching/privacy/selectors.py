@@ -48,10 +48,17 @@ def resume_display_text(*, text: str, anonymized: bool) -> str:
     return anonymize(text).text
 
 
-def shown_span(text: str, *, anonymized: bool) -> Callable[[int, int], tuple[int, int]] | None:
+def shown_span(
+    text: str, *, evidence: str, anonymized: bool
+) -> Callable[[int, int], tuple[int, int]] | None:
     """How a span of the embedded resume text (window spans of the cached vectors) maps
-    onto the text shown, or None when the two are the same text."""
-    if bool(settings.ANONYMIZE_SCORED_TEXT) == anonymized:
-        return None
-    masked = anonymize(text)
-    return masked.span_to_masked if anonymized else masked.span_to_original
+    onto the text shown, or None when the two are the same text. `evidence` is what the
+    score reads of `text` (matching.intake.sections.evidence_text: parts blanked, every
+    offset kept); with ANONYMIZE_SCORED_TEXT it was embedded masked."""
+    if not settings.ANONYMIZE_SCORED_TEXT:
+        return anonymize(text).span_to_masked if anonymized else None
+    to_original = anonymize(evidence).span_to_original
+    if not anonymized:
+        return to_original
+    to_masked = anonymize(text).span_to_masked
+    return lambda start, end: to_masked(*to_original(start, end))

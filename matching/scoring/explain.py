@@ -9,13 +9,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from matching.encoding.cache import cached_vectors, resume_cache_key, scored_text
+from matching.encoding.cache import cached_vectors, resume_cache_key
 from matching.encoding.windows import DocumentVectors
 from matching.intake import terms as intake_terms
+from matching.intake.sections import evidence_text
 from matching.models import Job, Pair, Resume
 from matching.privacy.anonymize import anonymize
 from matching.privacy.selectors import resume_display_text, shown_span
+from matching.scoring.inputs import scored_text
 from matching.scoring.skills import skills_in
+from matching.scoring.verdicts import LISTED_ONLY
 from matching.texts import split_requirements, text_hash
 
 # How a verdict is marked wherever it is shown ("…": not judged yet).
@@ -85,6 +88,12 @@ class Explanation:
     @property
     def nice_missing(self) -> list[str]:
         return self._of(False, "not_met")
+
+    @property
+    def listed_without_experience(self) -> list[str]:
+        """Must-haves the resume lists (a skills list, an objective) but shows no work
+        behind: what a keyword-stuffed resume looks like."""
+        return [v.requirement for v in self.verdicts if v.must and v.reason == LISTED_ONLY]
 
     @property
     def verdict_groups(self) -> list[tuple[str, list[ShownVerdict], str]]:
@@ -171,7 +180,9 @@ def explain_pairs(
                 vectors.get(resume.text_sha256),
                 job_vec,
                 k=passages,
-                to_shown=shown_span(resume.text, anonymized=anonymized),
+                to_shown=shown_span(
+                    resume.text, evidence=evidence_text(resume.text), anonymized=anonymized
+                ),
             ),
         )
     return out
@@ -277,11 +288,12 @@ def pair_passage_spans(
     else:
         vectors = cached_vectors(hashes={job_hash}, encoder_key=encoder_key)
         vectors.update(cached_vectors(hashes={resume_hash}, encoder_key=resume_key))
+    text = pair.resume.text
     spans = passage_spans(
-        text=scored_text(pair.resume.text),
+        text=scored_text(text),
         resume_vectors=vectors.get(resume_hash),
         job_vectors=vectors.get(job_hash),
         k=k,
     )
-    to_shown = shown_span(pair.resume.text, anonymized=anonymized)
+    to_shown = shown_span(text, evidence=evidence_text(text), anonymized=anonymized)
     return spans if to_shown is None else [to_shown(s, e) for s, e in spans]

@@ -7,11 +7,17 @@ The pre-trained scorer is a fixed, calibrated blend that needs no training data:
 - lexical: TF-IDF cosine over the corpus being ranked (exact skills and jargon that a
   small English model misses, e.g. in German texts), on stemmed terms (intake_terms.terms),
 - coverage: the IDF-weighted share of the job's must-have requirements (or, with none
-  given, its title) that the resume names, on the same stemmed terms.
+  given, its title) that the resume names, on the same stemmed terms,
+- seniority: the candidate's years of dated experience over the years the must-haves
+  ask, at most 1 (1 when either is not stated: an unknown is not a shortfall).
+All of them read the resume's evidence (matching.intake.sections.evidence_text): an
+objective or a skills list is not read, so a posting's words pasted there buy nothing.
 Weights were chosen on gulp-dev and the English role set together, and the blend beats
 plain MiniLM cosine and plain TF-IDF on gulp-dev and both role sets (docs/benchmarks.md).
 The calibration puts the median candidate of the right profession at 0.8 and of other
 professions near 0.04 on the role set: slope and centre are solved from those medians.
+The calibrated blend is then scaled by seniority (SENIORITY_FLOOR at no experience): a
+candidate short of the asked years cannot be a strong match however close the words.
 A trained head (training app) replaces the blend with learned weights over the same
 features plus the vectors.
 """
@@ -28,13 +34,24 @@ from scipy import sparse
 from matching.intake import terms as intake_terms
 from matching.scoring import lexical
 
-FEATURE_NAMES = ("cosine", "passage", "maxsim", "lexical", "coverage", "nice_coverage")
+FEATURE_NAMES = (
+    "cosine",
+    "passage",
+    "maxsim",
+    "lexical",
+    "coverage",
+    "nice_coverage",
+    "seniority",
+)
 
 # Blend of the pre-trained scorer on raw feature values, then a logistic calibration
 # that puts a strong match near 0.8 and a poor one near 0.2 (see module docstring).
 BLEND_WEIGHTS = {"maxsim": 0.25, "lexical": 2.0, "coverage": 0.1}
 CALIBRATION_SLOPE = 10.5
 CALIBRATION_CENTER = 0.42
+# The score's share left to a candidate with none of the asked years: half, so one
+# short of them ranks below those who have them and can still be found.
+SENIORITY_FLOOR = 0.5
 # Resume windows per block when several job windows are compared in one pass: 1,024 x 384
 # float32 is 1.5 MB, which stays in cache while each job window reads it.
 WINDOW_BLOCK = 1024
@@ -49,6 +66,7 @@ class JobInput:
     vector: np.ndarray  # float32[dim]
     chunk_vectors: np.ndarray  # float32[m, dim]
     terms: intake_terms.TermVector
+    years_required: float | None = None  # the most years any must-have asks
 
 
 @dataclass
@@ -60,6 +78,8 @@ class ResumeBatch:
     chunk_offsets: np.ndarray  # int64[n], start row of each resume in `chunks`
     terms: sparse.csr_matrix  # raw term counts, n rows
     idf: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))
+    # Years of dated experience (Resume.profile), NaN where the resume does not say.
+    years: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, np.float32))
 
     def __len__(self) -> int:
         return int(self.vectors.shape[0])
@@ -78,6 +98,7 @@ class ResumeBatch:
         chunk_vectors: Sequence[np.ndarray],
         terms: Sequence[intake_terms.TermVector],
         idf: np.ndarray | None = None,
+        years: Sequence[float | None] | None = None,
     ) -> ResumeBatch:
         dim = vectors[0].shape[0] if len(vectors) else 384
         counts = np.fromiter((c.shape[0] for c in chunk_vectors), np.int64, len(chunk_vectors))
@@ -91,6 +112,10 @@ class ResumeBatch:
             chunk_offsets=offsets,
             terms=term_matrix,
             idf=lexical.idf_from(term_matrix) if idf is None else idf,
+            years=np.array(
+                [np.nan if y is None else y for y in years or [None] * len(vectors)],
+                np.float32,
+            ),
         )
 
 
@@ -154,7 +179,16 @@ def pair_features(job: JobInput, batch: ResumeBatch) -> dict[str, np.ndarray]:
         "lexical": lex.astype(np.float32),
         "coverage": cov.mean(axis=1) if cov.shape[1] else np.zeros(n, np.float32),
         "nice_coverage": nice.mean(axis=1) if nice.shape[1] else np.zeros(n, np.float32),
+        "seniority": seniority(batch.years, job.years_required),
     }
+
+
+def seniority(years: np.ndarray, required: float | None) -> np.ndarray:
+    """Years over the years asked, in [0, 1]; 1 where either is unknown. float32[n]."""
+    if not required or years.size == 0:
+        return np.ones(years.size, np.float32)
+    fit = np.clip(years / required, 0.0, 1.0)
+    return np.where(np.isnan(years), 1.0, fit).astype(np.float32)
 
 
 def _coverage(
@@ -176,7 +210,9 @@ def _coverage(
 
 def pretrained_scores(features: dict[str, np.ndarray]) -> np.ndarray:
     raw = sum(weight * features[name] for name, weight in BLEND_WEIGHTS.items())
-    return calibrate(np.asarray(raw, dtype=np.float64))
+    scores = calibrate(np.asarray(raw, dtype=np.float64))
+    fit = features["seniority"]
+    return (scores * (SENIORITY_FLOOR + (1 - SENIORITY_FLOOR) * fit)).astype(np.float32)
 
 
 def calibrate(raw: np.ndarray) -> np.ndarray:

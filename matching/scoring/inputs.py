@@ -7,6 +7,7 @@ import threading
 from dataclasses import dataclass
 
 import numpy as np
+from django.conf import settings
 from django.db.models import Max
 
 from matching.encoding.cache import (
@@ -14,17 +15,30 @@ from matching.encoding.cache import (
     encode_uncached,
     ensure_vectors,
     resume_cache_key,
-    scored_text,
 )
 from matching.encoding.windows import DocumentVectors
 from matching.intake import terms as intake_terms
+from matching.intake.profile import years_of
+from matching.intake.sections import evidence_text
 from matching.models import Job, Resume
+from matching.privacy.anonymize import anonymize
 from matching.scoring import lexical
 from matching.scoring.features import FEATURE_NAMES, JobInput, ResumeBatch, pair_features
+from matching.scoring.requirements import YEARS, parse_requirement
 from matching.texts import requirements_from_text, text_hash
 
 _idf_lock = threading.Lock()
 _idf_cache: dict[str, object] = {}
+
+
+def scored_text(resume_text: str) -> str:
+    """The text of a resume that the model embeds: its evidence (no objective, no skills
+    list: what the candidate did, not the words they claim), masked with
+    ANONYMIZE_SCORED_TEXT so names, contact details and addresses cannot sway a score."""
+    text = evidence_text(resume_text)
+    if not settings.ANONYMIZE_SCORED_TEXT:
+        return text
+    return anonymize(text).text
 
 
 def corpus_idf() -> np.ndarray:
@@ -54,9 +68,9 @@ def resume_batch(
     rows = list(
         Resume.objects.filter(pk__in=resume_ids, status=Resume.Status.EXTRACTED)
         .order_by("pk")
-        .values_list("pk", "text_sha256", "term_ids", "term_counts")
+        .values_list("pk", "text_sha256", "term_ids", "term_counts", "profile__years_total")
     )
-    hashes = {h for _, h, _, _ in rows}
+    hashes = {row[1] for row in rows}
     key = resume_cache_key(encoder_key)
     vectors = cached_vectors(hashes=hashes, encoder_key=key)
     missing = hashes - vectors.keys()
@@ -67,12 +81,13 @@ def resume_batch(
         texts = {h: scored_text(t) for h, t in texts.items()}
         vectors.update(ensure_vectors(texts=texts, encoder_key=key))
     batch = ResumeBatch.build(
-        vectors=[vectors[h].vector for _, h, _, _ in rows],
-        chunk_vectors=[vectors[h].chunk_vectors for _, h, _, _ in rows],
-        terms=[intake_terms.TermVector.from_bytes(bytes(i), bytes(c)) for _, _, i, c in rows],
+        vectors=[vectors[row[1]].vector for row in rows],
+        chunk_vectors=[vectors[row[1]].chunk_vectors for row in rows],
+        terms=[intake_terms.TermVector.from_bytes(bytes(row[2]), bytes(row[3])) for row in rows],
         idf=corpus_idf() if idf is None else idf,
+        years=[row[4] for row in rows],
     )
-    return batch, [pk for pk, _, _, _ in rows]
+    return batch, [row[0] for row in rows]
 
 
 def job_input(job: Job, *, encoder_key: str) -> JobInput:
@@ -134,8 +149,12 @@ def texts_features(*, pairs: list[TextPair], encoder_key: str, cache: bool = Tru
         resume_vectors = embed(
             {text_hash(p.resume): scored_text(p.resume) for p in pairs}, resume_key
         )
-    terms = {h: intake_terms.term_vector(t) for h, t in texts.items()}
     resume_hashes = [text_hash(p.resume) for p in pairs]
+    terms = {h: intake_terms.term_vector(t) for h, t in texts.items()}
+    # Resumes are read as stored resumes are (resume_term_vector); a text that is both a
+    # resume and a job of the set is read as a resume.
+    terms.update({h: intake_terms.resume_term_vector(texts[h]) for h in set(resume_hashes)})
+    years = {h: years_of(texts[h]) for h in set(resume_hashes)}
     unique_resumes = set(resume_hashes)
     idf = (
         lexical.idf_from(lexical.stack([terms[h] for h in unique_resumes]))
@@ -161,6 +180,7 @@ def texts_features(*, pairs: list[TextPair], encoder_key: str, cache: bool = Tru
             chunk_vectors=[resume_vectors[h].chunk_vectors for h in hashes],
             terms=[terms[h] for h in hashes],
             idf=idf,
+            years=[years[h] for h in hashes],
         )
         out.resume_vectors[idx] = batch.vectors
         out.job_vectors[idx] = job.vector
@@ -177,6 +197,7 @@ def job_input_from_text(
     text: str, *, title: str, vectors: DocumentVectors, terms: intake_terms.TermVector
 ) -> JobInput:
     must, nice = requirements_from_text(text)
+    asked = [r.years for r in map(parse_requirement, must) if r.kind == YEARS and r.years]
     first_line = text.strip().splitlines()[0][:200] if text.strip() else ""
     return JobInput(
         title=title or first_line,
@@ -186,4 +207,5 @@ def job_input_from_text(
         vector=vectors.vector,
         chunk_vectors=vectors.chunk_vectors,
         terms=terms,
+        years_required=max(asked, default=None),
     )

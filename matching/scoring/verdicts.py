@@ -198,7 +198,33 @@ def _judge_domain(req: Requirement, ev: ResumeEvidence) -> Verdict:
         if why:
             continue
         return make_verdict(req, MET, [m], "named in experience")
-    return _semantic(req, ev, DOMAIN_MET, sections=(EXPERIENCE, SUMMARY, HEADER))
+    verdict = _semantic(req, ev, DOMAIN_MET, sections=(EXPERIENCE, SUMMARY, HEADER))
+    if verdict.status == NOT_MET and not verdict.evidence:
+        listing = _listed(req, ev)
+        if listing is not None:
+            return make_verdict(req, NOT_MET, [listing], LISTED_ONLY)
+    return verdict
+
+
+# A requirement whose words stand in a skills list or an objective but nowhere in what the
+# candidate did: the page says so, beside the ✗, quoting the listing.
+LISTED_ONLY = "listed without experience"
+
+
+def _listed(req: Requirement, ev: ResumeEvidence) -> Mention | None:
+    """The skills-list or objective sentence naming most of the requirement's words (half
+    of them at least), or None."""
+    asked = {s for s in stem_list(req.text) if s not in GENERIC_WORDS and s not in terms.STOPWORDS}
+    if not asked:
+        return None
+    best, best_share = None, 0.5
+    for m in ev.mentions:
+        if m.section not in (SKILLS, OBJECTIVE):
+            continue
+        share = len(asked & set(stem_list(m.text))) / len(asked)
+        if share >= best_share:
+            best, best_share = m, share
+    return best
 
 
 def _only_shared_words(requirement: str, sentence: str) -> bool:
@@ -257,4 +283,12 @@ def _semantic(
     )
 
 
-__all__ = ["DOMAIN_MET", "LICENCE_MET", "SKILL_MET", "judge", "judge_one", "judge_text"]
+__all__ = [
+    "DOMAIN_MET",
+    "LICENCE_MET",
+    "LISTED_ONLY",
+    "SKILL_MET",
+    "judge",
+    "judge_one",
+    "judge_text",
+]

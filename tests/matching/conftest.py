@@ -7,9 +7,10 @@ from collections.abc import Callable, Sequence
 import pytest
 from django.utils import timezone
 
-from matching.encoding.cache import ensure_vectors
+from matching.encoding.cache import ensure_vectors, resume_cache_key
 from matching.models import Job, Pair
 from matching.scoring import activation as scoring_activation
+from matching.scoring.inputs import scored_text
 from matching.scoring.judgments import pairs_judge
 from matching.texts import text_hash
 from tests.factories import JobFactory, PairFactory, ResumeFactory
@@ -49,8 +50,12 @@ def make_ranked_job() -> Callable[..., RankedJob]:
             PairFactory(resume=resume, job=job, score=score, scoring_model=model, scored_at=now)
             for resume, score in zip(resumes, scores, strict=True)
         ]
-        all_texts = [job.embedded_text, *(r.text for r in resumes)]
-        ensure_vectors(texts={text_hash(t): t for t in all_texts}, encoder_key=model.encoder_key)
+        job_text = job.embedded_text
+        ensure_vectors(texts={text_hash(job_text): job_text}, encoder_key=model.encoder_key)
+        ensure_vectors(
+            texts={r.text_sha256: scored_text(r.text) for r in resumes},
+            encoder_key=resume_cache_key(model.encoder_key),
+        )
         pairs_judge(jobs=[job])  # as scoring does: the requirement verdicts, stored
         for pair in pairs:
             pair.refresh_from_db(fields=["verdicts", "verdicts_key"])

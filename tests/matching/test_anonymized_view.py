@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 
 from matching.encoding.cache import resume_cache_key
+from matching.intake.sections import evidence_text
 from matching.models import Embedding, ReviewerPreference
 from matching.privacy import selectors as privacy_selectors
 from matching.privacy import services as privacy_services
@@ -211,7 +212,7 @@ def test_scored_text_embeds_the_masked_resume_under_its_own_key(settings, fake_e
     scoring_services.pairs_score(jobs=[job], resume_ids=[resume.pk])
 
     row = Embedding.objects.get(text_sha256=resume.text_sha256, encoder_key=key)
-    expected = fake_encoder.encode_documents([anonymize(RESUME).text])[0].vector
+    expected = fake_encoder.encode_documents([anonymize(evidence_text(RESUME)).text])[0].vector
     assert np.allclose(np.frombuffer(bytes(row.vector), dtype=np.float32), expected)
     # The plain text was never embedded: the key is always the text actually embedded.
     assert not Embedding.objects.filter(
@@ -249,5 +250,5 @@ def test_with_scored_text_masked_a_name_cannot_change_a_score(settings):
     # Switched off, the same resumes are embedded again from their own text, names included.
     settings.ANONYMIZE_SCORED_TEXT = False
     scoring_services.pairs_score(jobs=[job], resume_ids=[r.pk for r in resumes])
-    first, second = vectors(model.encoder_key)
+    first, second = vectors(resume_cache_key(model.encoder_key))
     assert not np.array_equal(first, second)
