@@ -1,13 +1,12 @@
-"""Ranking traps, and what the must-have verdicts would do to the ranking (issue 16).
+"""What the must-have verdicts would do to the ranking (issue 16), on the ranking traps.
 
-The dev set's two ranking-trap roles (../shared/datasets/requirements-dev.json): a
-keyword-stuffed resume and a junior one against three qualified real resumes; a recruiter
-ranks all three above both traps. Reported for the pre-trained score as it is ("blend")
-and for the blend scaled by the share of must-haves judged met,
-blend x (a + (1 - a) x met), for a few a (1.0 is the blend alone), with the role set and
-the role set with neighbours (p@10, MAP) beside it, so a gain on the traps is not bought
-with retrieval. The product does not scale scores by verdicts yet: this measures whether
-it should.
+The ten trap roles of bench/traps.py (the dev set's two and our own eight: a
+keyword-stuffed and a junior resume against three qualified real resumes; a recruiter
+ranks all three above both traps). Reported for the pre-trained score as it is and for
+it scaled by the share of must-haves judged met, score x (a + (1 - a) x met), for a few a
+(1.0 is the score alone), with the role set and the role set with neighbours (p@10, MAP)
+beside it, so a gain on the traps is not bought with retrieval. The product does not
+scale scores by verdicts: this measures whether it should.
 
     .venv/bin/python bench/verdicts_in_score.py [--no-roles]
 """
@@ -16,38 +15,26 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ["DJANGO_SETTINGS_MODULE"] = "resumeproject.settings"
-os.environ["DATABASE_URL"] = ""
-os.environ["SQLITE_PATH"] = str(Path(tempfile.mkdtemp(prefix="bench-verdicts-")) / "b.sqlite3")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from django.core.management import call_command
+from traps import PRETRAINED, ROOT, trap_roles
 
-import django  # noqa: E402
+from matching.models import Job
+from matching.scoring.evidence import MET, ResumeEvidence, default_embedder
+from matching.scoring.inputs import TextPair
+from matching.scoring.requirements import parse_requirement
+from matching.scoring.services import texts_score
+from matching.scoring.verdicts import judge_one
+from matching.texts import split_requirements
 
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-
-from matching.models import Job, ScoringModel  # noqa: E402
-from matching.models_store import PRETRAINED_KEY  # noqa: E402
-from matching.scoring.evidence import MET, ResumeEvidence, default_embedder  # noqa: E402
-from matching.scoring.inputs import TextPair  # noqa: E402
-from matching.scoring.requirements import parse_requirement  # noqa: E402
-from matching.scoring.services import texts_score  # noqa: E402
-from matching.scoring.verdicts import judge_one  # noqa: E402
-
-DEV = ROOT.parent / "shared" / "datasets" / "requirements-dev.json"
 ROLES = ROOT / "bench" / "data" / "roles"
-PRETRAINED = ScoringModel(version="pretrained", kind="pretrained", encoder_key=PRETRAINED_KEY)
 SHARES = (1.0, 0.7, 0.5, 0.3)  # a: the part of the score the verdicts leave alone
 DEV_TODAY = date(2018, 1, 1)  # "present" in the dev set's resumes
 
@@ -64,28 +51,29 @@ def scaled(blend: np.ndarray, met: np.ndarray, a: float) -> np.ndarray:
 
 
 def traps(embedder) -> dict:
-    data = json.loads(DEV.read_text())
-    texts = {rid: r["text"] for rid, r in data["resumes"].items()}
     out: dict = {}
-    for role in data["ranking_traps"]:
-        job = Job(title=role["title"], description=role["description"])
-        names = ["stuffed", "junior", *role["qualified_ids"]]
-        resumes = [role["stuffed_resume"], role["junior_resume"]]
-        resumes += [texts[q] for q in role["qualified_ids"]]
+    for role in trap_roles():
+        job, resumes = role["job"], role["resumes"]
         pairs = [TextPair(resume=r, job=job.embedded_text, title=job.title) for r in resumes]
         blend, _ = texts_score(pairs=pairs, model=PRETRAINED, cache=False)
-        evidence = [ResumeEvidence(r, embedder=embedder, today=DEV_TODAY) for r in resumes]
-        met = met_share(evidence, role["must_have"])
-        row = {
+        today = DEV_TODAY if role["name"].startswith("dev") else None
+        evidence = [ResumeEvidence(r, embedder=embedder, today=today) for r in resumes]
+        met = met_share(evidence, split_requirements(job.must_have))
+        row: dict = {
             "candidates": {
-                n: {"blend": round(float(b), 3), "must_met": round(float(m), 2)}
-                for n, b, m in zip(names, blend, met, strict=True)
+                n: {"score": round(float(b), 3), "must_met": round(float(m), 2)}
+                for n, b, m in zip(
+                    ["stuffed", "junior", "qualified 1", "qualified 2", "qualified 3"],
+                    blend,
+                    met,
+                    strict=True,
+                )
             }
         }
         for a in SHARES:
-            s = scaled(blend, met, a)
-            row[f"a={a}"] = int(sum(x >= min(s[2:]) for x in s[:2]))
-        out[role["role"]] = row
+            scores = scaled(blend, met, a)
+            row[f"a={a}"] = int(sum(x >= min(scores[2:]) for x in scores[:2]))
+        out[role["name"]] = row
     return out
 
 

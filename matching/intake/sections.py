@@ -183,6 +183,11 @@ CLAIMS = frozenset({OBJECTIVE, SKILLS, SUMMARY})
 NO_EVIDENCE = "No work experience described."
 
 
+def claim_sections(sections: set[str]) -> frozenset[str]:
+    """The sections of a resume (those it has) that hold claims, not what was done."""
+    return CLAIMS if EXPERIENCE in sections else CLAIMS - {SUMMARY}
+
+
 def evidence_text(text: str) -> str:
     """The part of a resume the score reads: the text with its claims (objective, skills
     and, beside an experience section, summary; headings included) blanked to spaces, so
@@ -198,7 +203,7 @@ def evidence_text(text: str) -> str:
     sections = {sect for raw, sect in lines if raw.strip()}
     if sections <= {HEADER}:
         return text
-    claims = CLAIMS if EXPERIENCE in sections else CLAIMS - {SUMMARY}
+    claims = claim_sections(sections)
     out = [" " * len(raw) if sect in claims else raw for raw, sect in lines]
     if not sections - claims - {HEADER}:
         out.append(NO_EVIDENCE)

@@ -20,6 +20,7 @@ from matching.intake.sections import (
     SKILLS,
     SUMMARY,
     Mention,
+    claim_sections,
 )
 from matching.scoring.requirements import Requirement
 
@@ -110,6 +111,10 @@ class ResumeEvidence:
         self.by_strength = sorted(
             self.mentions, key=lambda m: _STRENGTH.get(m.section, len(_STRENGTH))
         )
+        # Where the verdicts look for what the candidate did, and where only for claims
+        # (the same rule as the score's evidence_text).
+        self.claims = claim_sections({m.section for m in self.mentions})
+        self.done = tuple(s for s in (EXPERIENCE, SUMMARY) if s not in self.claims)
         self._vectors: np.ndarray | None = None
         self._stems = [stem_list(m.text) for m in self.mentions]
 

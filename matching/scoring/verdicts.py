@@ -189,7 +189,7 @@ def _judge_domain(req: Requirement, ev: ResumeEvidence) -> Verdict:
     # reconciliations, revenue recognition ..."), and not only as a heading or a list item
     # repeating the requirement: met, unless the words around it say otherwise.
     for m in ev.mentions:
-        if m.section not in (EXPERIENCE, SUMMARY) or _only_shared_words(req.text, m.text):
+        if m.section not in ev.done or _only_shared_words(req.text, m.text):
             continue
         pos = find_name(req.text, m.text, partial=False)
         if pos is None:
@@ -198,7 +198,7 @@ def _judge_domain(req: Requirement, ev: ResumeEvidence) -> Verdict:
         if why:
             continue
         return make_verdict(req, MET, [m], "named in experience")
-    verdict = _semantic(req, ev, DOMAIN_MET, sections=(EXPERIENCE, SUMMARY, HEADER))
+    verdict = _semantic(req, ev, DOMAIN_MET, sections=(*ev.done, HEADER))
     if verdict.status == NOT_MET and not verdict.evidence:
         listing = _listed(req, ev)
         if listing is not None:
@@ -206,20 +206,21 @@ def _judge_domain(req: Requirement, ev: ResumeEvidence) -> Verdict:
     return verdict
 
 
-# A requirement whose words stand in a skills list or an objective but nowhere in what the
-# candidate did: the page says so, beside the ✗, quoting the listing.
+# A requirement whose words stand in a skills list, an objective or (beside an experience
+# section) a summary but nowhere in what the candidate did: the page says so, beside the
+# ✗, quoting the listing.
 LISTED_ONLY = "listed without experience"
 
 
 def _listed(req: Requirement, ev: ResumeEvidence) -> Mention | None:
-    """The skills-list or objective sentence naming most of the requirement's words (half
-    of them at least), or None."""
+    """The claim (skills list, objective, summary) naming most of the requirement's words
+    (half of them at least), or None."""
     asked = {s for s in stem_list(req.text) if s not in GENERIC_WORDS and s not in terms.STOPWORDS}
     if not asked:
         return None
     best, best_share = None, 0.5
     for m in ev.mentions:
-        if m.section not in (SKILLS, OBJECTIVE):
+        if m.section not in ev.claims:
             continue
         share = len(asked & set(stem_list(m.text))) / len(asked)
         if share >= best_share:
