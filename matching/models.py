@@ -43,6 +43,9 @@ class Resume(models.Model):
     # fields where the resume does not say (or is not in English). rebuild_profiles
     # fills it for resumes imported before.
     profile = models.JSONField(default=dict, blank=True, editable=False)
+    # The candidate's name from the profile ("" when the resume does not say): pages, the
+    # CSV and the API show it in place of the file name, unless the view is anonymized.
+    candidate_name = models.CharField(max_length=200, blank=True, editable=False)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     error_code = models.CharField(max_length=32, blank=True)
     error = models.TextField(blank=True)

@@ -32,8 +32,8 @@ class ResumeFactory(factory.django.DjangoModelFactory):
     text = factory.Sequence(lambda n: f"Candidate {n}. Python developer, Django, SQL.")
     sha256 = factory.LazyAttribute(lambda o: hashlib.sha256(o.text.encode()).hexdigest())
     text_sha256 = factory.LazyAttribute(lambda o: text_hash(o.text))
-    term_ids = factory.LazyAttribute(lambda o: terms.term_vector(o.text).to_bytes()[0])
-    term_counts = factory.LazyAttribute(lambda o: terms.term_vector(o.text).to_bytes()[1])
+    term_ids = factory.LazyAttribute(lambda o: terms.resume_term_vector(o.text).to_bytes()[0])
+    term_counts = factory.LazyAttribute(lambda o: terms.resume_term_vector(o.text).to_bytes()[1])
     status = Resume.Status.EXTRACTED
     file = factory.django.FileField(filename="resume.txt", data=b"resume")
 

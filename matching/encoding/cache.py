@@ -6,10 +6,11 @@ monkeypatch.setattr("matching.encoding.cache.get_encoder", ...).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 from django.conf import settings
+from django.db.models import Q
 
 from matching.encoding.registry import get_encoder
 from matching.encoding.windows import DocumentVectors
@@ -51,6 +52,18 @@ def _from_row(row: Embedding) -> DocumentVectors:
 def cached_vectors(*, hashes: Iterable[str], encoder_key: str) -> dict[str, DocumentVectors]:
     rows = Embedding.objects.filter(encoder_key=encoder_key, text_sha256__in=set(hashes))
     return {row.text_sha256: _from_row(row) for row in rows.iterator(chunk_size=2000)}
+
+
+def cached_vectors_keyed(
+    wanted: Mapping[str, Iterable[str]],
+) -> dict[tuple[str, str], DocumentVectors]:
+    """Cached vectors under several encoder keys (a job's and its resumes') in one query:
+    {(encoder_key, text hash): vectors}."""
+    match = Q(pk__in=[])
+    for key, hashes in wanted.items():
+        match |= Q(encoder_key=key, text_sha256__in=set(hashes))
+    rows = Embedding.objects.filter(match).iterator(chunk_size=2000)
+    return {(row.encoder_key, row.text_sha256): _from_row(row) for row in rows}
 
 
 def ensure_vectors(*, texts: dict[str, str], encoder_key: str) -> dict[str, DocumentVectors]:

@@ -95,7 +95,8 @@ def resumes_rebuild_profiles(*, batch: int = 200) -> int:
         rows = list(readable.only("pk", "text")[start : start + batch])
         for resume in rows:
             resume.profile = resume_profile(resume.text)
-        Resume.objects.bulk_update(rows, ["profile"])
+            resume.candidate_name = resume.profile.get("name", "")
+        Resume.objects.bulk_update(rows, ["profile", "candidate_name"])
         done += len(rows)
     return done
 
@@ -105,6 +106,7 @@ def _set_text(resume: Resume, text: str) -> None:
     resume.text_sha256 = text_hash(text)
     resume.term_ids, resume.term_counts = terms.resume_term_vector(text).to_bytes()
     resume.profile = resume_profile(text)
+    resume.candidate_name = resume.profile.get("name", "")
     resume.status = Resume.Status.EXTRACTED
     resume.error_code = ""
     resume.error = ""

@@ -25,8 +25,16 @@ def reviewer_anonymizes(*, user: User | AnonymousUser) -> bool:
 
 
 def resume_label(*, resume: Resume, anonymized: bool) -> str:
-    """A resume's name on pages and in exports: its file name, which often carries the
-    candidate's name, becomes "Candidate #<id>" in the anonymized view."""
+    """A resume's name on pages and in exports: the candidate's name read from the
+    resume, else its file name; "Candidate #<id>" in the anonymized view."""
+    if anonymized:
+        return anonymous_label(resume.pk)
+    return resume.candidate_name or resume.original_name
+
+
+def resume_file_name(*, resume: Resume, anonymized: bool) -> str:
+    """A resume's file name as uploaded, which often carries the candidate's name:
+    "Candidate #<id>" in the anonymized view."""
     return anonymous_label(resume.pk) if anonymized else resume.original_name
 
 

@@ -99,7 +99,7 @@ def _just_rated(request: SignedInRequest) -> JustRated | None:
         return None
     pair = (
         Pair.objects.select_related("resume", "job")
-        .only("pk", "score", "resume__original_name", "job__title")
+        .only("pk", "score", "resume__original_name", "resume__candidate_name", "job__title")
         .filter(pk=pair_id)
         .first()
     )

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from matching.encoding.cache import cached_vectors, resume_cache_key
+from matching.encoding.cache import cached_vectors_keyed, resume_cache_key
 from matching.encoding.windows import DocumentVectors
 from matching.intake import terms as intake_terms
 from matching.intake.sections import evidence_text
@@ -160,12 +160,12 @@ def explain_pairs(
         )
     }
     jtext = job.embedded_text
-    job_vec = cached_vectors(hashes=[text_hash(jtext)], encoder_key=encoder_key).get(
-        text_hash(jtext)
+    resume_key = resume_cache_key(encoder_key)
+    found = cached_vectors_keyed(
+        {encoder_key: [text_hash(jtext)], resume_key: [r.text_sha256 for r in resumes.values()]}
     )
-    vectors = cached_vectors(
-        hashes={r.text_sha256 for r in resumes.values()}, encoder_key=resume_cache_key(encoder_key)
-    )
+    job_vec = found.get((encoder_key, text_hash(jtext)))
+    vectors = {h: v for (key, h), v in found.items() if key == resume_key}
     job_skills = skills_in(jtext)
     out: dict[int, Explanation] = {}
     for pair in pairs:
@@ -278,21 +278,16 @@ def pair_passage_spans(
     *, pair: Pair, encoder_key: str, k: int = 2, anonymized: bool = False
 ) -> list[tuple[int, int]]:
     """Where in the resume text as shown (masked with `anonymized`) the best-matching
-    passages are: one query for both documents' cached vectors (two when resume vectors
-    are those of the masked text, cached under their own key)."""
+    passages are: one query for both documents' cached vectors."""
     job_hash = text_hash(pair.job.embedded_text)
     resume_hash = pair.resume.text_sha256
     resume_key = resume_cache_key(encoder_key)
-    if resume_key == encoder_key:
-        vectors = cached_vectors(hashes={job_hash, resume_hash}, encoder_key=encoder_key)
-    else:
-        vectors = cached_vectors(hashes={job_hash}, encoder_key=encoder_key)
-        vectors.update(cached_vectors(hashes={resume_hash}, encoder_key=resume_key))
+    vectors = cached_vectors_keyed({encoder_key: [job_hash], resume_key: [resume_hash]})
     text = pair.resume.text
     spans = passage_spans(
         text=scored_text(text),
-        resume_vectors=vectors.get(resume_hash),
-        job_vectors=vectors.get(job_hash),
+        resume_vectors=vectors.get((resume_key, resume_hash)),
+        job_vectors=vectors.get((encoder_key, job_hash)),
         k=k,
     )
     to_shown = shown_span(text, evidence=evidence_text(text), anonymized=anonymized)

@@ -31,7 +31,7 @@ class _Echo:
 EXPORT_HEADER = [
     "rank",
     "score",
-    "resume",
+    "candidate",
     "rating_mean",
     "rating_count",
     "must_have_found",

@@ -56,7 +56,11 @@ def test_ranking_is_best_first_with_the_same_explanation_as_the_page(member_api,
     assert body["count"] == 3
     assert [r["pair"] for r in rows] == [p.pk for p in expected]
     assert [r["rank"] for r in rows] == [1, 2, 3]
-    assert rows[0]["resume"] == {"id": resumes["ana"].pk, "original_name": "ana.txt"}
+    assert rows[0]["resume"] == {
+        "id": resumes["ana"].pk,
+        "name": "ana.txt",  # no name in the text: the file name
+        "original_name": "ana.txt",
+    }
     assert [r["score"] for r in rows] == sorted((r["score"] for r in rows), reverse=True)
 
     active = scoring_activation.scoring_model_active()

@@ -119,9 +119,7 @@ def test_seniority_is_the_share_of_the_asked_years_and_unknowns_are_no_shortfall
 def test_keyword_stuffing_and_a_junior_rank_below_a_qualified_accountant():
     texts = [STUFFED, JUNIOR, QUALIFIED]
     pairs = [TextPair(resume=t, job=JOB.embedded_text, title=JOB.title) for t in texts]
-    (stuffed, junior, qualified), features = texts_score(
-        pairs=pairs, model=PRETRAINED, cache=False
-    )
+    (stuffed, junior, qualified), features = texts_score(pairs=pairs, model=PRETRAINED, cache=False)
     assert stuffed < 0.5 < qualified
     assert junior < qualified
     assert features["seniority"][1] < 0.2 and features["seniority"][2] == 1.0

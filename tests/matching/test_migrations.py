@@ -68,14 +68,14 @@ def _migrate_leaves():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_evidence_migration_rereads_term_vectors_and_profiles_of_stored_resumes():
+def test_evidence_migrations_reread_terms_profiles_and_names_of_stored_resumes():
     from matching.intake import terms
 
     apps = _migrate([("matching", "0010_resume_profile")])
     try:
         Resume = apps.get_model("matching", "Resume")
         text = (
-            "Objective\nStaff accountant role using the general ledger.\n"
+            "Jordan Pike\nObjective\nStaff accountant role using the general ledger.\n"
             "Experience\nCashier, Harbor Market, Norfolk, VA, Oct 2019 - Oct 2021\n"
             "- Counted the cash drawer\n"
         )
@@ -84,12 +84,13 @@ def test_evidence_migration_rereads_term_vectors_and_profiles_of_stored_resumes(
             original_name="a.txt", sha256="a" * 64, text=text, term_ids=ids, term_counts=counts
         )
 
-        apps = _migrate([("matching", "0011_evidence_term_vectors")])
+        apps = _migrate([("matching", "0012_resume_candidate_name")])
 
         resume = apps.get_model("matching", "Resume").objects.get(pk=resume.pk)
         stored = terms.TermVector.from_bytes(bytes(resume.term_ids), bytes(resume.term_counts))
         assert terms.term_id(terms.stem("ledger")) not in stored.ids.tolist()
         assert terms.term_id(terms.stem("cashier")) in stored.ids.tolist()
         assert resume.profile["years_total"] == 2.0
+        assert resume.candidate_name == "Jordan Pike"
     finally:
         _migrate(_migrate_leaves())

@@ -278,7 +278,7 @@ def test_csv_export_streams_the_filtered_ranking_with_requirements(logged_in, ma
         [
             "rank",
             "score",
-            "resume",
+            "candidate",
             "rating_mean",
             "rating_count",
             "must_have_found",

@@ -101,13 +101,21 @@ class ExplanationOut(serializers.Serializer):
 
 class RankedResumeOut(serializers.Serializer):
     id = serializers.IntegerField(source="pair.resume.id")
+    name = serializers.SerializerMethodField(
+        help_text="The candidate's name read from the resume, else the file name; "
+        "'Candidate #<id>' when anonymized."
+    )
     original_name = serializers.SerializerMethodField(
         help_text="The file name as uploaded; 'Candidate #<id>' when anonymized."
     )
 
-    def get_original_name(self, row: RankedPair) -> str:
+    def get_name(self, row: RankedPair) -> str:
         anonymized = bool(self.context.get("anonymized"))
         return privacy_selectors.resume_label(resume=row.pair.resume, anonymized=anonymized)
+
+    def get_original_name(self, row: RankedPair) -> str:
+        anonymized = bool(self.context.get("anonymized"))
+        return privacy_selectors.resume_file_name(resume=row.pair.resume, anonymized=anonymized)
 
 
 class RankingRowOut(serializers.Serializer):

@@ -32,6 +32,7 @@ class ResumeOut(serializers.ModelSerializer):
         fields = [
             "id",
             "original_name",
+            "candidate_name",
             "content_type",
             "size_bytes",
             "sha256",
@@ -59,7 +60,10 @@ class ResumeOut(serializers.ModelSerializer):
         if "anonymized" not in self.context:
             self.context["anonymized"] = anonymized_for(self.context.get("request"))
         if self.context["anonymized"]:
-            data["original_name"] = privacy_selectors.resume_label(resume=resume, anonymized=True)
+            data["original_name"] = privacy_selectors.resume_file_name(
+                resume=resume, anonymized=True
+            )
+            data["candidate_name"] = ""
             if "text" in data:
                 data["text"] = privacy_selectors.resume_display_text(
                     text=resume.text, anonymized=True
