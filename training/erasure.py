@@ -150,15 +150,25 @@ def trained_heads_erase_resume(
         folder = models_store.version_dir(model)
         if not models_store.head_path(folder).exists():
             continue
-        vector = vectors.get(model.encoder_key)
-        if vector is None:
+        # The resume's vectors by this encoder: of its evidence, masked or not (the head
+        # remembers those its training read; matching.encoding.cache.resume_cache_key).
+        own = [
+            v
+            for key, v in vectors.items()
+            if key.split(models_store.VIEW_MARK, 1)[0] == model.encoder_key
+        ]
+        if not own:
             unchecked.append(model.version)
             continue
         try:
             head = heads.TrainedHead.load(folder)
         except ModelUnavailable:
             continue
-        smaller, count = head.without_resume(vector, tolerance=MEMORY_MATCH_TOLERANCE)
+        count = 0
+        smaller = head
+        for vector in own:
+            smaller, found = smaller.without_resume(vector, tolerance=MEMORY_MATCH_TOLERANCE)
+            count += found
         if not count:
             continue
         # TrainedHead.save writes beside the old file and renames it over it: a process

@@ -138,27 +138,21 @@ def texts_features(*, pairs: list[TextPair], encoder_key: str, cache: bool = Tru
             return ensure_vectors(texts=texts, encoder_key=key)
         return encode_uncached(texts=texts, encoder_key=key)
 
-    texts = {text_hash(t): t for p in pairs for t in (p.resume, p.job)}
-    # ANONYMIZE_SCORED_TEXT: resumes are embedded masked, cached under their own key, the
-    # same vectors ranking reads (resume_batch). Lexical terms stay on the text.
-    resume_key = resume_cache_key(encoder_key)
-    if resume_key == encoder_key:
-        vectors = resume_vectors = embed(texts, encoder_key)
-    else:
-        vectors = embed({text_hash(p.job): p.job for p in pairs}, encoder_key)
-        resume_vectors = embed(
-            {text_hash(p.resume): scored_text(p.resume) for p in pairs}, resume_key
-        )
+    jobs = {text_hash(p.job): p.job for p in pairs}
+    resumes = {text_hash(p.resume): p.resume for p in pairs}
+    # Resumes are embedded as ranking reads them (scored_text, under resume_cache_key):
+    # their evidence, masked with ANONYMIZE_SCORED_TEXT; jobs whole.
+    vectors = embed(jobs, encoder_key)
+    resume_vectors = embed(
+        {h: scored_text(t) for h, t in resumes.items()}, resume_cache_key(encoder_key)
+    )
+    # Read as stored resumes are at import (resume_term_vector, the profile's years).
+    terms = {h: intake_terms.resume_term_vector(t) for h, t in resumes.items()}
+    years = {h: years_of(t) for h, t in resumes.items()}
     resume_hashes = [text_hash(p.resume) for p in pairs]
-    terms = {h: intake_terms.term_vector(t) for h, t in texts.items()}
-    # Resumes are read as stored resumes are (resume_term_vector); a text that is both a
-    # resume and a job of the set is read as a resume.
-    terms.update({h: intake_terms.resume_term_vector(texts[h]) for h in set(resume_hashes)})
-    years = {h: years_of(texts[h]) for h in set(resume_hashes)}
-    unique_resumes = set(resume_hashes)
     idf = (
-        lexical.idf_from(lexical.stack([terms[h] for h in unique_resumes]))
-        if len(unique_resumes) >= MIN_LOCAL_IDF_DOCS
+        lexical.idf_from(lexical.stack(list(terms.values())))
+        if len(resumes) >= MIN_LOCAL_IDF_DOCS
         else corpus_idf()
     )
     dim = next(iter(vectors.values())).vector.shape[0] if vectors else 384
@@ -172,7 +166,10 @@ def texts_features(*, pairs: list[TextPair], encoder_key: str, cache: bool = Tru
         by_job.setdefault(text_hash(p.job), []).append(i)
     for jh, idx in by_job.items():
         job = job_input_from_text(
-            texts[jh], title=pairs[idx[0]].title, vectors=vectors[jh], terms=terms[jh]
+            jobs[jh],
+            title=pairs[idx[0]].title,
+            vectors=vectors[jh],
+            terms=intake_terms.term_vector(jobs[jh]),
         )
         hashes = [resume_hashes[i] for i in idx]
         batch = ResumeBatch.build(

@@ -7,6 +7,7 @@ from itertools import pairwise
 import numpy as np
 import pytest
 
+from matching.encoding.cache import resume_cache_key
 from matching.encoding.registry import get_encoder
 from matching.intake import jobs as intake_jobs
 from matching.intake import resumes as intake_resumes
@@ -47,7 +48,9 @@ def test_real_model_ranks_the_matching_profession_first(demo_dir):
     scores = dict(Pair.objects.filter(job=job).values_list("resume_id", "score"))
     assert scores[nurse.pk] > scores[python.pk]
     assert scores[nurse.pk] >= 0.5 > scores[python.pk]
-    assert Embedding.objects.filter(encoder_key="all-MiniLM-L6-v2").count() == 3
+    # The job whole, the two resumes' evidence under their own key.
+    assert Embedding.objects.filter(encoder_key="all-MiniLM-L6-v2").count() == 1
+    assert Embedding.objects.filter(encoder_key=resume_cache_key("all-MiniLM-L6-v2")).count() == 2
 
 
 def test_demo_files_are_scored_with_the_real_model(demo_dir):

@@ -139,10 +139,10 @@ def test_the_ranking_page_csv_and_api_show_the_stored_verdicts_with_evidence(cli
             )
         )
     )
-    by_name = {r[2]: r for r in rows[1:]}
-    assert by_name["ana.txt"][5:7] == ["CPA license; QuickBooks", ""]
-    assert by_name["sam.txt"][5:7] == ["", "CPA license; QuickBooks"]
-    assert "CPA license: Certified Public Accountant (CPA)" in by_name["ana.txt"][8]
+    by_name = {r[2]: r for r in rows[1:]}  # the name read from the resume, else the file's
+    assert by_name["Ana Ortiz"][5:7] == ["CPA license; QuickBooks", ""]
+    assert by_name["Sam Lee"][5:7] == ["", "CPA license; QuickBooks"]
+    assert "CPA license: Certified Public Accountant (CPA)" in by_name["Ana Ortiz"][8]
 
     body = token_client(reviewer).get(f"/api/v1/jobs/{job.pk}/ranking/").json()
     rows = {r["resume"]["id"]: r["explanation"] for r in body["results"]}

@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from matching import models_store
+from matching.encoding.cache import resume_cache_key
 from matching.intake import erasure as intake_erasure
 from matching.models import Embedding, Pair, Rating, Resume, ReviewSkip
 from matching.review import ratings as review_ratings
@@ -138,7 +139,8 @@ def trained():
 
 def _memory_matches(model, text: str) -> int:
     head = heads.TrainedHead.load(models_store.version_dir(model))
-    row = Embedding.objects.get(text_sha256=text_hash(text), encoder_key=model.encoder_key)
+    key = resume_cache_key(model.encoder_key)
+    row = Embedding.objects.get(text_sha256=text_hash(text), encoder_key=key)
     vector = np.frombuffer(bytes(row.vector), dtype=np.float32)
     return int((np.abs(head.memory_resumes - vector).max(axis=1) <= 1e-5).sum())
 

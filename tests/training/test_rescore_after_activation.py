@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from matching.encoding.cache import resume_cache_key
 from matching.models import Embedding, Pair
 from matching.models_store import PRETRAINED_KEY
 from matching.scoring import activation as scoring_activation
@@ -73,4 +74,5 @@ def test_activating_a_model_with_its_own_encoder_embeds_the_resumes_for_it(
     scoring_activation.scoring_model_activate(model=model)
 
     assert counting.texts == 6
-    assert Embedding.objects.filter(encoder_key="other-encoder").count() == 6
+    assert Embedding.objects.filter(encoder_key="other-encoder").count() == 1  # the job
+    assert Embedding.objects.filter(encoder_key=resume_cache_key("other-encoder")).count() == 5
