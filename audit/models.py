@@ -17,6 +17,7 @@ class AuditEvent(models.Model):
         RATED = "rated", "Rated a pair"
         RATING_CHANGED = "rating_changed", "Changed a rating"
         RATING_DELETED = "rating_deleted", "Deleted a rating"
+        VERDICT_CORRECTED = "verdict_corrected", "Corrected a requirement verdict"
         SETTLED = "settled", "Settled a conflicting pair"
         DELETED_RESUME = "deleted_resume", "Deleted a resume"
         ERASED_TRAINING_COPIES = "erased_training_copies", "Erased a resume's training copies"

@@ -36,6 +36,13 @@ class SettleRefused(UserError, ValueError):
     """A settled score outside 0..1."""
 
 
+class CorrectionRefused(UserError, ValueError):
+    """A verdict correction of a requirement the pair's job does not have (or not yet
+    judged)."""
+
+    code = "unknown_requirement"
+
+
 class ExtractionError(MatchingError):
     """Why no text could be taken from an uploaded file."""
 

@@ -271,6 +271,34 @@ class Rating(models.Model):
         return (stars - 1) / 4
 
 
+class VerdictCorrection(models.Model):
+    """A reviewer's own verdict on one requirement of a pair where they read it otherwise
+    than the rules (matching.scoring.verdicts): one per reviewer, pair and requirement.
+    Measures the rules (matching.review.corrections) and is exported with the ratings."""
+
+    pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="verdict_corrections")
+    requirement = models.CharField(max_length=500)
+    must = models.BooleanField(default=True)
+    kind = models.CharField(max_length=16, blank=True)
+    met = models.BooleanField()
+    # What the rules said when the reviewer corrected them (met, not_met, unclear).
+    rule_status = models.CharField(max_length=16, blank=True)
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pair", "requirement", "reviewer"], name="one_correction_per_reviewer"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{'met' if self.met else 'not met'}: {self.requirement[:60]}"
+
+
 class ReviewSkip(models.Model):
     """A reviewer put a pair aside in the labeling queue until `until`.
 

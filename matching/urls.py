@@ -1,5 +1,6 @@
 from django.urls import path
 
+from matching.review import accuracy as review_accuracy
 from matching.review import views as review_views
 from matching.web import export, ranking, resumes
 
@@ -15,6 +16,17 @@ urlpatterns = [
     path("review/pairs/<int:pair_id>/", review_views.review_pair, name="review_pair"),
     path("review/pairs/<int:pair_id>/rate", review_views.review_rate, name="review_rate"),
     path("review/pairs/<int:pair_id>/skip", review_views.review_skip, name="review_skip"),
+    path("review/verdicts/", review_accuracy.verdict_accuracy, name="verdict_accuracy"),
+    path(
+        "review/verdicts/corrections.csv",
+        review_accuracy.corrections_export,
+        name="verdict_corrections_export",
+    ),
+    path(
+        "review/pairs/<int:pair_id>/verdict",
+        review_views.review_correct,
+        name="review_correct",
+    ),
     path("review/progress.json", review_views.scoring_progress, name="scoring_progress"),
     path("review/anonymize", review_views.anonymize_toggle, name="anonymize_toggle"),
 ]

@@ -34,6 +34,19 @@ class StarsOrScore(forms.BaseForm):
         return data
 
 
+class VerdictCorrectionForm(forms.Form):
+    """A reviewer's ✓ / ✗ on one requirement of the pair, or "rules" to withdraw it."""
+
+    CHOICES = {"met": True, "not_met": False, "rules": None}
+
+    requirement = forms.CharField(max_length=500)
+    verdict = forms.ChoiceField(choices=[(k, k) for k in CHOICES])
+
+    @property
+    def met(self) -> bool | None:
+        return self.CHOICES[self.cleaned_data["verdict"]]
+
+
 class RatingAdminForm(StarsOrScore, forms.ModelForm):
     """A score 0..1, or 1-5 stars that map onto it (1 star = 0.0, 5 stars = 1.0).
 

@@ -8,7 +8,7 @@ docs/reviewing.md describes it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -22,14 +22,16 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from matching import bands
+from matching.errors import CorrectionRefused
 from matching.intake import terms as intake_terms
 from matching.models import Pair, Rating
 from matching.privacy import selectors as privacy_selectors
 from matching.privacy import services as privacy_services
+from matching.review import corrections as review_corrections
 from matching.review import ratings as review_ratings
 from matching.review import selectors as review_selectors
 from matching.review import services as review_services
-from matching.review.forms import QueueRatingForm
+from matching.review.forms import QueueRatingForm, VerdictCorrectionForm
 from matching.review.highlight import highlight, requirement_words
 from matching.scoring import activation as scoring_activation
 from matching.scoring import explain as scoring_explain
@@ -144,8 +146,16 @@ def _pair_context(request: SignedInRequest, pair: Pair, form: QueueRatingForm | 
     requirement_terms = set(intake_terms.terms(" ".join(why.must_found + why.must_missing)))
     requirement_terms |= set(intake_terms.terms(" ".join(why.nice_found + why.nice_missing)))
     initial_note = mine.note if mine is not None else ""
+    corrected = review_corrections.reviewer_corrections(pair=pair, reviewer=request.user)
+    why.verdicts = [
+        replace(v, corrected=("met" if corrected[v.requirement] else "not_met"))
+        if v.requirement in corrected
+        else v
+        for v in why.verdicts
+    ]
     return dict(
         why=why,
+        correctable=True,
         other_skills_found=[
             s for s in why.skills_found if not set(intake_terms.terms(s)) <= requirement_terms
         ],
@@ -224,6 +234,30 @@ def review_rate(request: SignedInRequest, pair_id: int) -> HttpResponse:
         pair=pair, reviewer=request.user, score=form.score, note=form.cleaned_data["note"]
     )
     return redirect(f"{reverse('matching:review')}?rated={pair.pk}")
+
+
+@login_required
+@require_POST
+def review_correct(request: SignedInRequest, pair_id: int) -> HttpResponse:
+    """A reviewer's ✓ / ✗ on one requirement (or back to the rules' verdict), then the
+    rating screen again at the requirements."""
+    pair = get_object_or_404(Pair.objects.only("pk", "resume_id", "job_id", "verdicts"), pk=pair_id)
+    form = VerdictCorrectionForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(
+            "Give the requirement and a verdict: met, not_met or rules.",
+            content_type="text/plain; charset=utf-8",
+        )
+    try:
+        review_corrections.verdict_correct(
+            pair=pair,
+            requirement=form.cleaned_data["requirement"],
+            met=form.met,
+            reviewer=request.user,
+        )
+    except CorrectionRefused as exc:
+        return HttpResponseBadRequest(exc.message, content_type="text/plain; charset=utf-8")
+    return redirect(f"{reverse('matching:review_pair', args=[pair.pk])}#requirements")
 
 
 @login_required

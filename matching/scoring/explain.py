@@ -46,6 +46,9 @@ class ShownVerdict:
     status: str
     evidence: list[str]
     reason: str
+    # The signed-in reviewer's own verdict where they corrected the rules' ("met",
+    # "not_met"); the rating screen shows it (matching.review.corrections).
+    corrected: str = ""
 
     @property
     def reason_shown(self) -> str:

@@ -27,6 +27,7 @@ REVIEWER_PERMISSIONS = [
     "matching.add_rating",
     "matching.change_rating",
     "matching.delete_rating",
+    "matching.add_verdictcorrection",
 ]
 # A lead also uploads, edits jobs, settles disagreements and changes others' ratings, and
 # trains and activates models through the "model managers" group (resumeproject.access).
@@ -40,6 +41,8 @@ LEAD_PERMISSIONS = [
     "matching.change_others_rating",
     "matching.view_pairconflict",
     "matching.settle_pair",
+    "matching.view_verdictcorrection",
+    "matching.change_verdictcorrection",
 ]
 
 
