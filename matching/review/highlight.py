@@ -20,8 +20,29 @@ class Piece:
 
 @dataclass
 class Segment:
-    passage: bool  # inside one of the passages that match the job best
+    # The requirements whose verdict this sentence decides ("" outside every evidence).
+    decides: str
     pieces: list[Piece] = field(default_factory=list)
+
+
+def evidence_spans(text: str, evidence: Iterable[tuple[str, str]]) -> list[tuple[int, int, str]]:
+    """Where each (requirement, sentence) stands in `text`: sorted, disjoint spans, each
+    with the requirements it decides ("Python; Django" where one sentence decides two).
+    A sentence not found as it is (the profile normalised its spaces) is left out."""
+    found: dict[tuple[int, int], list[str]] = {}
+    for requirement, sentence in evidence:
+        start = text.find(sentence) if sentence else -1
+        if start >= 0:
+            found.setdefault((start, start + len(sentence)), []).append(requirement)
+    merged: list[tuple[int, int, str]] = []
+    for (start, end), reqs in sorted(found.items()):
+        label = "; ".join(dict.fromkeys(reqs))
+        if merged and start < merged[-1][1]:
+            prev_start, prev_end, prev_label = merged[-1]
+            merged[-1] = (prev_start, max(prev_end, end), f"{prev_label}; {label}")
+        else:
+            merged.append((start, end, label))
+    return merged
 
 
 def requirement_words(requirements: Iterable[str]) -> set[str]:
@@ -47,16 +68,16 @@ def _pieces(text: str, words: set[str]) -> list[Piece]:
     return pieces
 
 
-def highlight(text: str, *, passages: list[tuple[int, int]], words: set[str]) -> list[Segment]:
-    """`text` as segments in order: inside or outside the passages (sorted, disjoint
-    character spans), each split into plain pieces and marked words."""
+def highlight(text: str, *, spans: list[tuple[int, int, str]], words: set[str]) -> list[Segment]:
+    """`text` as segments in order: inside or outside the evidence spans (sorted,
+    disjoint, with what they decide), each split into plain pieces and marked words."""
     segments: list[Segment] = []
     pos = 0
-    for start, end in passages:
+    for start, end, decides in spans:
         if start > pos:
-            segments.append(Segment(passage=False, pieces=_pieces(text[pos:start], words)))
-        segments.append(Segment(passage=True, pieces=_pieces(text[start:end], words)))
+            segments.append(Segment(decides="", pieces=_pieces(text[pos:start], words)))
+        segments.append(Segment(decides=decides, pieces=_pieces(text[start:end], words)))
         pos = end
     if pos < len(text):
-        segments.append(Segment(passage=False, pieces=_pieces(text[pos:], words)))
+        segments.append(Segment(decides="", pieces=_pieces(text[pos:], words)))
     return segments

@@ -32,7 +32,7 @@ from matching.review import ratings as review_ratings
 from matching.review import selectors as review_selectors
 from matching.review import services as review_services
 from matching.review.forms import QueueRatingForm, VerdictCorrectionForm
-from matching.review.highlight import highlight, requirement_words
+from matching.review.highlight import evidence_spans, highlight, requirement_words
 from matching.scoring import activation as scoring_activation
 from matching.scoring import explain as scoring_explain
 from matching.scoring import progress as score_progress
@@ -132,10 +132,6 @@ def _pair_context(request: SignedInRequest, pair: Pair, form: QueueRatingForm | 
         passages=3,
         anonymized=anonymized,
     )[pair.pk]
-    # Spans of the text shown, so highlights line up with the masked text too.
-    spans = scoring_explain.pair_passage_spans(
-        pair=pair, encoder_key=active.encoder_key, anonymized=anonymized
-    )
     shown_text = privacy_selectors.resume_display_text(text=pair.resume.text, anonymized=anonymized)
     words = requirement_words(why.must_found + why.nice_found + why.skills_found)
     mine = review_selectors.reviewer_rating(pair=pair, reviewer=request.user)
@@ -162,7 +158,16 @@ def _pair_context(request: SignedInRequest, pair: Pair, form: QueueRatingForm | 
         other_skills_missing=[
             s for s in why.skills_missing if not set(intake_terms.terms(s)) <= requirement_terms
         ],
-        segments=highlight(shown_text, passages=spans, words=words),
+        # The sentences that decide each verdict, quoted from the text as shown (masked
+        # in the anonymized view, as the verdicts' evidence is).
+        segments=highlight(
+            shown_text,
+            spans=evidence_spans(
+                shown_text,
+                ((v.requirement, e) for v in why.verdicts for e in v.evidence),
+            ),
+            words=words,
+        ),
         mine=_rating_view(mine) if mine is not None else None,
         reveal=reveal,
         model_pct=percent(pair.score),

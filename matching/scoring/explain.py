@@ -16,7 +16,6 @@ from matching.intake.sections import evidence_text
 from matching.models import Job, Pair, Resume
 from matching.privacy.anonymize import anonymize
 from matching.privacy.selectors import resume_display_text, shown_span
-from matching.scoring.inputs import scored_text
 from matching.scoring.skills import skills_in
 from matching.scoring.verdicts import LISTED_ONLY
 from matching.texts import split_requirements, text_hash
@@ -252,46 +251,3 @@ def readable_passage(text: str, start: int, end: int, *, length: int = 320) -> s
     if sentence_end >= length // 2:
         return head[: sentence_end + 1]
     return head[: head.rfind(" ")].rstrip(" ,;:-") + "…"
-
-
-def passage_spans(
-    *,
-    text: str,
-    resume_vectors: DocumentVectors | None,
-    job_vectors: DocumentVectors | None,
-    k: int,
-) -> list[tuple[int, int]]:
-    """Character spans of the k resume windows closest to the job (the windows
-    best_passages quotes), merged where they overlap, in text order."""
-    if resume_vectors is None or job_vectors is None or not resume_vectors.chunk_spans:
-        return []
-    sims = resume_vectors.chunk_vectors @ job_vectors.vector
-    picked = sorted(tuple(resume_vectors.chunk_spans[int(i)]) for i in np.argsort(-sims)[:k])
-    merged: list[tuple[int, int]] = []
-    for start, end in picked:
-        start, end = max(0, int(start)), min(len(text), int(end))
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        elif start < end:
-            merged.append((start, end))
-    return merged
-
-
-def pair_passage_spans(
-    *, pair: Pair, encoder_key: str, k: int = 2, anonymized: bool = False
-) -> list[tuple[int, int]]:
-    """Where in the resume text as shown (masked with `anonymized`) the best-matching
-    passages are: one query for both documents' cached vectors."""
-    job_hash = text_hash(pair.job.embedded_text)
-    resume_hash = pair.resume.text_sha256
-    resume_key = resume_cache_key(encoder_key)
-    vectors = cached_vectors_keyed({encoder_key: [job_hash], resume_key: [resume_hash]})
-    text = pair.resume.text
-    spans = passage_spans(
-        text=scored_text(text),
-        resume_vectors=vectors.get((resume_key, resume_hash)),
-        job_vectors=vectors.get((encoder_key, job_hash)),
-        k=k,
-    )
-    to_shown = shown_span(text, evidence=evidence_text(text), anonymized=anonymized)
-    return spans if to_shown is None else [to_shown(s, e) for s, e in spans]

@@ -115,7 +115,7 @@ def test_the_rating_screen_masks_the_resume_and_highlights_still_line_up(logged_
     assert shown == anonymize(RESUME).text
     marked = {p.text.lower() for s in segments for p in s.pieces if p.term}
     assert {"python", "django"} <= marked
-    assert any(s.passage for s in segments)
+    assert any(s.decides for s in segments)  # the evidence, found in the masked text
 
 
 def test_the_rating_screen_is_unmasked_when_the_view_is_off(logged_in, reviewer, pair):

@@ -54,7 +54,7 @@ def test_the_explanation_and_the_marked_words_agree_with_the_score():
     assert scoring_explain.requirement_met("Negotiation and closing", terms)
     assert not scoring_explain.requirement_met("Cold calling", terms)
     words = highlight.requirement_words(["Negotiation and closing"])
-    segments = highlight.highlight(resume, passages=[], words=words)
+    segments = highlight.highlight(resume, spans=[], words=words)
     marked = [p.text for seg in segments for p in seg.pieces if p.term]
     assert marked == ["Negotiated", "closed"]
 

@@ -327,13 +327,29 @@ def job_with_pairs(make_ranked_job):
 def test_highlighting_keeps_every_character_and_marks_met_requirement_words():
     text = "Nurse (ICU). Python, C++ and node.js; python again.\nGardening."
     words = highlight.requirement_words(["Python", "C++", "Node.js", "Kubernetes"])
-    segments = highlight.highlight(text, passages=[(13, 28)], words=words)  # "Python, C++ and"
+    spans = [(13, 28, "Python")]  # "Python, C++ and"
+    segments = highlight.highlight(text, spans=spans, words=words)
     assert "".join(p.text for seg in segments for p in seg.pieces) == text
-    assert [seg.passage for seg in segments] == [False, True, False]
+    assert [seg.decides for seg in segments] == ["", "Python", ""]
     marked = [p.text for seg in segments for p in seg.pieces if p.term]
     assert marked == ["Python", "C++", "node.js", "python"]
     in_passage = [p.text for p in segments[1].pieces if p.term]
     assert in_passage == ["Python", "C++"]
+
+
+def test_evidence_spans_mark_each_deciding_sentence_once_with_what_it_decides():
+    text = "Ran the month-end close. Posted journal entries in SAP.\nCoached football."
+    spans = highlight.evidence_spans(
+        text,
+        [
+            ("Month-end close", "Ran the month-end close."),
+            ("SAP", "Posted journal entries in SAP."),
+            ("Journal entries", "Posted journal entries in SAP."),
+            ("CPA", "Certified   Public Accountant"),  # not in the text as is: left out
+        ],
+    )
+    assert spans == [(0, 24, "Month-end close"), (25, 55, "SAP; Journal entries")]
+    assert text[spans[1][0] : spans[1][1]] == "Posted journal entries in SAP."
 
 
 def test_every_review_page_needs_a_login(client, make_pair):
@@ -367,7 +383,9 @@ def test_the_screen_shows_resume_and_job_with_requirements_and_passages(logged_i
     assert re.search(r'class="chip missing"[^>]*><span class="mark">✗</span>Terraform<', body)
     resume_text = body.split('id="resume-text">')[1].split("</div>")[0]
     assert "<mark>Python</mark>" in resume_text and "<mark>Django</mark>" in resume_text
-    assert '<span class="passage">' in resume_text
+    # The sentence that decides Python and Django is shaded, and says so; not the rest.
+    assert '<span class="decides" title="Decides: Python; Django">Backend developer' in resume_text
+    assert resume_text.count('class="decides"') == 2
     # The resume's text is escaped, never markup.
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in resume_text
     assert "<script>alert" not in body
