@@ -22,7 +22,8 @@ SCORE_RESUMES = "matching.tasks.score_resumes"
 SCORE_JOB = "matching.tasks.score_job"
 RESCORE_ALL = "matching.tasks.rescore_all"
 PURGE_EXPIRED_RESUMES = "matching.tasks.purge_expired_resumes"
-TASK_NAMES = (SCORE_RESUMES, SCORE_JOB, RESCORE_ALL, PURGE_EXPIRED_RESUMES)
+RECONCILE_SCORING = "matching.tasks.reconcile_scoring"
+TASK_NAMES = (SCORE_RESUMES, SCORE_JOB, RESCORE_ALL, PURGE_EXPIRED_RESUMES, RECONCILE_SCORING)
 
 SCORING_GROUP = "scoring"
 

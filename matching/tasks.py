@@ -1,9 +1,9 @@
 """django-q2 tasks of the matching app: thin, they take ids and call services.
 
-These dotted names (matching.tasks.score_resumes, score_job, rescore_all and
-purge_expired_resumes) are stored in the broker's queued tasks and in django_q_schedule,
-so they never move: code elsewhere may move freely behind them. matching.queue enqueues
-them by these names, after the surrounding transaction commits.
+These dotted names (matching.tasks.score_resumes, score_job, rescore_all,
+reconcile_scoring and purge_expired_resumes) are stored in the broker's queued tasks and
+in django_q_schedule, so they never move: code elsewhere may move freely behind them.
+matching.queue enqueues them by these names, after the surrounding transaction commits.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import logging
 from matching.intake.erasure import PurgeResult, resumes_purge_expired
 from matching.models import Job
 from matching.scoring.judgments import pairs_judge
+from matching.scoring.reconcile import scoring_reconcile
 from matching.scoring.services import pairs_rescore, pairs_score
 
 logger = logging.getLogger(__name__)
@@ -41,6 +42,11 @@ def rescore_all() -> int:
     """After an activation. Resumable: run again after its worker died (django-q2's ORM
     broker hands the task out again after Q_RETRY), it scores only the jobs not done."""
     return pairs_rescore()
+
+
+def reconcile_scoring() -> int:
+    """Every 5 minutes (migration 0014): queue again the resumes whose scoring was lost."""
+    return scoring_reconcile().queued
 
 
 def purge_expired_resumes() -> PurgeResult:

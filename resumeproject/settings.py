@@ -175,6 +175,10 @@ if EMBEDDING_BACKEND not in {"onnx", "torch"}:
 EMBEDDING_ONNX_THREADS = env_int("EMBEDDING_ONNX_THREADS", 0, minimum=0)
 # Runs scoring inline instead of through django-q2 (tests, one-off scripts).
 MATCHING_SYNC_TASKS = env_bool("MATCHING_SYNC_TASKS", False)
+# A resume still unscored this long after it came in is queued again by the reconciler
+# (matching.scoring.reconcile, every 5 minutes): whatever lost its task (a killed worker,
+# a flushed broker, a dropped connection), it is scored within this plus 5 minutes.
+SCORING_RECONCILE_GRACE_S = env_int("SCORING_RECONCILE_GRACE_S", 600, minimum=60)
 RANKING_PAGE_SIZE = env_int("RANKING_PAGE_SIZE", 25, minimum=1)
 # Ratings whose mean differs from the model score by this much count as disagreements.
 DISAGREEMENT_THRESHOLD = env_float("DISAGREEMENT_THRESHOLD", 0.3)

@@ -1,0 +1,78 @@
+"""Scoring converges: the work left is read from the database, not only from the queue.
+
+A resume is scored when the live model has scored it against every open job. The import
+queues its scoring, but a queued task can be lost: a cluster killed while it holds tasks
+(the Redis broker never hands them out again), a flushed broker, a task failed on a
+dropped database connection. Every 5 minutes the reconciler (a django-q2 schedule,
+matching.tasks.reconcile_scoring) finds the resumes still unscored
+SCORING_RECONCILE_GRACE_S after they came in and queues them again. Scoring is idempotent
+(one pair per resume and job, written with update_conflicts), so a resume queued twice is
+scored twice at worst, never duplicated; django-q2 runs one schedule once per tick
+whichever cluster picks it up.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Count
+from django.utils import timezone
+from django_q.brokers import get_broker
+
+from matching import queue
+from matching.models import Job, Pair, Resume, ScoringModel
+
+logger = logging.getLogger(__name__)
+
+RECONCILE_GROUP = "reconcile"
+
+
+def resumes_unscored(*, older_than: timedelta | None = None) -> list[int]:
+    """Readable resumes the live model has not scored against every open job (since it
+    went live), that came in or changed at least `older_than` ago; ids in order."""
+    active = ScoringModel.objects.filter(is_active=True).first()
+    jobs = Job.objects.filter(is_open=True).count()
+    if active is None or not jobs:
+        return []
+    live = Pair.objects.filter(job__is_open=True, score__isnull=False, scoring_model=active)
+    if active.activated_at is not None:
+        live = live.filter(scored_at__gte=active.activated_at)
+    complete = live.order_by().values("resume").annotate(n=Count("pk")).filter(n__gte=jobs)
+    unscored = Resume.objects.filter(status=Resume.Status.EXTRACTED).exclude(
+        pk__in=complete.values("resume")
+    )
+    if older_than is not None:
+        unscored = unscored.filter(updated_at__lte=timezone.now() - older_than)
+    return list(unscored.order_by("pk").values_list("pk", flat=True))
+
+
+@dataclass
+class Reconciled:
+    queued: int  # resumes queued again
+    skipped: str = ""  # why nothing was looked at, when so
+
+
+def scoring_reconcile(*, grace_s: int | None = None) -> Reconciled:
+    """Queue the scoring of every resume left unscored for `grace_s` (default
+    SCORING_RECONCILE_GRACE_S). Skipped while the broker still holds queued tasks (they
+    may be those very resumes) and while a re-scoring after an activation is young."""
+    grace = settings.SCORING_RECONCILE_GRACE_S if grace_s is None else grace_s
+    if not settings.MATCHING_SYNC_TASKS and get_broker().queue_size():
+        return Reconciled(0, skipped="tasks are still queued")
+    active = ScoringModel.objects.filter(is_active=True).only("activated_at").first()
+    if (
+        active
+        and active.activated_at
+        and timezone.now() - active.activated_at < timedelta(seconds=grace)
+    ):
+        return Reconciled(0, skipped="a model went live recently: its re-scoring runs")
+    ids = resumes_unscored(older_than=timedelta(seconds=grace))
+    if ids:
+        logger.warning(
+            "queueing %d resumes again: unscored %d s after they came in", len(ids), grace
+        )
+        queue.enqueue_score_resumes(ids, group=RECONCILE_GROUP)
+    return Reconciled(len(ids))

@@ -1,0 +1,91 @@
+"""Scoring converges (issue 19, item 1): resumes whose scoring task was lost are found in
+the database and queued again; what is scored or still young is left alone."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+from django_q.brokers import get_broker
+from django_q.tasks import async_task
+
+from matching.models import Pair, Resume
+from matching.scoring import activation as scoring_activation
+from matching.scoring.reconcile import resumes_unscored, scoring_reconcile
+from matching.scoring.services import pairs_score
+from tests.factories import JobFactory, ResumeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def lost(n: int = 1) -> list[Resume]:
+    """Resumes imported 20 minutes ago whose scoring task never ran (a killed worker)."""
+    resumes = ResumeFactory.create_batch(n)
+    Resume.objects.filter(pk__in=[r.pk for r in resumes]).update(
+        updated_at=timezone.now() - timedelta(minutes=20)
+    )
+    return resumes
+
+
+@pytest.fixture
+def jobs():
+    jobs = JobFactory.create_batch(2)
+    # Activated long ago: no re-scoring after an activation is under way.
+    model = scoring_activation.scoring_model_active()
+    type(model).objects.filter(pk=model.pk).update(activated_at=timezone.now() - timedelta(hours=1))
+    return jobs
+
+
+def test_a_lost_resume_is_queued_again_and_scored_against_every_open_job(jobs):
+    [resume] = lost()
+    assert resumes_unscored() == [resume.pk]
+    result = scoring_reconcile()
+    assert result.queued == 1 and not result.skipped
+    assert Pair.objects.filter(resume=resume, score__isnull=False).count() == 2
+    assert resumes_unscored() == []
+    assert scoring_reconcile().queued == 0  # nothing left: nothing queued, nothing written
+
+
+def test_a_resume_scored_against_one_of_two_jobs_is_queued_again(jobs):
+    [resume] = lost()
+    pairs_score(jobs=[jobs[0]], resume_ids=[resume.pk])
+    assert resumes_unscored() == [resume.pk]
+    assert scoring_reconcile().queued == 1
+    assert {p.job_id for p in Pair.objects.filter(resume=resume)} == {j.pk for j in jobs}
+
+
+def test_a_young_resume_is_left_to_its_own_task(jobs, settings):
+    young = ResumeFactory()
+    assert scoring_reconcile().queued == 0
+    assert not Pair.objects.filter(resume=young).exists()
+    settings.SCORING_RECONCILE_GRACE_S = 60
+    Resume.objects.filter(pk=young.pk).update(updated_at=timezone.now() - timedelta(seconds=90))
+    assert scoring_reconcile().queued == 1
+
+
+def test_nothing_is_queued_while_the_broker_holds_tasks_or_a_model_just_went_live(jobs, settings):
+    [resume] = lost()
+    settings.MATCHING_SYNC_TASKS = False
+    async_task("matching.tasks.score_job", jobs[0].pk)  # a task still waiting its turn
+    assert get_broker().queue_size() == 1
+    assert scoring_reconcile().skipped == "tasks are still queued"
+    get_broker().purge_queue()
+    settings.MATCHING_SYNC_TASKS = True
+    model = scoring_activation.scoring_model_active()
+    type(model).objects.filter(pk=model.pk).update(activated_at=timezone.now())
+    assert "went live recently" in scoring_reconcile().skipped
+    assert not Pair.objects.filter(resume=resume).exists()
+
+
+def test_the_rescore_command_scores_what_is_pending_now(jobs, capsys):
+    lost(3)
+    fresh = ResumeFactory()  # the command does not wait for a grace period
+    call_command("rescore", "--pending")
+    assert "Scored 8 pairs of 4 resumes" in capsys.readouterr().out
+    assert Pair.objects.filter(resume=fresh).count() == 2
+    call_command("rescore", "--pending")
+    assert "Nothing to score" in capsys.readouterr().out
+    with pytest.raises(CommandError):
+        call_command("rescore")  # one of --pending, --all
