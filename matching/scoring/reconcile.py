@@ -23,7 +23,8 @@ from django.utils import timezone
 from django_q.brokers import get_broker
 
 from matching import queue
-from matching.models import Job, Pair, Resume, ScoringModel
+from matching.models import Job, Pair, Resume
+from matching.scoring.activation import scoring_model_active
 
 logger = logging.getLogger(__name__)
 
@@ -33,9 +34,9 @@ RECONCILE_GROUP = "reconcile"
 def resumes_unscored(*, older_than: timedelta | None = None) -> list[int]:
     """Readable resumes the live model has not scored against every open job (since it
     went live), that came in or changed at least `older_than` ago; ids in order."""
-    active = ScoringModel.objects.filter(is_active=True).first()
+    active = scoring_model_active()
     jobs = Job.objects.filter(is_open=True).count()
-    if active is None or not jobs:
+    if not jobs:
         return []
     live = Pair.objects.filter(job__is_open=True, score__isnull=False, scoring_model=active)
     if active.activated_at is not None:
@@ -62,12 +63,11 @@ def scoring_reconcile(*, grace_s: int | None = None) -> Reconciled:
     grace = settings.SCORING_RECONCILE_GRACE_S if grace_s is None else grace_s
     if not settings.MATCHING_SYNC_TASKS and get_broker().queue_size():
         return Reconciled(0, skipped="tasks are still queued")
-    active = ScoringModel.objects.filter(is_active=True).only("activated_at").first()
-    if (
-        active
-        and active.activated_at
-        and timezone.now() - active.activated_at < timedelta(seconds=grace)
-    ):
+    active = scoring_model_active()
+    young = active.activated_at and timezone.now() - active.activated_at < timedelta(seconds=grace)
+    # Pairs of another model mean the activation's re-scoring is under way (a fresh
+    # installation's first model has none: its lost first tasks are queued at once).
+    if young and Pair.objects.filter(job__is_open=True).exclude(scoring_model=active).exists():
         return Reconciled(0, skipped="a model went live recently: its re-scoring runs")
     ids = resumes_unscored(older_than=timedelta(seconds=grace))
     if ids:

@@ -15,7 +15,7 @@ from matching.models import Pair, Resume
 from matching.scoring import activation as scoring_activation
 from matching.scoring.reconcile import resumes_unscored, scoring_reconcile
 from matching.scoring.services import pairs_score
-from tests.factories import JobFactory, ResumeFactory
+from tests.factories import JobFactory, ResumeFactory, ScoringModelFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -74,9 +74,20 @@ def test_nothing_is_queued_while_the_broker_holds_tasks_or_a_model_just_went_liv
     get_broker().purge_queue()
     settings.MATCHING_SYNC_TASKS = True
     model = scoring_activation.scoring_model_active()
+    other = ScoringModelFactory(version="before", is_active=False)
+    pairs_score(jobs=[jobs[1]], resume_ids=[ResumeFactory().pk])
+    Pair.objects.update(scoring_model=other)  # scored by the model live before
     type(model).objects.filter(pk=model.pk).update(activated_at=timezone.now())
     assert "went live recently" in scoring_reconcile().skipped
     assert not Pair.objects.filter(resume=resume).exists()
+
+
+def test_a_fresh_installation_whose_first_tasks_were_lost_is_scored_at_once(settings):
+    # No model row yet: the first scoring would have made the pre-trained one live.
+    JobFactory()
+    [resume] = lost()
+    assert scoring_reconcile().queued == 1
+    assert Pair.objects.filter(resume=resume, score__isnull=False).count() == 1
 
 
 def test_the_rescore_command_scores_what_is_pending_now(jobs, capsys):

@@ -2,10 +2,11 @@
 
 from django.urls import path
 
-from training.api.views import feedback, models, runs
+from training.api.views import feedback, health, models, runs
 
 urlpatterns = [
     path("feedback/", feedback.FeedbackApi.as_view(), name="feedback"),
+    path("health/", health.HealthApi.as_view(), name="health"),
     path("training/runs/", runs.TrainingRunCollectionApi.as_view(), name="training-run-list"),
     path(
         "training/runs/<int:pk>/", runs.TrainingRunDetailApi.as_view(), name="training-run-detail"

@@ -1,0 +1,93 @@
+"""What an operator needs to know of the background work, read in one place for
+`manage.py status` and `GET /api/v1/health/`: the queue, the clusters, scoring left or
+failed, dead training runs, the live model; and whether someone must act.
+
+Here, not in matching: it reads training runs too (matching never imports training)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from django_q.brokers import get_broker
+from django_q.models import Failure, Success
+from django_q.status import Stat
+
+from matching import queue
+from matching.scoring.activation import scoring_model_active
+from matching.scoring.reconcile import resumes_unscored
+from training.models import TrainingRun
+
+# Failed scoring tasks count as a problem while this recent.
+RECENT_FAILURES = timedelta(hours=24)
+SCORING_TASKS = (queue.SCORE_RESUMES, queue.SCORE_JOB, queue.RESCORE_ALL)
+
+
+@dataclass
+class Health:
+    live_model: str
+    queued_tasks: int
+    clusters: list[str]  # clusters that reported in the last minute (when the broker tells)
+    last_task_finished: str  # ISO time, "" when none ever did
+    resumes_waiting: int  # not scored against every open job yet
+    resumes_lost: int  # ... and older than SCORING_RECONCILE_GRACE_S: their task was lost
+    scoring_failed: int  # failed scoring tasks in the last 24 hours
+    last_scoring_error: str
+    stale_training_runs: list[int]
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def to_json(self) -> dict:
+        return {**asdict(self), "ok": self.ok}
+
+
+def system_health() -> Health:
+    now = timezone.now()
+    live = scoring_model_active()
+    grace = timedelta(seconds=settings.SCORING_RECONCILE_GRACE_S)
+    failures = Failure.objects.filter(func__in=SCORING_TASKS, stopped__gte=now - RECENT_FAILURES)
+    last_failure = failures.order_by("-stopped").first()
+    last_success = Success.objects.order_by("-stopped").only("stopped").first()
+    broker = get_broker()
+    health = Health(
+        live_model=live.version,
+        queued_tasks=broker.queue_size() or 0,
+        clusters=sorted(
+            str(stat.cluster_id)
+            for stat in Stat.get_all(broker=broker)
+            if (now - stat.timestamp).total_seconds() < 60
+        ),
+        last_task_finished=last_success.stopped.isoformat() if last_success else "",
+        resumes_waiting=len(resumes_unscored()),
+        resumes_lost=len(resumes_unscored(older_than=grace)),
+        scoring_failed=failures.count(),
+        last_scoring_error=_last_line(last_failure.result) if last_failure else "",
+        stale_training_runs=list(
+            TrainingRun.objects.filter(TrainingRun.stale_q()).values_list("pk", flat=True)
+        ),
+    )
+    if health.resumes_lost:
+        health.problems.append(
+            f"{health.resumes_lost} resumes unscored for over {grace.seconds // 60} minutes: "
+            "is a cluster running? (`manage.py rescore --pending` scores them now)"
+        )
+    if health.scoring_failed:
+        health.problems.append(
+            f"{health.scoring_failed} scoring tasks failed in the last 24 hours, the last: "
+            f"{health.last_scoring_error}"
+        )
+    if health.stale_training_runs:
+        health.problems.append(
+            f"training runs {health.stale_training_runs} stopped reporting: their worker died"
+        )
+    return health
+
+
+def _last_line(result: object) -> str:
+    text = str(result or "failed").strip()
+    return text.splitlines()[-1][:300] if text else "failed"
