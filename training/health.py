@@ -12,17 +12,13 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 from django_q.brokers import get_broker
-from django_q.models import Failure, Success
+from django_q.models import Success
 from django_q.status import Stat
 
-from matching import queue
 from matching.scoring.activation import scoring_model_active
+from matching.scoring.progress import scoring_failures
 from matching.scoring.reconcile import resumes_unscored
 from training.models import TrainingRun
-
-# Failed scoring tasks count as a problem while this recent.
-RECENT_FAILURES = timedelta(hours=24)
-SCORING_TASKS = (queue.SCORE_RESUMES, queue.SCORE_JOB, queue.RESCORE_ALL)
 
 
 @dataclass
@@ -50,8 +46,7 @@ def system_health() -> Health:
     now = timezone.now()
     live = scoring_model_active()
     grace = timedelta(seconds=settings.SCORING_RECONCILE_GRACE_S)
-    failures = Failure.objects.filter(func__in=SCORING_TASKS, stopped__gte=now - RECENT_FAILURES)
-    last_failure = failures.order_by("-stopped").first()
+    failures = scoring_failures()
     last_success = Success.objects.order_by("-stopped").only("stopped").first()
     broker = get_broker()
     health = Health(
@@ -65,8 +60,8 @@ def system_health() -> Health:
         last_task_finished=last_success.stopped.isoformat() if last_success else "",
         resumes_waiting=len(resumes_unscored()),
         resumes_lost=len(resumes_unscored(older_than=grace)),
-        scoring_failed=failures.count(),
-        last_scoring_error=_last_line(last_failure.result) if last_failure else "",
+        scoring_failed=failures.count,
+        last_scoring_error=failures.last_error,
         stale_training_runs=list(
             TrainingRun.objects.filter(TrainingRun.stale_q()).values_list("pk", flat=True)
         ),
@@ -86,8 +81,3 @@ def system_health() -> Health:
             f"training runs {health.stale_training_runs} stopped reporting: their worker died"
         )
     return health
-
-
-def _last_line(result: object) -> str:
-    text = str(result or "failed").strip()
-    return text.splitlines()[-1][:300] if text else "failed"

@@ -287,6 +287,8 @@ def scoring_progress(request: SignedInRequest) -> JsonResponse:
             "model": progress.model_version,
             "percent": progress.percent,
             "pending": progress.pending,
+            "failed": progress.failures.count if progress.failures else 0,
+            "last_error": progress.failures.last_error if progress.failures else "",
         }
     )
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django_q.models import Failure
 
+from matching import queue
 from matching.models import Job, Pair, Resume, ScoringModel
 
 if TYPE_CHECKING:  # django-stubs-ext comes with the type stubs (dev only)
@@ -50,6 +53,8 @@ class ScoringProgress:
     pairs_total: int
     open_jobs: int
     model_version: str
+    # Scoring tasks failed in the last day, and the last error (shown while pending).
+    failures: ScoringFailures | None = None
 
     @property
     def pending(self) -> bool:
@@ -60,11 +65,34 @@ class ScoringProgress:
         return 100 if not self.pairs_total else int(100 * self.pairs_done / self.pairs_total)
 
 
+@dataclass
+class ScoringFailures:
+    count: int  # at most FAILURES_COUNTED
+    last_error: str
+
+
+RECENT_FAILURES = timedelta(hours=24)
+FAILURES_COUNTED = 100
+SCORING_TASKS = (queue.SCORE_RESUMES, queue.SCORE_JOB, queue.RESCORE_ALL)
+
+
+def scoring_failures(*, since: timedelta = RECENT_FAILURES) -> ScoringFailures:
+    """Scoring tasks failed lately (django-q2 keeps every failure) and the last one's
+    error line: one query. Their resumes are queued again by the reconciler."""
+    results = list(
+        Failure.objects.filter(func__in=SCORING_TASKS, stopped__gte=timezone.now() - since)
+        .order_by("-stopped")
+        .values_list("result", flat=True)[:FAILURES_COUNTED]
+    )
+    last = str(results[0] or "failed").strip() if results else ""
+    return ScoringFailures(len(results), last.splitlines()[-1][:300] if last else "")
+
+
 def scoring_progress() -> ScoringProgress:
     """Counts behind "N of M resumes scored" on the queue, upload and resume-list pages.
 
     A pair counts once the live model has scored it, so re-scoring after an activation
-    shows its progress too (older scores do not count). Four queries, grouped in SQL.
+    shows its progress too (older scores do not count). Five queries, grouped in SQL.
     """
     active = ScoringModel.objects.filter(is_active=True).only("pk", "version").first()
     jobs = Job.objects.filter(is_open=True).count()
@@ -89,6 +117,7 @@ def scoring_progress() -> ScoringProgress:
         pairs_total=total * jobs,
         open_jobs=jobs,
         model_version=active.version if active else "",
+        failures=scoring_failures(),
     )
 
 

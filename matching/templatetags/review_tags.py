@@ -7,6 +7,7 @@ upload) show the same panel without their views passing anything.
 from __future__ import annotations
 
 from django import template
+from django.conf import settings
 
 from matching.scoring import progress as scoring_progress
 
@@ -17,4 +18,8 @@ register = template.Library()
 def scoring_progress_panel() -> dict:
     """The "N of M resumes scored" panel while scoring or re-scoring is under way; it
     polls review/progress.json and updates itself until the work is done."""
-    return {"progress": scoring_progress.scoring_progress()}
+    return {
+        "progress": scoring_progress.scoring_progress(),
+        # The reconciler's bound (matching.scoring.reconcile): the grace, then its tick.
+        "reconcile_minutes": settings.SCORING_RECONCILE_GRACE_S // 60 + 5,
+    }

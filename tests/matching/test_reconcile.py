@@ -9,6 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 from django_q.brokers import get_broker
+from django_q.models import Task
 from django_q.tasks import async_task
 
 from matching.models import Pair, Resume
@@ -100,3 +101,27 @@ def test_the_rescore_command_scores_what_is_pending_now(jobs, capsys):
     assert "Nothing to score" in capsys.readouterr().out
     with pytest.raises(CommandError):
         call_command("rescore")  # one of --pending, --all
+
+
+def test_the_progress_panel_and_its_json_say_what_failed_and_when_it_is_retried(
+    client, reviewer, jobs
+):
+    lost()
+    Task.objects.create(
+        id="t1",
+        name="score 1 resumes",
+        func="matching.tasks.score_resumes",
+        started=timezone.now() - timedelta(minutes=2),
+        stopped=timezone.now() - timedelta(minutes=1),
+        success=False,
+        result="Traceback (most recent call last):\nOperationalError: server closed the connection",
+    )
+    client.force_login(reviewer)
+    html = client.get("/review/").content.decode()
+    panel = html.split('id="scoring-failures"')[1].split("</span>")[0]
+    assert "1 scoring task failed in the last 24 hours" in panel
+    assert "last error: OperationalError: server closed the connection" in panel
+    assert "queued again within 15 minutes" in panel
+    progress = client.get("/review/progress.json").json()
+    assert (progress["failed"], progress["pending"]) == (1, True)
+    assert progress["last_error"] == "OperationalError: server closed the connection"
