@@ -189,8 +189,10 @@ def profile_of(text: str, *, today: date | None = None) -> Profile:
         prof.email = e.group()
     if (p := _PHONE.search(head)) is not None:
         prof.phone = p.group().strip()
-    # "Olusegun Adeyemi - Senior Software Engineer": the name before a dash, bar or comma.
-    first = re.split(r"\s+[-\u2013\u2014|]\s+|\s*[,|]\s*", lines[0].text)[0].strip()
+    # "Olusegun Adeyemi - Senior Software Engineer": the name before a dash, bar or comma;
+    # "# Priya Natarajan": without the Markdown heading or emphasis marks.
+    head_line = lines[0].text.lstrip("#").strip().strip("*_").strip()
+    first = re.split(r"\s+[-\u2013\u2014|]\s+|\s*[,|]\s*", head_line)[0].strip()
     words = first.split()
     if (
         2 <= len(words) <= 4

@@ -28,6 +28,8 @@ def test_the_name_is_read_before_a_dash_and_never_from_a_title_line():
     assert profile_of(TEXT).name == "Daniel Okafor"
     assert profile_of("Jane Q. Public | Staff Accountant\nExperience\n").name == "Jane Q. Public"
     assert profile_of("SALES ASSOCIATE\nSummary\nSold things.\n").name == ""
+    assert profile_of("# Priya Natarajan\nHR Generalist\n").name == "Priya Natarajan"
+    assert profile_of("**Grace Whitfield**\nFrontend Developer\n").name == "Grace Whitfield"
 
 
 @pytest.fixture
