@@ -17,7 +17,7 @@ from django_q.status import Stat
 
 from matching.scoring.activation import scoring_model_active
 from matching.scoring.progress import scoring_failures
-from matching.scoring.reconcile import resumes_unscored
+from matching.scoring.reconcile import unscored_resumes
 from training.models import TrainingRun
 
 
@@ -58,8 +58,8 @@ def system_health() -> Health:
             if (now - stat.timestamp).total_seconds() < 60
         ),
         last_task_finished=last_success.stopped.isoformat() if last_success else "",
-        resumes_waiting=len(resumes_unscored()),
-        resumes_lost=len(resumes_unscored(older_than=grace)),
+        resumes_waiting=unscored_resumes().count(),
+        resumes_lost=unscored_resumes(older_than=grace).count(),
         scoring_failed=failures.count,
         last_scoring_error=failures.last_error,
         stale_training_runs=list(

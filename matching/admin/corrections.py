@@ -28,14 +28,17 @@ class VerdictCorrectionForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         pair, requirement = data.get("pair"), data.get("requirement")
-        if pair is not None and requirement:
+        if (
+            pair is not None
+            and requirement
+            and not review_corrections.stored_verdict(pair, requirement)
+        ):
             judged = [v.get("requirement") for v in pair.verdicts or []]
-            if requirement not in judged:
-                self.add_error(
-                    "requirement",
-                    "Not a judged requirement of this pair. Its requirements: "
-                    + ("; ".join(judged) if judged else "none judged yet"),
-                )
+            self.add_error(
+                "requirement",
+                "Not a judged requirement of this pair. Its requirements: "
+                + ("; ".join(judged) if judged else "none judged yet"),
+            )
         return data
 
 

@@ -164,7 +164,10 @@ def years_of(text: str, *, today: date | None = None) -> float | None:
     lines = split_lines(text)
     if not lines or not is_english(text):
         return None
-    roles = roles_of(text, lines, today)
+    return _years_total(roles_of(text, lines, today))
+
+
+def _years_total(roles: list[Role]) -> float | None:
     return round(months_merged(roles) / 12, 1) if roles else None
 
 
@@ -180,8 +183,8 @@ def profile_of(text: str, *, today: date | None = None) -> Profile:
     roles = roles_of(text, lines, today)
     mentions = _mentions(text, lines, roles)
     prof = Profile(roles=roles, mentions=mentions)
+    prof.years_total = _years_total(roles)
     if roles:
-        prof.years_total = round(months_merged(roles) / 12, 1)
         latest = max(roles, key=lambda r: (r.present, r.end))
         prof.title = latest.title
     head = "\n".join(ln.text for ln in lines[:8])

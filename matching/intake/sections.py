@@ -4,6 +4,7 @@ sentences (mentions) that are the units of evidence."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 SUMMARY, OBJECTIVE, SKILLS, EXPERIENCE, EDUCATION, CERTIFICATIONS, OTHER, HEADER = (
@@ -154,19 +155,24 @@ class Line:
     section: str
 
 
-def split_lines(text: str) -> list[Line]:
-    out: list[Line] = []
+def _raw_lines(text: str) -> Iterator[tuple[str, int, str, bool]]:
+    """Every line of `text` as it is (blank ones too): its offset, the section it stands
+    in, and whether it is that section's heading."""
     section = HEADER
     pos = 0
     for raw in text.split("\n"):
-        start, end = pos, pos + len(raw)
-        pos = end + 1
+        start, pos = pos, pos + len(raw) + 1
         stripped = raw.strip()
-        if not stripped:
-            continue
-        kind = heading(stripped.rstrip(":"))
-        if kind is not None:
-            section = kind
+        kind = heading(stripped.rstrip(":")) if stripped else None
+        section = kind or section
+        yield raw, start, section, kind is not None
+
+
+def split_lines(text: str) -> list[Line]:
+    out: list[Line] = []
+    for raw, start, section, is_heading in _raw_lines(text):
+        stripped = raw.strip()
+        if not stripped or is_heading:
             continue
         lead = len(raw) - len(raw.lstrip())
         out.append(Line(stripped, start + lead, start + lead + len(stripped), section))
@@ -194,12 +200,7 @@ def evidence_text(text: str) -> str:
     every character keeps its offset and a passage found in it is quoted from the resume
     as it is. A text without recognised headings is read whole (its parts cannot be told
     apart, e.g. in another language)."""
-    lines: list[tuple[str, str]] = []  # (raw line, its section)
-    section = HEADER
-    for raw in text.split("\n"):
-        kind = heading(raw.strip().rstrip(":")) if raw.strip() else None
-        section = kind or section
-        lines.append((raw, section))
+    lines = [(raw, section) for raw, _, section, _ in _raw_lines(text)]
     sections = {sect for raw, sect in lines if raw.strip()}
     if sections <= {HEADER}:
         return text

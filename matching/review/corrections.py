@@ -19,10 +19,14 @@ from matching.models import Pair, VerdictCorrection
 from matching.review.ratings import pair_target
 
 
+def stored_verdict(pair: Pair, requirement: str) -> dict:
+    """The pair's stored verdict of one requirement ({} when it is not judged)."""
+    return next((v for v in pair.verdicts or [] if v.get("requirement") == requirement), {})
+
+
 def _stored_verdict(pair: Pair, requirement: str) -> dict:
-    for verdict in pair.verdicts or []:
-        if verdict.get("requirement") == requirement:
-            return verdict
+    if verdict := stored_verdict(pair, requirement):
+        return verdict
     raise CorrectionRefused(
         f'"{requirement[:80]}" is not a judged requirement of this pair: nothing to correct.'
     )
@@ -108,12 +112,15 @@ class Agreement:
     def recall_met(self) -> float | None:
         return self.both_met / self.reviewer_met if self.reviewer_met else None
 
-    def add(self, *, rules: str, met: bool) -> None:
+    def add(self, *, rules: str, met: bool) -> bool:
+        """Count one correction; whether the rules agree with it."""
+        agrees = (rules == "met") == met and rules in ("met", "not_met")
         self.n += 1
-        self.agree += (rules == "met") == met and rules in ("met", "not_met")
+        self.agree += agrees
         self.rules_met += rules == "met"
         self.reviewer_met += met
         self.both_met += rules == "met" and met
+        return agrees
 
 
 @dataclass
@@ -126,8 +133,7 @@ class VerdictAccuracy:
 
 def rules_now(correction: VerdictCorrection) -> dict:
     """The pair's stored verdict of the corrected requirement ({} when no longer judged)."""
-    verdicts = correction.pair.verdicts or []
-    return next((v for v in verdicts if v.get("requirement") == correction.requirement), {})
+    return stored_verdict(correction.pair, correction.requirement)
 
 
 def corrections_with_pairs() -> QuerySet[VerdictCorrection]:
@@ -141,9 +147,8 @@ def verdict_accuracy(*, show: int = 30) -> VerdictAccuracy:
         now = rules_now(correction)
         rules = str(now.get("status", ""))
         kind = str(now.get("kind") or correction.kind or "unknown")
-        for bucket in (out.overall, out.by_kind[kind]):
-            bucket.add(rules=rules, met=correction.met)
-        agrees = (rules == "met") == correction.met and rules in ("met", "not_met")
+        agrees = out.overall.add(rules=rules, met=correction.met)
+        out.by_kind[kind].add(rules=rules, met=correction.met)
         if not agrees and len(out.disagreements) < show:
             out.disagreements.append((correction, now))
     out.by_kind = dict(sorted(out.by_kind.items()))

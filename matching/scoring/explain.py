@@ -182,9 +182,7 @@ def explain_pairs(
                 vectors.get(resume.text_sha256),
                 job_vec,
                 k=passages,
-                to_shown=shown_span(
-                    resume.text, evidence=evidence_text(resume.text), anonymized=anonymized
-                ),
+                to_shown=shown_span(resume.text, evidence_of=evidence_text, anonymized=anonymized),
             ),
         )
     return out

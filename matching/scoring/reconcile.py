@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django_q.brokers import get_broker
 
@@ -31,13 +31,13 @@ logger = logging.getLogger(__name__)
 RECONCILE_GROUP = "reconcile"
 
 
-def resumes_unscored(*, older_than: timedelta | None = None) -> list[int]:
+def unscored_resumes(*, older_than: timedelta | None = None) -> QuerySet[Resume]:
     """Readable resumes the live model has not scored against every open job (since it
-    went live), that came in or changed at least `older_than` ago; ids in order."""
+    went live), that came in or changed at least `older_than` ago."""
     active = scoring_model_active()
     jobs = Job.objects.filter(is_open=True).count()
     if not jobs:
-        return []
+        return Resume.objects.none()
     live = Pair.objects.filter(job__is_open=True, score__isnull=False, scoring_model=active)
     if active.activated_at is not None:
         live = live.filter(scored_at__gte=active.activated_at)
@@ -47,6 +47,12 @@ def resumes_unscored(*, older_than: timedelta | None = None) -> list[int]:
     )
     if older_than is not None:
         unscored = unscored.filter(updated_at__lte=timezone.now() - older_than)
+    return unscored
+
+
+def resumes_unscored(*, older_than: timedelta | None = None) -> list[int]:
+    """unscored_resumes' ids, in order."""
+    unscored = unscored_resumes(older_than=older_than)
     return list(unscored.order_by("pk").values_list("pk", flat=True))
 
 
