@@ -46,6 +46,10 @@ class Resume(models.Model):
     # The candidate's name from the profile ("" when the resume does not say): pages, the
     # CSV and the API show it in place of the file name, unless the view is anonymized.
     candidate_name = models.CharField(max_length=200, blank=True, editable=False)
+    # The reconciler's retries of a resume whose scoring was lost or failed
+    # (matching.scoring.reconcile): how many, and not before when. Reset once it is scored.
+    scoring_requeues = models.PositiveSmallIntegerField(default=0, editable=False)
+    scoring_retry_at = models.DateTimeField(null=True, blank=True, editable=False)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     error_code = models.CharField(max_length=32, blank=True)
     error = models.TextField(blank=True)

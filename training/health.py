@@ -17,7 +17,7 @@ from django_q.status import Stat
 
 from matching.scoring.activation import scoring_model_active
 from matching.scoring.progress import scoring_failures
-from matching.scoring.reconcile import unscored_resumes
+from matching.scoring.reconcile import SCORING_MAX_REQUEUES, resumes_given_up, unscored_resumes
 from training.models import TrainingRun
 
 
@@ -29,6 +29,7 @@ class Health:
     last_task_finished: str  # ISO time, "" when none ever did
     resumes_waiting: int  # not scored against every open job yet
     resumes_lost: int  # ... and older than SCORING_RECONCILE_GRACE_S: their task was lost
+    resumes_given_up: int  # ... and queued again SCORING_MAX_REQUEUES times in vain
     scoring_failed: int  # failed scoring tasks in the last 24 hours
     last_scoring_error: str
     stale_training_runs: list[int]
@@ -60,6 +61,7 @@ def system_health() -> Health:
         last_task_finished=last_success.stopped.isoformat() if last_success else "",
         resumes_waiting=unscored_resumes().count(),
         resumes_lost=unscored_resumes(older_than=grace).count(),
+        resumes_given_up=resumes_given_up().count(),
         scoring_failed=failures.count,
         last_scoring_error=failures.last_error,
         stale_training_runs=list(
@@ -70,6 +72,12 @@ def system_health() -> Health:
         health.problems.append(
             f"{health.resumes_lost} resumes unscored for over {grace.seconds // 60} minutes: "
             "is a cluster running? (`manage.py rescore --pending` scores them now)"
+        )
+    if health.resumes_given_up:
+        health.problems.append(
+            f"{health.resumes_given_up} resumes were queued again {SCORING_MAX_REQUEUES} "
+            "times and are still unscored; retries have stopped (`manage.py rescore "
+            "--pending` scores them here and shows the error)"
         )
     if health.scoring_failed:
         health.problems.append(

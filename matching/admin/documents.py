@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -17,6 +20,33 @@ from matching.intake import erasure as intake_erasure
 from matching.intake import jobs as intake_jobs
 from matching.intake import resumes as intake_resumes
 from matching.models import Job, Resume
+from matching.scoring import reconcile
+
+
+class ScoringFilter(admin.SimpleListFilter):
+    """Resumes the live model has not scored (and judged) against every open job: waiting
+    for their task, lost (past SCORING_RECONCILE_GRACE_S; the reconciler queues them
+    again) or given up after the reconciler's last retry. The "Re-score" action scores
+    the ones selected."""
+
+    title = "scoring"
+    parameter_name = "scoring"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("waiting", "Not scored yet"),
+            ("lost", "Lost (queued again)"),
+            ("given_up", "Retries stopped"),
+        ]
+
+    def queryset(self, request, queryset):
+        grace = timedelta(seconds=settings.SCORING_RECONCILE_GRACE_S)
+        chosen = {
+            "waiting": reconcile.unscored_resumes,
+            "lost": lambda: reconcile.unscored_resumes(older_than=grace),
+            "given_up": reconcile.resumes_given_up,
+        }.get(self.value() or "")
+        return queryset.filter(pk__in=chosen().values("pk")) if chosen else queryset
 
 
 @admin.register(Resume)
@@ -27,7 +57,7 @@ class ResumeAdmin(AnonymizedViewMixin, admin.ModelAdmin):
         "original_file": "name_anonymized",
     }
     list_display = ["original_name", "status", "error_code", "size_kb", "created_at", "uploaded_by"]
-    list_filter = ["status", "error_code"]
+    list_filter = ["status", ScoringFilter, "error_code"]
     search_fields = ["original_name", "sha256"]
     list_select_related = ["uploaded_by"]
     readonly_fields = [

@@ -9,16 +9,23 @@ SCORING_RECONCILE_GRACE_S after they came in and queues them again. Scoring is i
 (one pair per resume and job, written with update_conflicts), so a resume queued twice is
 scored twice at worst, never duplicated; django-q2 runs one schedule once per tick
 whichever cluster picks it up.
+
+A resume is done when each of its live pairs is scored and judged (its verdicts written):
+a worker killed between the two leaves it to be queued again. Retries back off: the k-th
+time a resume is queued again, the next is not before 2**k grace periods, and after
+SCORING_MAX_REQUEUES it is left to an operator (`manage.py status` says so, `manage.py
+rescore --pending` scores it in the foreground, showing its error), so a resume that
+crashes its worker every time does not take one every five minutes for good.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django_q.brokers import get_broker
 
@@ -29,16 +36,27 @@ from matching.scoring.activation import scoring_model_active
 logger = logging.getLogger(__name__)
 
 RECONCILE_GROUP = "reconcile"
+SCORING_MAX_REQUEUES = 5
+RECONCILE_EVERY_S = 5 * 60  # the schedule's period (migration 0014)
+SCHEDULER_TICK_S = 30  # django-q2 looks at the schedules this often
+
+
+def reconcile_bound_s() -> int:
+    """How long after it came in a resume whose task was lost is queued again, at most,
+    once the queue has drained: the grace, the schedule's period and the scheduler's tick."""
+    return settings.SCORING_RECONCILE_GRACE_S + RECONCILE_EVERY_S + SCHEDULER_TICK_S
 
 
 def unscored_resumes(*, older_than: timedelta | None = None) -> QuerySet[Resume]:
-    """Readable resumes the live model has not scored against every open job (since it
-    went live), that came in or changed at least `older_than` ago."""
+    """Readable resumes the live model has not scored and judged against every open job
+    (since it went live), that came in or changed at least `older_than` ago."""
     active = scoring_model_active()
     jobs = Job.objects.filter(is_open=True).count()
     if not jobs:
         return Resume.objects.none()
-    live = Pair.objects.filter(job__is_open=True, score__isnull=False, scoring_model=active)
+    live = Pair.objects.filter(
+        job__is_open=True, score__isnull=False, scoring_model=active
+    ).exclude(verdicts_key="")
     if active.activated_at is not None:
         live = live.filter(scored_at__gte=active.activated_at)
     complete = live.order_by().values("resume").annotate(n=Count("pk")).filter(n__gte=jobs)
@@ -75,10 +93,43 @@ def scoring_reconcile(*, grace_s: int | None = None) -> Reconciled:
     # installation's first model has none: its lost first tasks are queued at once).
     if young and Pair.objects.filter(job__is_open=True).exclude(scoring_model=active).exists():
         return Reconciled(0, skipped="a model went live recently: its re-scoring runs")
-    ids = resumes_unscored(older_than=timedelta(seconds=grace))
+    lost = unscored_resumes(older_than=timedelta(seconds=grace))
+    _forget_retries_of_scored(lost)
+    now = timezone.now()
+    due = lost.filter(Q(scoring_retry_at__isnull=True) | Q(scoring_retry_at__lte=now))
+    ids = list(
+        due.filter(scoring_requeues__lt=SCORING_MAX_REQUEUES)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     if ids:
         logger.warning(
             "queueing %d resumes again: unscored %d s after they came in", len(ids), grace
         )
+        _back_off(ids, grace=grace, now=now)
         queue.enqueue_score_resumes(ids, group=RECONCILE_GROUP)
     return Reconciled(len(ids))
+
+
+def resumes_given_up() -> QuerySet[Resume]:
+    """Resumes queued again SCORING_MAX_REQUEUES times and still unscored: an operator's."""
+    return unscored_resumes().filter(scoring_requeues__gte=SCORING_MAX_REQUEUES)
+
+
+def _back_off(ids: list[int], *, grace: int, now: datetime) -> None:
+    """Count the retry and set the next one 2**k grace periods on (k: retries so far)."""
+    by_count: dict[int, list[int]] = {}
+    for pk, count in Resume.objects.filter(pk__in=ids).values_list("pk", "scoring_requeues"):
+        by_count.setdefault(count, []).append(pk)
+    for count, pks in by_count.items():
+        Resume.objects.filter(pk__in=pks).update(
+            scoring_requeues=F("scoring_requeues") + 1,
+            scoring_retry_at=now + timedelta(seconds=grace * 2 ** (count + 1)),
+        )
+
+
+def _forget_retries_of_scored(lost: QuerySet[Resume]) -> None:
+    """A resume scored at last starts afresh the next time its scoring is lost."""
+    Resume.objects.filter(scoring_requeues__gt=0).exclude(pk__in=lost.values("pk")).update(
+        scoring_requeues=0, scoring_retry_at=None
+    )

@@ -6,10 +6,12 @@ upload) show the same panel without their views passing anything.
 
 from __future__ import annotations
 
+import math
+
 from django import template
-from django.conf import settings
 
 from matching.scoring import progress as scoring_progress
+from matching.scoring.reconcile import reconcile_bound_s
 
 register = template.Library()
 
@@ -20,6 +22,5 @@ def scoring_progress_panel() -> dict:
     polls review/progress.json and updates itself until the work is done."""
     return {
         "progress": scoring_progress.scoring_progress(),
-        # The reconciler's bound (matching.scoring.reconcile): the grace, then its tick.
-        "reconcile_minutes": settings.SCORING_RECONCILE_GRACE_S // 60 + 5,
+        "reconcile_minutes": math.ceil(reconcile_bound_s() / 60),
     }

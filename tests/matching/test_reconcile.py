@@ -12,11 +12,19 @@ from django_q.brokers import get_broker
 from django_q.models import Task
 from django_q.tasks import async_task
 
+from matching import queue
 from matching.models import Pair, Resume
 from matching.scoring import activation as scoring_activation
-from matching.scoring.reconcile import resumes_unscored, scoring_reconcile
+from matching.scoring.judgments import pairs_judge
+from matching.scoring.reconcile import (
+    SCORING_MAX_REQUEUES,
+    resumes_given_up,
+    resumes_unscored,
+    scoring_reconcile,
+)
 from matching.scoring.services import pairs_score
 from tests.factories import JobFactory, ResumeFactory, ScoringModelFactory
+from training.health import system_health
 
 pytestmark = pytest.mark.django_db
 
@@ -121,7 +129,81 @@ def test_the_progress_panel_and_its_json_say_what_failed_and_when_it_is_retried(
     panel = html.split('id="scoring-failures"')[1].split("</span>")[0]
     assert "1 scoring task failed in the last 24 hours" in panel
     assert "last error: OperationalError: server closed the connection" in panel
-    assert "queued again within 15 minutes" in panel
+    assert "queued again within 16 minutes" in panel  # 10 + 5 + ½, rounded up
     progress = client.get("/review/progress.json").json()
     assert (progress["failed"], progress["pending"]) == (1, True)
     assert progress["last_error"] == "OperationalError: server closed the connection"
+
+
+def test_a_resume_scored_but_not_judged_is_queued_again(jobs):
+    # A worker killed between scoring and judging: the scores are there, the verdicts not.
+    [resume] = lost()
+    pairs_score(resume_ids=[resume.pk])
+    Pair.objects.filter(resume=resume).update(verdicts_key="", verdicts=[])
+    assert resumes_unscored() == [resume.pk]
+    assert scoring_reconcile().queued == 1
+    assert not Pair.objects.filter(resume=resume, verdicts_key="").exists()
+
+
+def test_retries_back_off_and_stop_after_the_limit_leaving_it_to_an_operator(
+    jobs, settings, monkeypatch
+):
+    settings.SCORING_RECONCILE_GRACE_S = 600
+    [resume] = lost()
+    # Its scoring fails every time (a resume that kills its worker): nothing gets written.
+    monkeypatch.setattr(queue, "enqueue_score_resumes", lambda ids, **kw: len(ids))
+    now = timezone.now()
+    retries_at = []
+    for _ in range(SCORING_MAX_REQUEUES):
+        assert scoring_reconcile().queued == 1
+        assert scoring_reconcile().queued == 0  # not again before its time
+        resume.refresh_from_db()
+        retries_at.append(resume.scoring_retry_at)
+        Resume.objects.filter(pk=resume.pk).update(scoring_retry_at=now)  # time passes
+    waits = [round((at - now).total_seconds() / 600) for at in retries_at]
+    assert waits == [2, 4, 8, 16, 32]  # 2**k grace periods after the k-th retry
+    assert scoring_reconcile().queued == 0  # the limit: left to an operator
+    assert list(resumes_given_up()) == [resume]
+    health = system_health()
+    assert health.resumes_given_up == 1 and not health.ok
+    assert "retries have stopped" in " ".join(health.problems)
+    # The operator scores it; the next reconciliation forgets its retries.
+    call_command("rescore", "--pending")
+    scoring_reconcile()
+    resume.refresh_from_db()
+    assert (resume.scoring_requeues, resume.scoring_retry_at) == (0, None)
+
+
+def test_the_resume_admin_filters_resumes_waiting_lost_and_given_up(admin_client, jobs):
+    [lost_one] = lost()
+    [given_up] = lost()
+    Resume.objects.filter(pk=given_up.pk).update(scoring_requeues=SCORING_MAX_REQUEUES)
+    young = ResumeFactory()
+    scored = ResumeFactory()
+    pairs_score(resume_ids=[scored.pk])
+    pairs_judge(resume_ids=[scored.pk])
+
+    def listed(choice: str) -> set[str]:
+        html = admin_client.get(f"/admin/matching/resume/?scoring={choice}").content.decode()
+        names = [r.original_name for r in (lost_one, given_up, young, scored)]
+        return {name for name in names if f">{name}<" in html}
+
+    assert listed("waiting") == {
+        lost_one.original_name,
+        given_up.original_name,
+        young.original_name,
+    }
+    assert listed("lost") == {lost_one.original_name, given_up.original_name}
+    assert listed("given_up") == {given_up.original_name}
+
+
+def test_a_lost_rescoring_after_an_activation_is_finished_once_the_activation_is_old(jobs):
+    # The Redis broker never hands a killed re-scoring out again: its resumes keep the
+    # scores of the model live before, past the grace period.
+    [resume] = lost()
+    pairs_score(resume_ids=[resume.pk])
+    Pair.objects.update(scoring_model=ScoringModelFactory(version="before", is_active=False))
+    assert resumes_unscored() == [resume.pk]
+    assert scoring_reconcile().queued == 1
+    live = scoring_activation.scoring_model_active()
+    assert set(Pair.objects.values_list("scoring_model", flat=True)) == {live.pk}

@@ -58,7 +58,7 @@ def test_lost_scoring_failed_tasks_and_dead_runs_need_an_operator(capsys, member
 
     code, out = status(capsys)
     assert code == 1
-    assert "resumes waiting:       2 (1 lost)" in out
+    assert "resumes waiting:       2 (1 lost, 0 given up)" in out
     assert "PROBLEM: 1 resumes unscored for over 10 minutes" in out
     assert "PROBLEM: 1 scoring tasks failed in the last 24 hours, the last: " in out
     assert "AdminShutdown: terminating connection" in out

@@ -29,7 +29,8 @@ class Command(BaseCommand):
                 f"queued tasks:          {health.queued_tasks}",
                 f"clusters (last min):   {', '.join(health.clusters) or 'none reported'}",
                 f"last task finished:    {health.last_task_finished or 'never'}",
-                f"resumes waiting:       {health.resumes_waiting} ({health.resumes_lost} lost)",
+                f"resumes waiting:       {health.resumes_waiting} ({health.resumes_lost} lost, "
+                f"{health.resumes_given_up} given up)",
                 f"scoring failed (24 h): {health.scoring_failed}",
                 f"stale training runs:   {health.stale_training_runs or 'none'}",
             ]
