@@ -179,6 +179,9 @@ MATCHING_SYNC_TASKS = env_bool("MATCHING_SYNC_TASKS", False)
 # (matching.scoring.reconcile, every 5 minutes): whatever lost its task (a killed worker,
 # a flushed broker, a dropped connection), it is scored within this plus 5 minutes.
 SCORING_RECONCILE_GRACE_S = env_int("SCORING_RECONCILE_GRACE_S", 600, minimum=60)
+# `manage.py worker`: how long the tasks a cluster holds get to finish after SIGTERM
+# before they are killed (resumeproject.processes). Under the supervisor's stop timeout.
+CLUSTER_STOP_GRACE_S = env_int("CLUSTER_STOP_GRACE_S", 30, minimum=1)
 RANKING_PAGE_SIZE = env_int("RANKING_PAGE_SIZE", 25, minimum=1)
 # Ratings whose mean differs from the model score by this much count as disagreements.
 DISAGREEMENT_THRESHOLD = env_float("DISAGREEMENT_THRESHOLD", 0.3)

@@ -25,10 +25,27 @@ def _database_env() -> dict[str, str]:
     return {"DATABASE_URL": f"postgres://{user}@{host}:{port}/{db['NAME']}"}
 
 
-@contextmanager
-def running_cluster(settings_env: dict[str, str] | None = None) -> Iterator[subprocess.Popen]:
+def cluster_env(settings_env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a child process on this test's database, tasks queued."""
     env = {**os.environ, **_database_env(), "MATCHING_SYNC_TASKS": "0", **(settings_env or {})}
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    return env
+
+
+def manage_shell(code: str, settings_env: dict[str, str] | None = None) -> None:
+    """Run `code` in `manage.py shell` with those settings: to queue tasks through the
+    broker a cluster of those settings uses (this process's broker is the ORM's)."""
+    subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=cluster_env(settings_env),
+        check=True,
+    )
+
+
+@contextmanager
+def running_cluster(settings_env: dict[str, str] | None = None) -> Iterator[subprocess.Popen]:
+    env = cluster_env(settings_env)
     proc = subprocess.Popen(
         [sys.executable, "manage.py", "qcluster"],
         cwd=ROOT,
@@ -74,3 +91,27 @@ def wait_for(
     exited = proc is not None and proc.poll() is not None
     log = proc.stdout.read().decode(errors="replace")[-3000:] if exited else ""
     raise AssertionError(f"timed out waiting for {what}. {log}")
+
+
+def descendants(pid: int) -> set[int]:
+    rows = subprocess.run(["ps", "-e", "-o", "pid=,ppid="], capture_output=True, text=True)
+    parents = [tuple(map(int, row.split())) for row in rows.stdout.splitlines() if row.strip()]
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def alive(pids: set[int]) -> set[int]:
+    """The processes among `pids` that still exist and are not zombies waiting for a reap."""
+    alive = set()
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                state = fh.read().rpartition(")")[2].split()[0]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        if state != "Z":
+            alive.add(pid)
+    return alive

@@ -17,7 +17,7 @@ import urllib.request
 
 import pytest
 
-from tests.qcluster import ROOT, _database_env
+from tests.qcluster import ROOT, _database_env, alive, descendants
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -28,30 +28,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def _descendants(pid: int) -> set[int]:
-    rows = subprocess.run(["ps", "-e", "-o", "pid=,ppid="], capture_output=True, text=True)
-    parents = [tuple(map(int, row.split())) for row in rows.stdout.splitlines() if row.strip()]
-    found, frontier = set(), {pid}
-    while frontier:
-        frontier = {child for child, parent in parents if parent in frontier} - found
-        found |= frontier
-    return found
-
-
-def _alive(pids: set[int]) -> set[int]:
-    """The processes among `pids` that still exist and are not zombies waiting for a reap."""
-    alive = set()
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/stat") as fh:
-                state = fh.read().rpartition(")")[2].split()[0]
-        except (FileNotFoundError, ProcessLookupError):
-            continue
-        if state != "Z":
-            alive.add(pid)
-    return alive
 
 
 def _started(proc: subprocess.Popen, output: list[str], port: int, timeout: float) -> bool:
@@ -94,7 +70,7 @@ def test_make_run_stops_the_site_and_the_cluster_within_seconds_leaving_nothing(
     started: set[int] = set()
     try:
         assert _started(proc, output, port, timeout=120), "".join(output)[-3000:]
-        started = _descendants(proc.pid)
+        started = descendants(proc.pid)
         assert len(started) >= 4  # runserver (reloader and server), qcluster and its sentinel
         if to_group:
             os.killpg(proc.pid, signum)
@@ -103,12 +79,12 @@ def test_make_run_stops_the_site_and_the_cluster_within_seconds_leaving_nothing(
         proc.wait(timeout=STOP_WITHIN_S)
         reader.join(timeout=5)
         log = "".join(output)
-        assert _alive(started) == set(), log[-3000:]
+        assert alive(started) == set(), log[-3000:]
         assert proc.returncode == 0, log[-3000:]
         assert "Stopped the web server and the cluster." in log
         assert "Killed after" not in log and "Segmentation fault" not in log
     finally:
-        for pid in _alive(started | {proc.pid}):
+        for pid in alive(started | {proc.pid}):
             os.kill(pid, signal.SIGKILL)
         proc.wait()
 
