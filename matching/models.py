@@ -6,6 +6,7 @@ forks workers (see apps.py).
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -121,6 +122,12 @@ class ScoringModel(models.Model):
     is_active = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     activated_at = models.DateTimeField(null=True, blank=True)
+    # The lexical features' document frequencies, frozen when the model first scores after
+    # going live and refreshed when the corpus doubles (matching.scoring.corpus): int32
+    # term ids then their counts. Every pair is scored with the same statistics.
+    corpus_df = models.BinaryField(default=b"", editable=False)
+    corpus_size = models.PositiveIntegerField(default=0, editable=False)
+    corpus_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -133,6 +140,12 @@ class ScoringModel(models.Model):
 
     def __str__(self) -> str:
         return self.version
+
+    @property
+    def scores_since(self) -> datetime | None:
+        """Its scores written before this are stale: it went live, or its corpus
+        statistics were refreshed, since."""
+        return max((t for t in (self.activated_at, self.corpus_at) if t), default=None)
 
 
 class Embedding(models.Model):

@@ -18,7 +18,8 @@ PRETRAINED_VERSION = "pretrained"
 
 def scoring_model_active() -> ScoringModel:
     """The live model; the bundled pre-trained one until something else is activated."""
-    model = ScoringModel.objects.filter(is_active=True).first()
+    # Without the corpus statistics' blob: matching.scoring.corpus reads it once.
+    model = ScoringModel.objects.filter(is_active=True).defer("corpus_df").first()
     if model is not None:
         return model
     try:
@@ -39,7 +40,7 @@ def scoring_model_active() -> ScoringModel:
     except IntegrityError:
         # Two processes created it at the same moment; the other one won.
         pass
-    return ScoringModel.objects.get(is_active=True)
+    return ScoringModel.objects.defer("corpus_df").get(is_active=True)
 
 
 # Activations that may take the live row between one waiting activation's looks at it.
@@ -84,7 +85,14 @@ def scoring_model_activate(
             if live is not None:
                 break
         ScoringModel.objects.filter(is_active=True).exclude(pk=model.pk).update(is_active=False)
-        ScoringModel.objects.filter(pk=model.pk).update(is_active=True, activated_at=timezone.now())
+        # It freezes the corpus statistics afresh when it first scores (scoring.corpus).
+        ScoringModel.objects.filter(pk=model.pk).update(
+            is_active=True,
+            activated_at=timezone.now(),
+            corpus_df=b"",
+            corpus_size=0,
+            corpus_at=None,
+        )
         queue.enqueue_rescore_all()
         _audit_activation(model=model, live=live, force=force, actor=actor)
     model.refresh_from_db()

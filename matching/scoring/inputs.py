@@ -3,12 +3,10 @@ the corpus IDF. Reads only (embedding uncached texts on the way)."""
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Max
 
 from matching.encoding.cache import (
     cached_vectors,
@@ -23,12 +21,11 @@ from matching.intake.sections import evidence_text
 from matching.models import Job, Resume
 from matching.privacy.anonymize import anonymize
 from matching.scoring import lexical
+from matching.scoring.activation import scoring_model_active
+from matching.scoring.corpus import model_idf
 from matching.scoring.features import FEATURE_NAMES, JobInput, ResumeBatch, pair_features
 from matching.scoring.requirements import YEARS, parse_requirement
 from matching.texts import requirements_from_text, text_hash
-
-_idf_lock = threading.Lock()
-_idf_cache: dict[str, object] = {}
 
 
 def scored_text(resume_text: str) -> str:
@@ -39,22 +36,6 @@ def scored_text(resume_text: str) -> str:
     if not settings.ANONYMIZE_SCORED_TEXT:
         return text
     return anonymize(text).text
-
-
-def corpus_idf() -> np.ndarray:
-    """IDF of hashed terms over every resume with text, cached until the corpus changes."""
-    extracted = Resume.objects.filter(status=Resume.Status.EXTRACTED)
-    stamp = extracted.aggregate(n=Max("pk"), changed=Max("updated_at"))
-    key = f"{extracted.count()}:{stamp['n']}:{stamp['changed']}"
-    with _idf_lock:
-        if _idf_cache.get("key") == key:
-            return _idf_cache["idf"]  # type: ignore[return-value]
-    rows = extracted.values_list("term_ids", "term_counts").iterator(chunk_size=5000)
-    vectors = [intake_terms.TermVector.from_bytes(bytes(i), bytes(c)) for i, c in rows]
-    idf = lexical.idf_from(lexical.stack(vectors))
-    with _idf_lock:
-        _idf_cache.update(key=key, idf=idf)
-    return idf
 
 
 def resume_batch(
@@ -84,7 +65,7 @@ def resume_batch(
         vectors=[vectors[row[1]].vector for row in rows],
         chunk_vectors=[vectors[row[1]].chunk_vectors for row in rows],
         terms=[intake_terms.TermVector.from_bytes(bytes(row[2]), bytes(row[3])) for row in rows],
-        idf=corpus_idf() if idf is None else idf,
+        idf=model_idf(scoring_model_active())[1] if idf is None else idf,
         years=[row[4] for row in rows],
     )
     return batch, [row[0] for row in rows]
@@ -153,7 +134,7 @@ def texts_features(*, pairs: list[TextPair], encoder_key: str, cache: bool = Tru
     idf = (
         lexical.idf_from(lexical.stack(list(terms.values())))
         if len(resumes) >= MIN_LOCAL_IDF_DOCS
-        else corpus_idf()
+        else model_idf(scoring_model_active())[1]
     )
     dim = next(iter(vectors.values())).vector.shape[0] if vectors else 384
     out = PairInputs(

@@ -32,6 +32,7 @@ from django_q.brokers import get_broker
 from matching import queue
 from matching.models import Job, Pair, Resume
 from matching.scoring.activation import scoring_model_active
+from matching.scoring.corpus import corpus_refresh, corpus_refresh_due
 
 logger = logging.getLogger(__name__)
 
@@ -57,8 +58,8 @@ def unscored_resumes(*, older_than: timedelta | None = None) -> QuerySet[Resume]
     live = Pair.objects.filter(
         job__is_open=True, score__isnull=False, scoring_model=active
     ).exclude(verdicts_key="")
-    if active.activated_at is not None:
-        live = live.filter(scored_at__gte=active.activated_at)
+    if active.scores_since is not None:
+        live = live.filter(scored_at__gte=active.scores_since)
     complete = live.order_by().values("resume").annotate(n=Count("pk")).filter(n__gte=jobs)
     unscored = Resume.objects.filter(status=Resume.Status.EXTRACTED).exclude(
         pk__in=complete.values("resume")
@@ -88,10 +89,16 @@ def scoring_reconcile(*, grace_s: int | None = None) -> Reconciled:
     if not settings.MATCHING_SYNC_TASKS and get_broker().queue_size():
         return Reconciled(0, skipped="tasks are still queued")
     active = scoring_model_active()
-    young = active.activated_at and timezone.now() - active.activated_at < timedelta(seconds=grace)
-    # Pairs of another model mean the activation's re-scoring is under way (a fresh
-    # installation's first model has none: its lost first tasks are queued at once).
-    if young and Pair.objects.filter(job__is_open=True).exclude(scoring_model=active).exists():
+    if corpus_refresh_due(active) and corpus_refresh(active):
+        return Reconciled(0, skipped="corpus statistics refreshed: every pair is re-scored")
+    since = active.scores_since
+    young = since and timezone.now() - since < timedelta(seconds=grace)
+    # Older scores mean the re-scoring after an activation or a refresh is under way (a
+    # fresh installation's first model has none: its lost first tasks are queued at once).
+    stale = Pair.objects.filter(job__is_open=True).exclude(scoring_model=active)
+    if since:
+        stale = stale | Pair.objects.filter(job__is_open=True, scored_at__lt=since)
+    if young and stale.exists():
         return Reconciled(0, skipped="a model went live recently: its re-scoring runs")
     lost = unscored_resumes(older_than=timedelta(seconds=grace))
     _forget_retries_of_scored(lost)

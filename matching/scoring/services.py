@@ -12,9 +12,10 @@ from django.utils import timezone
 
 from matching.models import Job, Pair, Resume, ScoringModel
 from matching.scoring.activation import scoring_model_active
+from matching.scoring.corpus import model_idf
 from matching.scoring.features import pair_features
 from matching.scoring.heads import scorer_for
-from matching.scoring.inputs import TextPair, corpus_idf, job_input, resume_batch, texts_features
+from matching.scoring.inputs import TextPair, job_input, resume_batch, texts_features
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +35,7 @@ def pairs_score(
     Defaults: every open job, every resume with text. Each job is one vectorised pass over
     the stacked vectors of the resumes; resumes are embedded first if not cached.
     """
-    model = scoring_model_active()
+    model, idf = model_idf(scoring_model_active())
     scorer = scorer_for(model)
     jobs = list(Job.objects.filter(is_open=True) if jobs is None else jobs)
     resumes = Resume.objects.filter(status=Resume.Status.EXTRACTED)
@@ -44,7 +45,6 @@ def pairs_score(
     if not ids or not jobs:
         return 0
     job_inputs = [(job, job_input(job, encoder_key=model.encoder_key)) for job in jobs]
-    idf = corpus_idf()
     written = 0
     total = len(ids) * len(jobs)
     # Batches bound the memory of the stacked vectors, not the speed: each job is still
@@ -76,8 +76,8 @@ def pairs_rescore(*, progress: Callable[[int, int], None] | None = None) -> int:
         pairs__score__isnull=False,
         pairs__resume__status=Resume.Status.EXTRACTED,
     )
-    if model.activated_at is not None:
-        done &= Q(pairs__scored_at__gte=model.activated_at)
+    if model.scores_since is not None:
+        done &= Q(pairs__scored_at__gte=model.scores_since)
     jobs = (
         Job.objects.filter(is_open=True)
         .annotate(live_pairs=Count("pairs", filter=done))
@@ -100,7 +100,11 @@ def _store_scores(
         # Locks the model's row while it is live, as activation does: a pass that began
         # before an activation never overwrites the new model's scores (the activation
         # re-scores everything), and an activation waits for the batch being written.
-        live = ScoringModel.objects.select_for_update().filter(pk=model.pk, is_active=True)
+        # The same holds for a refresh of its corpus statistics (scoring.corpus): a pass
+        # that read the old ones stops, and the refresh re-scores everything.
+        live = ScoringModel.objects.select_for_update().filter(
+            pk=model.pk, is_active=True, corpus_at=model.corpus_at
+        )
         if live.values_list("pk", flat=True).first() is None:
             return None
         # Only the score's columns: ratings and settled scores written meanwhile stay.

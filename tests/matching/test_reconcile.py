@@ -201,9 +201,10 @@ def test_a_lost_rescoring_after_an_activation_is_finished_once_the_activation_is
     # The Redis broker never hands a killed re-scoring out again: its resumes keep the
     # scores of the model live before, past the grace period.
     [resume] = lost()
-    pairs_score(resume_ids=[resume.pk])
+    pairs_score(resume_ids=[resume.pk])  # freezes the live model's corpus statistics
+    live = scoring_activation.scoring_model_active()
+    type(live).objects.filter(pk=live.pk).update(corpus_at=timezone.now() - timedelta(hours=1))
     Pair.objects.update(scoring_model=ScoringModelFactory(version="before", is_active=False))
     assert resumes_unscored() == [resume.pk]
     assert scoring_reconcile().queued == 1
-    live = scoring_activation.scoring_model_active()
     assert set(Pair.objects.values_list("scoring_model", flat=True)) == {live.pk}
