@@ -18,6 +18,7 @@ sized; --threads pins one number for every arm instead. The encoder is loaded on
 before the arms, so a one-time ONNX export (EMBEDDING_BACKEND=onnx) is in neither.
 
     .venv/bin/python bench/bulk_import.py [--resumes 1000] [--workers 1 2] [--batch-size 100]
+        [--clusters 1] [--postgres URL] [--redis URL]
 
 Embedding runs at ~20 windows/s per core here: 10,000 resumes take 20+ minutes per arm,
 so the default is 1,000. The comparison needs the machine otherwise idle.
@@ -42,7 +43,7 @@ PYTHON = sys.executable
 ROLES = ROOT / "bench" / "data" / "roles" / "roles.json"
 GULP = ROOT.parent / "shared" / "datasets" / "gulp-dev.json"
 JOB = (
-    "from matching import services; services.job_create("
+    "from matching.intake.jobs import job_create; job_create("
     "title='Backend developer', description='Python, Django, PostgreSQL and REST APIs on "
     "AWS; code review and mentoring.', must_have='Python\\nDjango\\nPostgreSQL', "
     "nice_to_have='Docker\\nKubernetes')"
@@ -128,7 +129,7 @@ def database_env(arm: str, scratch: Path, postgres: str | None) -> dict[str, str
 def run_arm(
     workers: int, threads: int, files: Path, scratch: Path, args: argparse.Namespace
 ) -> dict:
-    arm = f"w{workers}t{threads}"
+    arm = f"c{args.clusters}w{workers}t{threads}"
     env = {
         **os.environ,
         **database_env(arm, scratch, args.postgres),
@@ -142,18 +143,28 @@ def run_arm(
         "OPENBLAS_NUM_THREADS": str(threads),
         "EMBEDDING_ONNX_THREADS": str(threads),
         "LOG_LEVEL": "WARNING",
+        "REDIS_URL": args.redis or "",
     }
+    if args.redis:
+        import redis
+
+        redis.Redis.from_url(args.redis).flushdb()
     manage("migrate", "--noinput", env=env)
     manage("shell", "-c", JOB, env={**env, "MATCHING_SYNC_TASKS": "1"})
     log = open(scratch / f"qcluster-{arm}.log", "w")  # noqa: SIM115 - closed below
-    cluster = subprocess.Popen(
-        [PYTHON, "manage.py", "qcluster"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    # `manage.py worker`: a cluster that stops cleanly on SIGTERM to its group. Several
+    # share the broker, as clusters on several machines do.
+    clusters = [
+        subprocess.Popen(
+            [PYTHON, "manage.py", "worker"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        for _ in range(args.clusters)
+    ]
     try:
         time.sleep(3)  # the cluster forks its workers before the first task arrives
         t = time.perf_counter()
@@ -162,16 +173,15 @@ def run_arm(
         )
         seconds = time.perf_counter() - t
     finally:
-        os.killpg(cluster.pid, signal.SIGTERM)
-        try:
-            cluster.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(cluster.pid, signal.SIGKILL)
-            cluster.wait()
+        for cluster in clusters:
+            os.killpg(cluster.pid, signal.SIGTERM)
+        for cluster in clusters:
+            cluster.wait(timeout=120)
         log.close()
     summary = next(line for line in output.splitlines() if "imported," in line)
     scored = next(line for line in output.splitlines() if "resumes scored" in line)
     return {
+        "clusters": args.clusters,
         "workers": workers,
         "threads_per_worker": threads,
         "seconds": round(seconds, 1),
@@ -189,6 +199,10 @@ def main() -> None:
         "--threads", type=int, default=0, help="Threads per worker (0: cores // workers)."
     )
     parser.add_argument("--postgres", metavar="URL", help="Use new databases on this server.")
+    parser.add_argument("--redis", metavar="URL", help="The Redis broker (flushed per arm).")
+    parser.add_argument(
+        "--clusters", type=int, default=1, help="`manage.py worker` clusters, each of --workers."
+    )
     parser.add_argument("--keep", action="store_true", help="Keep the scratch folder.")
     args = parser.parse_args()
     cores = os.cpu_count() or 1
@@ -200,7 +214,7 @@ def main() -> None:
     arms = []
     try:
         for workers in args.workers:
-            threads = args.threads or max(1, cores // workers)
+            threads = args.threads or max(1, cores // (workers * args.clusters))
             arm = run_arm(workers, threads, files, scratch, args)
             print(json.dumps(arm), flush=True)
             arms.append(arm)
@@ -213,6 +227,7 @@ def main() -> None:
         "batch_size": args.batch_size,
         "cores": cores,
         "database": "postgresql" if args.postgres else "sqlite",
+        "broker": "redis" if args.redis else "orm",
         "embedding_backend": os.environ.get("EMBEDDING_BACKEND", "default (settings)"),
         "arms": arms,
     }

@@ -95,6 +95,16 @@ def _enqueue_in(env: dict[str, str], ids: list[int]) -> None:
     manage_shell(f"from matching import queue\nqueue.enqueue_score_resumes({ids!r})", env)
 
 
+def _queued_for_two_jobs(env: dict[str, str]):
+    """KILLED_RESUMES resumes and two jobs, their scoring queued in the clusters' broker;
+    returns the pairs done and how many there should be."""
+    jobs = JobFactory.create_batch(2)
+    resumes = _resume_texts(KILLED_RESUMES)
+    done = _cached_and_due(resumes, jobs)
+    _enqueue_in(env, [r.pk for r in resumes])
+    return done, KILLED_RESUMES * len(jobs)
+
+
 def _first_batch_judged(done, proc) -> None:
     wait_for(done.exists, timeout=240, what="the first batch judged", proc=proc, interval=0.05)
 
@@ -129,11 +139,7 @@ def test_resumes_a_flushed_broker_lost_are_queued_again_and_scored_once(settings
 @pytest.mark.parametrize("broker", ["redis", "orm"])
 def test_a_cluster_killed_mid_batch_loses_no_resume_for_good(broker):
     env = _broker_env(broker, f"killed-{broker}")
-    jobs = JobFactory.create_batch(2)
-    resumes = _resume_texts(KILLED_RESUMES)
-    expected = KILLED_RESUMES * len(jobs)
-    done = _cached_and_due(resumes, jobs)
-    _enqueue_in(env, [r.pk for r in resumes])
+    done, expected = _queued_for_two_jobs(env)
 
     with running_cluster({**env, "Q_WORKERS": "1"}) as proc:
         _first_batch_judged(done, proc)
@@ -156,11 +162,7 @@ def test_a_task_whose_database_connection_is_terminated_is_made_good():
     if connection.vendor != "postgresql":
         pytest.skip("pg_terminate_backend is PostgreSQL's")
     env = _broker_env("orm", "terminated")
-    jobs = JobFactory.create_batch(2)
-    resumes = _resume_texts(KILLED_RESUMES)
-    expected = KILLED_RESUMES * len(jobs)
-    done = _cached_and_due(resumes, jobs)
-    _enqueue_in(env, [r.pk for r in resumes])
+    done, expected = _queued_for_two_jobs(env)
 
     with running_cluster({**env, "Q_WORKERS": "1"}) as proc:
         _first_batch_judged(done, proc)

@@ -64,7 +64,20 @@ class Worker:
             start_new_session=True,
         )
         self.lines: list[str] = []
+        self.processes: set[int] = set()
         threading.Thread(target=lambda: self.lines.extend(self.proc.stdout), daemon=True).start()
+
+    def __enter__(self) -> Worker:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for pid in alive(self.processes | {self.proc.pid}):
+            os.kill(pid, signal.SIGKILL)
+
+    def wait_until_logged(self, text: str, what: str) -> None:
+        """Wait for `text` in its output, then note its processes (to check none is left)."""
+        wait_for(lambda: text in self.log, timeout=90, what=what)
+        self.processes = descendants(self.proc.pid)
 
     @property
     def log(self) -> str:
@@ -75,66 +88,48 @@ class Worker:
         started = time.monotonic()
         os.killpg(self.proc.pid, signal.SIGTERM)
         self.proc.wait(timeout=60)
-        return time.monotonic() - started
+        took = time.monotonic() - started
+        time.sleep(0.5)  # a killed process's parent reaps it
+        return took
 
 
 @pytest.mark.parametrize("broker", ["orm", "redis"])
 def test_sigterm_to_the_group_finishes_the_tasks_held_hands_back_the_rest_and_stops(broker):
     env = _env(broker)
     _enqueue_sleeps(env, SLEEP_S, TASKS)
-    worker = Worker(env, grace=30)
-    processes: set[int] = set()
-    try:
-        wait_for(lambda: "processing" in worker.log, timeout=90, what="a task to start")
-        processes = descendants(worker.proc.pid)
+    with Worker(env, grace=30) as worker:
+        worker.wait_until_logged("processing", "a task to start")
         took = worker.stop_group()
-        time.sleep(0.5)
         assert worker.proc.returncode == 0, worker.log[-3000:]
         assert "every task it held finished" in worker.log
         assert took < 30, worker.log[-3000:]  # the bound: the grace period, not reached
-        assert alive(processes) == set()
+        assert alive(worker.processes) == set()
         # Nothing lost: each task either ran to the end or is still in the broker.
         finished = Success.objects.filter(func="time.sleep").count()
         assert finished >= 1
         assert finished + _queued(broker, env) == TASKS, worker.log[-3000:]
-    finally:
-        for pid in alive(processes | {worker.proc.pid}):
-            os.kill(pid, signal.SIGKILL)
 
 
 def test_a_task_that_outlasts_the_grace_period_is_killed_and_the_worker_stops():
     env = _env("orm")
     _enqueue_sleeps(env, 600, 1)
-    worker = Worker(env, grace=2)
-    processes: set[int] = set()
-    try:
-        wait_for(lambda: "processing" in worker.log, timeout=90, what="the task to start")
-        processes = descendants(worker.proc.pid)
+    with Worker(env, grace=2) as worker:
+        worker.wait_until_logged("processing", "the task to start")
         took = worker.stop_group()
-        time.sleep(0.5)
         assert worker.proc.returncode == 0, worker.log[-3000:]
         assert "Killed after 2 s" in worker.log
         assert took < 15  # 2 s of grace; a loaded machine gets the rest
-        assert alive(processes) == set()
+        assert alive(worker.processes) == set()
         # The ORM broker keeps the task to hand it out again after Q_RETRY.
         assert OrmQ.objects.count() == 1 and not Success.objects.exists()
-    finally:
-        for pid in alive(processes | {worker.proc.pid}):
-            os.kill(pid, signal.SIGKILL)
 
 
 def test_a_cluster_that_dies_on_its_own_ends_the_worker_with_an_error():
-    env = _env("orm")
-    worker = Worker(env, grace=5)
-    processes: set[int] = set()
-    try:
-        wait_for(lambda: "starting" in worker.log, timeout=90, what="the cluster to start")
-        processes = descendants(worker.proc.pid)
-        [cluster] = [p for p in processes if os.getpgid(p) == p]  # qcluster leads its session
+    with Worker(_env("orm"), grace=5) as worker:
+        worker.wait_until_logged("starting", "the cluster to start")
+        # qcluster leads its own session
+        [cluster] = [p for p in worker.processes if os.getpgid(p) == p]
         os.killpg(cluster, signal.SIGKILL)
         worker.proc.wait(timeout=30)
         assert worker.proc.returncode == 1  # so systemd's Restart=on-failure restarts it
         assert "The cluster exited on its own" in worker.log
-    finally:
-        for pid in alive(processes | {worker.proc.pid}):
-            os.kill(pid, signal.SIGKILL)
