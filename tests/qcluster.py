@@ -11,9 +11,22 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+import redis
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def flushed_redis(url: str) -> redis.Redis:
+    """A client of the Redis database at `url`, emptied: a broker of the test's own, or
+    one that lost everything. Skips the test where no Redis runs."""
+    client = redis.Redis.from_url(url)
+    try:
+        client.flushdb()
+    except redis.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379 (.ci/run starts one)")
+    return client
 
 
 def _database_env() -> dict[str, str]:

@@ -17,7 +17,12 @@ from django_q.status import Stat
 
 from matching.scoring.activation import scoring_model_active
 from matching.scoring.progress import scoring_failures
-from matching.scoring.reconcile import SCORING_MAX_REQUEUES, resumes_given_up, unscored_resumes
+from matching.scoring.reconcile import (
+    SCORING_MAX_REQUEUES,
+    lost_resumes,
+    resumes_given_up,
+    unscored_resumes,
+)
 from training.models import TrainingRun
 
 
@@ -60,7 +65,7 @@ def system_health() -> Health:
         ),
         last_task_finished=last_success.stopped.isoformat() if last_success else "",
         resumes_waiting=unscored_resumes().count(),
-        resumes_lost=unscored_resumes(older_than=grace).count(),
+        resumes_lost=lost_resumes().count(),
         resumes_given_up=resumes_given_up().count(),
         scoring_failed=failures.count,
         last_scoring_error=failures.last_error,

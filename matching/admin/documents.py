@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -40,10 +37,9 @@ class ScoringFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        grace = timedelta(seconds=settings.SCORING_RECONCILE_GRACE_S)
         chosen = {
             "waiting": reconcile.unscored_resumes,
-            "lost": lambda: reconcile.unscored_resumes(older_than=grace),
+            "lost": reconcile.lost_resumes,
             "given_up": reconcile.resumes_given_up,
         }.get(self.value() or "")
         return queryset.filter(pk__in=chosen().values("pk")) if chosen else queryset

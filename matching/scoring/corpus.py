@@ -11,7 +11,7 @@ after going live, and keeps them (`ScoringModel.corpus_*`). They are refreshed w
 corpus has doubled or halved since (a few times over a growing corpus's life, not per
 import): the new statistics are stored, and every pair of the model is re-scored with
 them, as after an activation (scores written before `corpus_at` count as stale for the
-re-scoring, the reconciler and the progress panel alike).
+re-scoring and the reconciler).
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from django.utils import timezone
 
 from matching import queue
 from matching.intake import terms as intake_terms
-from matching.intake.terms import N_FEATURES
 from matching.models import Pair, Resume, ScoringModel
 
 logger = logging.getLogger(__name__)
@@ -32,6 +31,8 @@ logger = logging.getLogger(__name__)
 # Below this many resumes the statistics say little; growing past it refreshes them.
 MIN_CORPUS = 20
 REFRESH_FACTOR = 2  # refresh when the corpus has grown or shrunk this many times
+# A model's statistics before its first scoring (set again when it goes live).
+UNFROZEN: dict = {"corpus_df": b"", "corpus_size": 0, "corpus_at": None}
 
 _lock = threading.Lock()
 _cache: dict[tuple[int, str], np.ndarray] = {}
@@ -44,7 +45,7 @@ def document_frequencies() -> tuple[np.ndarray, np.ndarray, int]:
         .values_list("term_ids", "term_counts")
         .iterator(chunk_size=5000)
     )
-    df = np.zeros(N_FEATURES, np.int32)
+    df = np.zeros(intake_terms.N_FEATURES, np.int32)
     n = 0
     for ids, counts in rows:
         df[intake_terms.TermVector.from_bytes(bytes(ids), bytes(counts)).ids] += 1
@@ -55,7 +56,7 @@ def document_frequencies() -> tuple[np.ndarray, np.ndarray, int]:
 
 def idf_of(ids: np.ndarray, df: np.ndarray, n: int) -> np.ndarray:
     """Smoothed IDF from sparse frequencies, by lexical.idf_from's formula to the bit."""
-    dense = np.zeros(N_FEATURES, np.float32)
+    dense = np.zeros(intake_terms.N_FEATURES, np.float32)
     dense[ids] = df
     return (np.log((1 + n) / (1 + dense)) + 1).astype(np.float32)
 
@@ -76,7 +77,8 @@ def model_idf(model: ScoringModel) -> tuple[ScoringModel, np.ndarray]:
         model = ScoringModel.objects.defer("corpus_df").get(pk=model.pk)
         assert model.corpus_at is not None
         # Its scores from before (a database upgraded to frozen statistics) are stale.
-        if froze and Pair.objects.filter(scoring_model=model, scored_at__lt=model.corpus_at):
+        stale = Pair.objects.filter(scoring_model=model, scored_at__lt=model.corpus_at)
+        if froze and stale.exists():
             queue.enqueue_rescore_all()
     assert model.corpus_at is not None
     key = (model.pk, model.corpus_at.isoformat())

@@ -95,12 +95,10 @@ def scoring_reconcile(*, grace_s: int | None = None) -> Reconciled:
     young = since and timezone.now() - since < timedelta(seconds=grace)
     # Older scores mean the re-scoring after an activation or a refresh is under way (a
     # fresh installation's first model has none: its lost first tasks are queued at once).
-    stale = Pair.objects.filter(job__is_open=True).exclude(scoring_model=active)
-    if since:
-        stale = stale | Pair.objects.filter(job__is_open=True, scored_at__lt=since)
-    if young and stale.exists():
+    # A pair of another model has an older scored_at too, so that alone says it.
+    if young and Pair.objects.filter(job__is_open=True, scored_at__lt=since).exists():
         return Reconciled(0, skipped="a model went live recently: its re-scoring runs")
-    lost = unscored_resumes(older_than=timedelta(seconds=grace))
+    lost = lost_resumes(grace_s=grace)
     _forget_retries_of_scored(lost)
     now = timezone.now()
     due = lost.filter(Q(scoring_retry_at__isnull=True) | Q(scoring_retry_at__lte=now))
@@ -116,6 +114,13 @@ def scoring_reconcile(*, grace_s: int | None = None) -> Reconciled:
         _back_off(ids, grace=grace, now=now)
         queue.enqueue_score_resumes(ids, group=RECONCILE_GROUP)
     return Reconciled(len(ids))
+
+
+def lost_resumes(*, grace_s: int | None = None) -> QuerySet[Resume]:
+    """Resumes still unscored `grace_s` (default SCORING_RECONCILE_GRACE_S) after they
+    came in or changed: their task was lost, or failed, and the reconciler queues them."""
+    grace = settings.SCORING_RECONCILE_GRACE_S if grace_s is None else grace_s
+    return unscored_resumes(older_than=timedelta(seconds=grace))
 
 
 def resumes_given_up() -> QuerySet[Resume]:

@@ -18,7 +18,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-import redis
 from django.db import connection
 from django.utils import timezone
 from django_q.models import Schedule
@@ -30,7 +29,7 @@ from matching.scoring import activation as scoring_activation
 from matching.scoring.inputs import scored_text
 from matching.texts import text_hash
 from tests.factories import JobFactory, ResumeFactory
-from tests.qcluster import kill_cluster, manage_shell, running_cluster, wait_for
+from tests.qcluster import flushed_redis, kill_cluster, manage_shell, running_cluster, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -38,15 +37,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 REDIS_URL = "redis://127.0.0.1:6379/14"
 RESUMES = 40
 KILLED_RESUMES = 60
-
-
-def _redis_or_skip() -> redis.Redis:
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.ConnectionError:
-        pytest.skip("no Redis on 127.0.0.1:6379 (.ci/run starts one)")
-    return client
 
 
 def _cached_and_due(resumes: list[Resume], jobs: list[Job]):
@@ -85,7 +75,7 @@ def _all_done(done, expected: int) -> bool:
 def _broker_env(broker: str, name: str) -> dict[str, str]:
     env = {"Q_CLUSTER_NAME": name, "SCORING_RECONCILE_GRACE_S": "60", "IMPORT_BATCH_SIZE": "10"}
     if broker == "redis":
-        _redis_or_skip().flushdb()
+        flushed_redis(REDIS_URL)
         return {**env, "REDIS_URL": REDIS_URL}
     return {**env, "REDIS_URL": ""}
 
@@ -116,7 +106,7 @@ def _resume_texts(n: int) -> list[Resume]:
 
 
 def test_resumes_a_flushed_broker_lost_are_queued_again_and_scored_once(settings):
-    _redis_or_skip().flushdb()
+    flushed_redis(REDIS_URL)
     jobs = JobFactory.create_batch(2)
     resumes = ResumeFactory.create_batch(RESUMES)
     # Their tasks went with the broker's data.

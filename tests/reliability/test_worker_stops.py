@@ -16,7 +16,15 @@ import pytest
 import redis
 from django_q.models import OrmQ, Success
 
-from tests.qcluster import ROOT, alive, cluster_env, descendants, manage_shell, wait_for
+from tests.qcluster import (
+    ROOT,
+    alive,
+    cluster_env,
+    descendants,
+    flushed_redis,
+    manage_shell,
+    wait_for,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -29,11 +37,7 @@ def _env(broker: str) -> dict[str, str]:
     """The worker's settings; a Redis database of its own, flushed, for the Redis broker."""
     env = {"Q_WORKERS": "1", "Q_CLUSTER_NAME": f"stops-{broker}", "REDIS_URL": ""}
     if broker == "redis":
-        client = redis.Redis.from_url(REDIS_URL)
-        try:
-            client.flushdb()
-        except redis.ConnectionError:
-            pytest.skip("no Redis on 127.0.0.1:6379 (.ci/run starts one)")
+        flushed_redis(REDIS_URL)
         env["REDIS_URL"] = REDIS_URL
     return env
 
