@@ -134,7 +134,8 @@ class TrainingRunAdmin(admin.ModelAdmin):
 
     @admin.display(description="Metrics")
     def metrics(self, obj: TrainingRun):
-        return run_tables.metrics_table(obj.metrics_live, obj.metrics_candidate)
+        comparison = obj.output_model.metrics.get("comparison") if obj.output_model else None
+        return run_tables.metrics_table(obj.metrics_live, obj.metrics_candidate, comparison)
 
     @admin.display(description="Data checks")
     def checks_found(self, obj: TrainingRun):
@@ -231,6 +232,7 @@ class TrainingRunAdmin(admin.ModelAdmin):
                     train_file=form.file_payload(data["train_file"]),
                     validation_file=form.file_payload(data["validation_file"]),
                     force=data["force"],
+                    train_on_gold=data["train_on_gold"],
                     activate=data["activate"],
                     user=request.user,
                 )

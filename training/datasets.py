@@ -38,6 +38,15 @@ class Example:
     n_ratings: int = 1
     spread: float = 0.0
     predicted: float | None = None
+    # Rated pairs: who rated them, and whether a lead settled their disagreement.
+    reviewers: tuple[int, ...] = ()
+    settled: bool = False
+
+    @property
+    def is_gold(self) -> bool:
+        """A pair whose label more than one person stands behind: rated by two reviewers
+        or more, or settled by a lead. The gate measures models on them (training.gate)."""
+        return self.source == "ratings" and (self.settled or len(set(self.reviewers)) >= 2)
 
     @property
     def group(self) -> str:
@@ -197,11 +206,14 @@ def examples_from_db() -> list[Example]:
     # fail the run nor become a label with no rating behind it. Mean and spread are taken
     # here, not with SQL's STDDEV, which Django's SQLite version fails over zero rows.
     given: dict[int, list[float]] = defaultdict(list)
+    who: dict[int, list[int]] = defaultdict(list)
     predicted: dict[int, float] = {}  # the model's score at the pair's latest rating
-    for pid, score, at_rating in Rating.objects.order_by("pair_id", "created_at", "pk").values_list(
-        "pair_id", "score", "predicted_score"
-    ):
+    for pid, score, at_rating, reviewer in Rating.objects.order_by(
+        "pair_id", "created_at", "pk"
+    ).values_list("pair_id", "score", "predicted_score", "reviewer_id"):
         given[pid].append(score)
+        if reviewer is not None:
+            who[pid].append(reviewer)
         if at_rating is not None:
             predicted[pid] = at_rating
     rated = (
@@ -223,6 +235,8 @@ def examples_from_db() -> list[Example]:
                 n_ratings=len(scores),
                 spread=0.0 if settled else float(np.std(scores)),
                 predicted=predicted.get(pair.pk),
+                reviewers=tuple(who.get(pair.pk, ())),
+                settled=settled,
             )
         )
     for row in LabeledExample.objects.order_by("pk").iterator(chunk_size=500):
@@ -290,6 +304,8 @@ def merge_duplicates(examples: list[Example]) -> tuple[list[Example], int]:
                 n_ratings=sum(e.n_ratings for e in group),
                 spread=float(scores.std()),
                 predicted=first.predicted,
+                reviewers=tuple(r for e in group for r in e.reviewers),
+                settled=any(e.settled for e in group),
             )
         )
     return merged, conflicts

@@ -22,6 +22,12 @@ class TrainingRunForm(forms.Form):
     epochs = forms.IntegerField(min_value=1, max_value=50, initial=2, help_text="Full mode.")
     batch_size = forms.IntegerField(min_value=1, max_value=256, initial=16, help_text="Full mode.")
     force = forms.BooleanField(required=False, help_text="Train despite failed data checks.")
+    train_on_gold = forms.BooleanField(
+        required=False,
+        label="Train on the gold set",
+        help_text="Pairs rated by several reviewers, or settled, are kept out of training to "
+        "judge the candidate; tick to train on them instead.",
+    )
     activate = forms.BooleanField(required=False, help_text="Activate it if it measures better.")
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:

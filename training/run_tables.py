@@ -34,7 +34,16 @@ METRICS = (
     ("band_accuracy", "Band accuracy"),
     ("mae", "Mean absolute error (lower is better)"),
     ("n", "Validation pairs"),
+    ("resumes", "Validation resumes (the intervals resample them)"),
 )
+# Shown in their own rows (gold) or inside the cells (ci), not as extra keys.
+METRIC_PARTS = ("model", "ci", "gold")
+VERDICTS = {
+    "better": "Better than the live model beyond noise",
+    "worse": "Worse than the live model",
+    "unclear": "No clear difference from the live model (within noise)",
+    "untrusted": "Not trusted: the labels failed a check",
+}
 LEVELS = {"error": "Error", "warning": "Warning", "info": "Info"}
 
 
@@ -135,8 +144,28 @@ def checks_table(checks: list) -> SafeString | str:
     return _table("run-checks", ["Level", "Check", "What it found"], rows)
 
 
-def metrics_table(metrics_live: dict, metrics_candidate: dict) -> SafeString | str:
-    """The live model and the candidate on the same validation pairs, metric by metric."""
+def _with_interval(metrics: dict, key: str) -> str:
+    """A figure and its 95% interval, "0.58 (0.41 to 0.70)", where the run has one."""
+    value = _value(metrics.get(key))
+    ci = (metrics.get("ci") or {}).get(key)
+    return f"{value} ({ci[0]:.3g} to {ci[1]:.3g})" if ci and value != EMPTY else value
+
+
+def _metric_rows(columns: list[tuple[dict, str]], prefix: str = "") -> list[list[Any]]:
+    known = [key for key, _ in METRICS]
+    extra = sorted({k for m, _ in columns for k in m if k not in known and k not in METRIC_PARTS})
+    return [
+        [prefix + label, *(_with_interval(m, key) for m, _ in columns)]
+        for key, label in [*METRICS, *((k, _label(k)) for k in extra)]
+    ]
+
+
+def metrics_table(
+    metrics_live: dict, metrics_candidate: dict, comparison: dict | None = None
+) -> SafeString | str:
+    """The verdict of the gate (training.gate), then the live model and the candidate on
+    the same validation pairs and on the gold set, metric by metric, each figure with its
+    95% interval over resumes."""
     if not metrics_live and not metrics_candidate:
         return EMPTY
     columns = [
@@ -147,13 +176,19 @@ def metrics_table(metrics_live: dict, metrics_candidate: dict) -> SafeString | s
         "",
         *(f"{title} ({m['model']})" if m.get("model") else title for m, title in columns),
     ]
-    known = [key for key, _ in METRICS]
-    extra = sorted({k for m, _ in columns for k in m if k not in known and k != "model"})
-    rows = [
-        [label, *(_value(m.get(key)) for m, _ in columns)]
-        for key, label in [*METRICS, *((k, _label(k)) for k in extra)]
-    ]
-    return _table("run-metrics", head, rows)
+    rows = _metric_rows(columns)
+    if any(isinstance(m.get("gold"), dict) for m, _ in columns):
+        gold = [(m.get("gold") or {}, title) for m, title in columns]
+        rows += _metric_rows(gold, prefix="Gold set: ")
+    verdict = ""
+    if comparison:
+        verdict = format_html(
+            '<p class="run-verdict run-verdict-{}"><strong>{}</strong>: {}.</p>',
+            comparison.get("verdict", ""),
+            VERDICTS.get(comparison.get("verdict", ""), _value(comparison.get("verdict"))),
+            "; ".join(comparison.get("reasons", [])),
+        )
+    return mark_safe(verdict + _table("run-metrics", head, rows))
 
 
 def params_table(params: dict) -> SafeString | str:

@@ -21,7 +21,7 @@ from django.utils import timezone
 from audit.services import audit_record
 from matching import models_store
 from matching.models import ScoringModel
-from training import datasets, steps, store
+from training import datasets, publish, steps, store
 from training.errors import DatasetError, InvalidTransition, RunCancelled, RunRefused
 from training.models import TrainingRun
 from training.queue import enqueue_training_run
@@ -39,6 +39,7 @@ def training_run_create(
     train_file: tuple[str, bytes] | None = None,
     validation_file: tuple[str, bytes] | None = None,
     force: bool = False,
+    train_on_gold: bool = False,
     activate: bool = False,
     activate_if_worse: bool = False,
     user: User | None = None,
@@ -60,6 +61,7 @@ def training_run_create(
     params = {
         "from_ratings": from_ratings,
         "force": force,
+        "train_on_gold": train_on_gold,
         "activate": activate,
         "activate_if_worse": activate_if_worse,
         "epochs": epochs or 2,
@@ -161,6 +163,7 @@ def execute(run: TrainingRun, reporter: RunReporter) -> TrainingRun:
     reporter.log("reading labels")
     prepared = steps.prepare_dataset(run, reporter)
     measured = steps.measure_live(run, prepared, reporter)
+    steps.check_labels(run, prepared, measured)
     candidate = steps.fit_candidate(run, prepared, measured, reporter)
     t = time.perf_counter()
     curve = steps.learning_curve(run, reporter, prepared, measured, candidate)
@@ -169,6 +172,6 @@ def execute(run: TrainingRun, reporter: RunReporter) -> TrainingRun:
         "training_s": candidate.training_s,
         "learning_curve_s": round(time.perf_counter() - t, 2),
     }
-    run, model = steps.publish(run, prepared, measured, candidate, curve, timings, t0, reporter)
-    steps.activate_if_asked(run, model, reporter)
+    run, model = publish.publish(run, prepared, measured, candidate, curve, timings, t0, reporter)
+    publish.activate_if_asked(run, model, reporter)
     return TrainingRun.objects.get(pk=run.pk)

@@ -1,9 +1,9 @@
 """The named steps of a training run, in the order training.runs.execute calls them.
 
-prepare_dataset -> measure_live -> fit_candidate -> learning_curve -> publish ->
-activate_if_asked. Each step reads what the earlier ones returned (Prepared, Measured,
-Candidate); only publish creates the ScoringModel, inside the transaction that marks the
-run succeeded and renames its folder.
+prepare_dataset -> measure_live -> check_labels -> fit_candidate -> learning_curve, then
+training.publish's publish -> activate_if_asked. Each step reads what the earlier ones
+returned (Prepared, Measured, Candidate); only publish creates the ScoringModel, inside
+the transaction that marks the run succeeded and renames its folder.
 """
 
 from __future__ import annotations
@@ -15,21 +15,19 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from django.db import transaction
-from django.utils import timezone
 
 from matching import models_store
-from matching.errors import ActivationRefused
 from matching.models import ScoringModel
-from matching.scoring.activation import scoring_model_activate, scoring_model_active
+from matching.scoring.activation import scoring_model_active
 from matching.scoring.heads import TrainedHead, scorer_for
 from matching.scoring.inputs import PairInputs, TextPair, texts_features
-from training import datasets, fast, full, metrics, store
+from training import datasets, fast, full, gate, store
 from training.checks import Check, blocking, dataset_checks
 from training.datasets import Example
 from training.errors import DatasetError, RunCancelled
+from training.label_checks import label_checks
 from training.models import TrainingRun
-from training.reporting import LOG_LINES, RunReporter
+from training.reporting import RunReporter
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +40,7 @@ class Prepared:
     validation: list[Example]
     dataset: dict[str, Any]
     checks: list[Check]
+    gold: list[Example] = field(default_factory=list)  # the standing gold set (training.gate)
 
 
 @dataclass
@@ -55,6 +54,9 @@ class Measured:
     live_pred: np.ndarray
     metrics_live: dict[str, Any]
     embedding_s: float
+    live_train_pred: np.ndarray  # what the label checks compare the labels with
+    gold_inputs: PairInputs | None = None
+    live_gold_pred: np.ndarray | None = None
 
 
 @dataclass
@@ -70,9 +72,13 @@ class Candidate:
     val_inputs: PairInputs
     candidate_pred: np.ndarray
     metrics_candidate: dict[str, Any]
-    better: bool
     training_s: float
+    comparison: dict[str, Any]  # training.gate.verdict
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def better(self) -> bool:
+        return self.comparison["verdict"] == gate.BETTER
 
 
 def examples_features(
@@ -96,19 +102,25 @@ def prepare_dataset(run: TrainingRun, reporter: RunReporter) -> Prepared:
     and the statistics. Raises DatasetError when a check blocks the run."""
     train, validation, validation_given, sources = datasets.run_examples(run)
     train, conflicts = datasets.merge_duplicates(train)
+    held = gate.gold_split(train, validation, train_on_gold=bool(run.params.get("train_on_gold")))
+    train, validation = held.train, held.validation
     if not validation_given:
         train, validation = datasets.split_by_resume(train, fraction=0.2, seed=run.pk or 0)
-    found = dataset_checks(
-        train,
-        validation,
-        conflicts=conflicts,
-        validation_given=validation_given,
-        force=bool(run.params.get("force")),
+    found = (
+        dataset_checks(
+            train,
+            validation,
+            conflicts=conflicts,
+            validation_given=validation_given,
+            force=bool(run.params.get("force")),
+        )
+        + held.checks
     )
     dataset = {
         "sources": sources,
         "train": datasets.statistics(train),
         "validation": datasets.statistics(validation),
+        **({"gold": datasets.statistics(held.gold)} if held.gold else {}),
         "conflicts": conflicts,
     }
     TrainingRun.objects.filter(pk=run.pk).update(
@@ -119,7 +131,9 @@ def prepare_dataset(run: TrainingRun, reporter: RunReporter) -> Prepared:
     errors = blocking(found)
     if errors:
         raise DatasetError(" ".join(c.message for c in errors))
-    return Prepared(train=train, validation=validation, dataset=dataset, checks=found)
+    return Prepared(
+        train=train, validation=validation, dataset=dataset, checks=found, gold=held.gold
+    )
 
 
 def measure_live(run: TrainingRun, prepared: Prepared, reporter: RunReporter) -> Measured:
@@ -131,22 +145,56 @@ def measure_live(run: TrainingRun, prepared: Prepared, reporter: RunReporter) ->
     t = time.perf_counter()
     train_inputs = examples_features(train, base.encoder_key)
     val_inputs = examples_features(validation, base.encoder_key)
+    gold_inputs = examples_features(prepared.gold, base.encoder_key) if prepared.gold else None
     embedding_s = round(time.perf_counter() - t, 2)
     reporter(0.3, "measuring the live model")
-    y_val = scores(validation)
-    live_pred = scorer_for(base)(
-        val_inputs.resume_vectors, val_inputs.job_vectors, val_inputs.features
-    )
-    metrics_live = {**metrics.evaluate(y_val, live_pred), "model": base.version}
+    live = scorer_for(base)
+    live_pred = _apply(live, val_inputs)
+    live_gold_pred = _apply(live, gold_inputs) if gold_inputs else None
     return Measured(
         base=base,
         train_inputs=train_inputs,
         val_inputs=val_inputs,
-        y_val=y_val,
+        y_val=scores(validation),
         live_pred=live_pred,
-        metrics_live=metrics_live,
+        metrics_live=_measured(prepared, base.version, live_pred, live_gold_pred),
         embedding_s=embedding_s,
+        live_train_pred=_apply(live, train_inputs),
+        gold_inputs=gold_inputs,
+        live_gold_pred=live_gold_pred,
     )
+
+
+def _apply(scorer: Any, inputs: PairInputs) -> np.ndarray:
+    return scorer(inputs.resume_vectors, inputs.job_vectors, inputs.features)
+
+
+def _measured(
+    prepared: Prepared, version: str, predicted: np.ndarray, gold_pred: np.ndarray | None
+) -> dict[str, Any]:
+    """A model's metrics on the validation set, and on the gold set when there is one."""
+    out = gate.measured_on(prepared.validation, predicted, version)
+    if gold_pred is not None:
+        out["gold"] = gate.measured_on(prepared.gold, gold_pred, version)
+    return out
+
+
+def check_labels(run: TrainingRun, prepared: Prepared, measured: Measured) -> list[Check]:
+    """The label checks that need the live model's scores (training.label_checks), added
+    to the run's checks. Raises DatasetError when one blocks the run."""
+    found = label_checks(
+        prepared.train + prepared.validation,
+        np.concatenate([measured.live_train_pred, measured.live_pred]),
+        prepared.validation,
+        gold=prepared.gold,
+        force=bool(run.params.get("force")),
+    )
+    prepared.checks += found
+    TrainingRun.objects.filter(pk=run.pk).update(checks=[c.as_dict() for c in prepared.checks])
+    errors = blocking(found)
+    if errors:
+        raise DatasetError(" ".join(c.message for c in errors))
+    return found
 
 
 def fit_candidate(
@@ -160,8 +208,9 @@ def fit_candidate(
     extra: dict[str, Any] = {}
     train_inputs, val_inputs = measured.train_inputs, measured.val_inputs
     t = time.perf_counter()
+    gold_inputs = measured.gold_inputs
     if run.mode == TrainingRun.Mode.FULL:
-        extra["fine_tune"], train_inputs, val_inputs = _fine_tune_encoder(
+        extra["fine_tune"], train_inputs, val_inputs, gold_inputs = _fine_tune_encoder(
             run, prepared, base, folder, reporter
         )
         encoder_key = version
@@ -178,14 +227,19 @@ def fit_candidate(
         progress=head_span,
     )
     training_s = round(time.perf_counter() - t, 2)
-    candidate_pred = head(val_inputs.resume_vectors, val_inputs.job_vectors, val_inputs.features)
-    metrics_candidate = {**metrics.evaluate(measured.y_val, candidate_pred), "model": version}
-    metrics_live = measured.metrics_live
-    better = (metrics_candidate["spearman"] or -1.0) >= (metrics_live["spearman"] or -1.0)
-    reporter.log(
-        f"validation Spearman: live {metrics_live['spearman']}, candidate "
-        f"{metrics_candidate['spearman']}"
+    candidate_pred = _apply(head, val_inputs)
+    candidate_gold = _apply(head, gold_inputs) if gold_inputs else None
+    comparison = gate.verdict(
+        validation=prepared.validation,
+        live_val=measured.live_pred,
+        candidate_val=candidate_pred,
+        gold=prepared.gold,
+        live_gold=measured.live_gold_pred,
+        candidate_gold=candidate_gold,
+        checks=prepared.checks,
     )
+    reasons = "; ".join(comparison["reasons"])
+    reporter.log(f"against the live model: {comparison['verdict']} ({reasons})")
     return Candidate(
         folder=folder,
         version=version,
@@ -195,16 +249,16 @@ def fit_candidate(
         train_inputs=train_inputs,
         val_inputs=val_inputs,
         candidate_pred=candidate_pred,
-        metrics_candidate=metrics_candidate,
-        better=better,
+        metrics_candidate=_measured(prepared, version, candidate_pred, candidate_gold),
         training_s=training_s,
+        comparison=comparison,
         extra=extra,
     )
 
 
 def _fine_tune_encoder(
     run: TrainingRun, prepared: Prepared, base: ScoringModel, folder: Path, reporter: RunReporter
-) -> tuple[dict[str, Any], PairInputs, PairInputs]:
+) -> tuple[dict[str, Any], PairInputs, PairInputs, PairInputs | None]:
     """Fine-tune the live encoder into the incoming folder; both sets' inputs under it."""
     train, validation = prepared.train, prepared.validation
     reporter.log("fine-tuning the transformer")
@@ -224,7 +278,8 @@ def _fine_tune_encoder(
     incoming = models_store.incoming_key(run.pk)
     train_inputs = examples_features(train, incoming, cache=False)
     val_inputs = examples_features(validation, incoming, cache=False)
-    return history, train_inputs, val_inputs
+    gold = examples_features(prepared.gold, incoming, cache=False) if prepared.gold else None
+    return history, train_inputs, val_inputs, gold
 
 
 def learning_curve(
@@ -269,116 +324,3 @@ def learning_curve(
         "live": {k: measured.metrics_live.get(k) for k in ("spearman", "band_accuracy")},
         "encoder": "fine-tuned on all training pairs" if run.mode == TrainingRun.Mode.FULL else "",
     }
-
-
-def publish(
-    run: TrainingRun,
-    prepared: Prepared,
-    measured: Measured,
-    candidate: Candidate,
-    curve: dict[str, Any],
-    timings: dict[str, float],
-    started: float,
-    reporter: RunReporter,
-) -> tuple[TrainingRun, ScoringModel]:
-    """Write the candidate's folder, then create its ScoringModel, mark the run succeeded
-    and rename the folder to its version, together."""
-    _write_folder(run, prepared, measured, candidate, timings, started)
-    reporter(0.97, "publishing the model folder")
-    return _commit(run, prepared, measured, candidate, curve, timings)
-
-
-def _write_folder(
-    run: TrainingRun,
-    prepared: Prepared,
-    measured: Measured,
-    candidate: Candidate,
-    timings: dict[str, float],
-    started: float,
-) -> None:
-    folder, version, encoder_key = candidate.folder, candidate.version, candidate.encoder_key
-    candidate.head.save(folder)
-    timings["total_s"] = round(time.perf_counter() - started, 2)
-    params = {**run.params, "mode": run.mode, "head": candidate.chosen}
-    # Before the rename and outside its transaction, so no worker exports on first use.
-    store.export_encoder(folder, version=version, encoder_key=encoder_key)
-    store.write_metadata(
-        folder,
-        {
-            "version": version,
-            "mode": run.mode,
-            "run": run.pk,
-            "base_model": measured.base.version,
-            "encoder_key": encoder_key,
-            "data": prepared.dataset,
-            "parameters": params,
-            "metrics": {
-                "candidate": candidate.metrics_candidate,
-                "live": measured.metrics_live,
-            },
-            "timings": timings,
-            **candidate.extra,
-        },
-    )
-
-
-def _commit(
-    run: TrainingRun,
-    prepared: Prepared,
-    measured: Measured,
-    candidate: Candidate,
-    curve: dict[str, Any],
-    timings: dict[str, float],
-) -> tuple[TrainingRun, ScoringModel]:
-    # Row, status and folder together: a run cancelled at this moment raises in
-    # TrainingRun.transition before the rename, and a failed rename rolls the rows back.
-    metrics_live = measured.metrics_live
-    with transaction.atomic():
-        model = ScoringModel.objects.create(
-            version=candidate.version,
-            kind=ScoringModel.Kind.CUSTOM,
-            path=candidate.version,
-            encoder_key=candidate.encoder_key,
-            metrics={
-                **candidate.metrics_candidate,
-                "live_at_training": metrics_live,
-                "better_than_live": candidate.better,
-                "run": run.pk,
-            },
-        )
-        run = TrainingRun.transition(
-            run.pk,
-            TrainingRun.Status.SUCCEEDED,
-            finished_at=timezone.now(),
-            progress=1.0,
-            stage="done",
-            output_model=model,
-            metrics_live=metrics_live,
-            metrics_candidate=candidate.metrics_candidate,
-            validation_predictions={
-                "human": [round(float(v), 4) for v in measured.y_val],
-                "candidate": [round(float(v), 4) for v in candidate.candidate_pred],
-                "live": [round(float(v), 4) for v in measured.live_pred],
-                "learning_curve": curve,
-            },
-            dataset={**prepared.dataset, "timings": timings, **candidate.extra},
-        )
-        store.publish(run.pk, candidate.version)
-    return run, model
-
-
-def activate_if_asked(run: TrainingRun, model: ScoringModel, reporter: RunReporter) -> None:
-    """Activate the new model when the run was queued with activate (a refusal, e.g. a
-    worse model without activate_if_worse, goes to the log)."""
-    if not run.params.get("activate"):
-        return
-    try:
-        scoring_model_activate(
-            model=model,
-            force=bool(run.params.get("activate_if_worse")),
-            actor=run.created_by,
-        )
-        reporter.lines.append(f"activated {model.version}")
-    except ActivationRefused as exc:
-        reporter.lines.append(str(exc))
-    TrainingRun.objects.filter(pk=run.pk).update(log="\n".join(reporter.lines[-LOG_LINES:]))

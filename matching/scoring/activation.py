@@ -11,6 +11,7 @@ from matching import queue
 from matching.errors import ActivationRefused, ModelUnavailable
 from matching.models import ScoringModel
 from matching.models_store import PRETRAINED_KEY
+from matching.scoring.corpus import UNFROZEN
 from matching.scoring.heads import scorer_for
 
 PRETRAINED_VERSION = "pretrained"
@@ -43,6 +44,24 @@ def scoring_model_active() -> ScoringModel:
     return ScoringModel.objects.defer("corpus_df").get(is_active=True)
 
 
+def _not_better(model: ScoringModel) -> str:
+    """Why a version is not activated without insisting: its run's verdict (the gate of
+    training.gate) and the reasons, or, for a run from before the gate, the figures."""
+    live = model.metrics.get("live_at_training", {})
+    against = live.get("model", "the live model")
+    comparison = model.metrics.get("comparison") or {}
+    said = {
+        "worse": f"was worse than {against}",
+        "unclear": f"was not measured better than {against} beyond noise",
+        "untrusted": f"learned from labels that failed a check: not called better than {against}",
+    }.get(comparison.get("verdict", "worse"), f"was worse than {against}")
+    reasons = "; ".join(comparison.get("reasons", [])) or (
+        f"Spearman {model.metrics.get('spearman')} against {live.get('spearman')} on the "
+        "same validation set"
+    )
+    return f"{model.version} {said} ({reasons}); not activated. Activate it anyway to insist."
+
+
 # Activations that may take the live row between one waiting activation's looks at it.
 ACTIVATION_LOCK_TRIES = 20
 
@@ -62,12 +81,7 @@ def scoring_model_activate(
     anything changes.
     """
     if not force and model.metrics.get("better_than_live") is False:
-        live = model.metrics.get("live_at_training", {})
-        raise ActivationRefused(
-            f"{model.version} was worse than {live.get('model', 'the live model')} on the same "
-            f"validation set (Spearman {model.metrics.get('spearman')} against "
-            f"{live.get('spearman')}); not activated. Activate it anyway to insist."
-        )
+        raise ActivationRefused(_not_better(model))
     try:
         scorer_for(model)
     except ModelUnavailable as exc:
@@ -89,9 +103,7 @@ def scoring_model_activate(
         ScoringModel.objects.filter(pk=model.pk).update(
             is_active=True,
             activated_at=timezone.now(),
-            corpus_df=b"",
-            corpus_size=0,
-            corpus_at=None,
+            **UNFROZEN,
         )
         queue.enqueue_rescore_all()
         _audit_activation(model=model, live=live, force=force, actor=actor)

@@ -60,6 +60,7 @@ def test_queueing_with_files_answers_202_with_the_run_and_its_status_url(
     assert body["params"] == {
         "from_ratings": False,
         "force": False,
+        "train_on_gold": False,
         "activate": False,
         "activate_if_worse": False,
         "epochs": 2,
@@ -84,7 +85,7 @@ def test_a_run_queued_through_the_api_is_followed_until_it_succeeds(api, sample_
     assert run["dataset"]["sources"] == {"file": 63}
     assert {"embedding_s", "training_s", "total_s"} <= set(run["timings"])
     assert run["checks"] == []  # the sample passes every check, and validation was given
-    assert run["log_tail"] and "validation Spearman" in "\n".join(run["log_tail"])
+    assert run["log_tail"] and "against the live model: " in "\n".join(run["log_tail"])
     assert run["started_at"] and run["finished_at"] and run["duration_s"] >= 0
     assert run["fine_tune"] is None
 
@@ -447,3 +448,16 @@ def test_no_suggestion_while_a_run_is_queued(api, settings, queue_only, sample_b
     queue_files(api, sample_bytes)
     body = api.get(SUGGESTION).json()
     assert (body["suggested"], body["run_in_progress"]) == (False, True)
+
+
+def test_a_run_shows_each_figure_with_its_interval_and_the_gates_verdict(api, sample_bytes):
+    url = queue_files(api, sample_bytes, sample_bytes).json()["url"]
+    run = poll(api, url)
+    for side in ("metrics_live", "metrics_candidate"):
+        low, high = run[side]["ci"]["spearman"]
+        assert low <= run[side]["spearman"] <= high
+        assert run[side]["resumes"] > 0
+    comparison = run["comparison"]
+    assert comparison["verdict"] == "better"
+    assert comparison["validation"]["ci"][0] > 0
+    assert comparison["reasons"][0].startswith("validation: Spearman gain +")

@@ -216,6 +216,11 @@ def test_a_finished_run_shows_dataset_checks_and_metrics_as_tables(client, revie
     assert "2 pairs disagree." in html
     bands = better_run.dataset["train"]["bands"]
     assert f"<td>{bands['poor']} / {bands['partial']} / {bands['good']}</td>" in html
-    assert f"<td>{better_run.metrics_candidate['spearman']:.4g}</td>" in html
+    candidate = better_run.metrics_candidate
+    low, high = candidate["ci"]["spearman"]
+    assert f"<td>{candidate['spearman']:.4g} ({low:.3g} to {high:.3g})</td>" in html
+    # The gate's verdict and its reasons, above the figures.
+    assert "Better than the live model beyond noise" in html
+    assert "validation: Spearman gain +" in html
     # No field shows the stored JSON itself.
     assert "{&quot;" not in html and "[{&#x27;" not in html

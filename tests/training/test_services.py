@@ -119,6 +119,7 @@ def test_a_created_run_is_queued_with_its_parameters_and_files(sample_rows, sett
     assert run.params == {
         "from_ratings": False,
         "force": False,
+        "train_on_gold": False,
         "activate": False,
         "activate_if_worse": False,
         "epochs": 3,
@@ -158,7 +159,7 @@ def test_training_on_the_sample_succeeds_and_writes_a_complete_model_folder(samp
     assert run.dataset["sources"] == {"file": 63}
     assert run.dataset["train"]["examples"] + run.dataset["validation"]["examples"] == 63
     assert [c["code"] for c in run.checks] == ["auto_validation_split"]
-    assert "validation Spearman: live" in run.log
+    assert "against the live model: " in run.log
     fractions = [p for p, _ in stages]
     assert fractions == sorted(fractions) and stages[-1][1] == "publishing the model folder"
 

@@ -67,9 +67,14 @@ class RunOptionsIn(serializers.Serializer):
     force = serializers.BooleanField(
         default=False, help_text="Train even if the data checks fail (they become warnings)."
     )
+    train_on_gold = serializers.BooleanField(
+        default=False,
+        help_text="Train on the gold set too (pairs rated by several reviewers, or settled); "
+        "the candidate is then compared on the validation set only.",
+    )
     activate = serializers.BooleanField(
         default=False,
-        help_text="Activate the new model if it measures at least as well as the live one.",
+        help_text="Activate the new model if it measures better than the live one beyond noise.",
     )
     activate_if_worse = serializers.BooleanField(
         default=False, help_text="With activate: activate it even if it measures worse."
@@ -152,17 +157,57 @@ def _examples_payload(examples: list, *, name: str) -> tuple[str, bytes]:
 # --- a run ---------------------------------------------------------------------------------
 
 
-class MetricsOut(serializers.Serializer):
-    """One model's measurements on a run's validation examples."""
+class IntervalsOut(serializers.Serializer):
+    """95% intervals [low, high] from resampling resumes (null: too few resumes)."""
 
-    model = serializers.CharField(help_text="The version measured.")
-    n = serializers.IntegerField(help_text="Validation pairs.")
+    spearman = serializers.ListField(child=serializers.FloatField(), allow_null=True)
+    pearson = serializers.ListField(child=serializers.FloatField(), allow_null=True)
+    mae = serializers.ListField(child=serializers.FloatField(), allow_null=True)
+    band_accuracy = serializers.ListField(child=serializers.FloatField(), allow_null=True)
+
+
+class SetMetricsOut(serializers.Serializer):
+    """One model's measurements on one set of examples."""
+
+    n = serializers.IntegerField(help_text="Pairs.")
+    resumes = serializers.IntegerField(
+        required=False, help_text="Distinct resumes: the intervals resample them."
+    )
     spearman = serializers.FloatField(allow_null=True, help_text="Rank correlation with people.")
     pearson = serializers.FloatField(allow_null=True)
     mae = serializers.FloatField(allow_null=True, help_text="Mean absolute error, 0..1.")
     band_accuracy = serializers.FloatField(
         allow_null=True, help_text="Share of pairs in the same band (poor, partial, good)."
     )
+    ci = IntervalsOut(required=False, help_text="Runs since the gate: each figure's interval.")
+
+
+class MetricsOut(SetMetricsOut):
+    """One model's measurements on a run's validation examples, and on the gold set."""
+
+    model = serializers.CharField(help_text="The version measured.")
+    gold = SetMetricsOut(
+        required=False,
+        help_text="On the gold set (pairs several reviewers rated, or settled), kept out of "
+        "training; absent when it is too small or the run trained on it.",
+    )
+
+
+class GainOut(serializers.Serializer):
+    spearman_gain = serializers.FloatField(allow_null=True, help_text="Candidate minus live.")
+    ci = serializers.ListField(
+        child=serializers.FloatField(), allow_null=True, help_text="Its 95% interval."
+    )
+    n = serializers.IntegerField(help_text="Pairs.")
+
+
+class ComparisonOut(serializers.Serializer):
+    """The gate's verdict (docs/training.md, "The gate")."""
+
+    verdict = serializers.ChoiceField(choices=["better", "worse", "unclear", "untrusted"])
+    validation = GainOut()
+    gold = GainOut(required=False)
+    reasons = serializers.ListField(child=serializers.CharField())
 
 
 class CheckOut(serializers.Serializer):
@@ -195,6 +240,7 @@ class DatasetOut(serializers.Serializer):
     )
     train = DatasetSideOut()
     validation = DatasetSideOut()
+    gold = DatasetSideOut(required=False, help_text="The gold set the models were measured on.")
     conflicts = serializers.IntegerField(help_text="Pairs whose labels were a band or more apart.")
 
 
@@ -236,6 +282,10 @@ class RunOut(serializers.ModelSerializer):
     metrics_candidate = serializers.SerializerMethodField(
         help_text="The new model on the same examples (null until trained)."
     )
+    comparison = serializers.SerializerMethodField(
+        help_text="The candidate against the live model: only a better one goes live "
+        "without insisting (null until trained, and for runs from before the gate)."
+    )
 
     class Meta:
         model = TrainingRun
@@ -253,6 +303,7 @@ class RunOut(serializers.ModelSerializer):
             "output_model",
             "metrics_live",
             "metrics_candidate",
+            "comparison",
             "created_by",
             "created_at",
             "started_at",
@@ -273,6 +324,11 @@ class RunOut(serializers.ModelSerializer):
     @extend_schema_field(MetricsOut(allow_null=True))
     def get_metrics_candidate(self, run: TrainingRun) -> dict | None:
         return _metrics_or_none(run.metrics_candidate)
+
+    @extend_schema_field(ComparisonOut(allow_null=True))
+    def get_comparison(self, run: TrainingRun) -> dict | None:
+        found = run.output_model.metrics.get("comparison") if run.output_model else None
+        return ComparisonOut(found).data if found else None
 
 
 class RunDetailOut(RunOut):

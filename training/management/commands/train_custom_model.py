@@ -41,6 +41,12 @@ class Command(BaseCommand):
         parser.add_argument("--epochs", type=int, help="Full mode: epochs (default 2).")
         parser.add_argument("--batch-size", type=int, help="Full mode: batch size (default 16).")
         parser.add_argument("--force", action="store_true", help="Train despite failed checks.")
+        parser.add_argument(
+            "--train-on-gold",
+            action="store_true",
+            help="Train on the gold set too (pairs several reviewers rated, or settled); "
+            "the candidate is then compared on the validation set only.",
+        )
         parser.add_argument("--activate", action="store_true", help="Activate if it is better.")
         parser.add_argument(
             "--activate-if-worse", action="store_true", help="With --activate: even if worse."
@@ -72,6 +78,7 @@ class Command(BaseCommand):
                 train_file=files.get("train"),
                 validation_file=files.get("validation"),
                 force=opts["force"],
+                train_on_gold=opts["train_on_gold"],
                 activate=opts["activate"],
                 activate_if_worse=opts["activate_if_worse"],
                 enqueue=opts["queue"],
