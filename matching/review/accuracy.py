@@ -4,7 +4,6 @@ needs the same permission)."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator, Sequence
 
 from django.contrib.auth.decorators import login_required
@@ -13,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 
 from matching.review import corrections as review_corrections
+from resumeproject.csv_stream import csv_download
 
 PERMISSION = "matching.view_verdictcorrection"
 WITHHELD = (
@@ -34,13 +34,6 @@ CSV_HEADER = [
 ]
 
 
-class _Echo:
-    """A file-like object whose write returns the line, so csv.writer feeds a stream."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 def _check(request: HttpRequest) -> None:
     if not request.user.has_perm(PERMISSION):
         raise PermissionDenied(WITHHELD)
@@ -58,7 +51,6 @@ def corrections_export(request: HttpRequest) -> StreamingHttpResponse:
     """Every correction with what the rules said then and say now: the data to tune the
     rules with, beside the ratings a training run reads."""
     _check(request)
-    writer = csv.writer(_Echo())
 
     def rows() -> Iterator[Sequence[object]]:
         yield CSV_HEADER
@@ -78,8 +70,4 @@ def corrections_export(request: HttpRequest) -> StreamingHttpResponse:
                 c.updated_at.isoformat(),
             ]
 
-    response = StreamingHttpResponse(
-        (writer.writerow(row) for row in rows()), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = 'attachment; filename="verdict-corrections.csv"'
-    return response
+    return csv_download(rows(), "verdict-corrections.csv")

@@ -1,7 +1,7 @@
 """Agreement between reviewers: Krippendorff's alpha with the interval metric.
 
-krippendorff_alpha_interval is pure numpy; reviewer_agreement feeds it the ratings of the
-database. Alpha is
+krippendorff_alpha_interval computes it with the `krippendorff` package; reviewer_agreement
+feeds it the ratings of the database. Alpha is
 1 when reviewers always agree, 0 when they agree no better than chance, below 0 when
 they disagree systematically. Unlike a mean pairwise correlation it copes with any
 number of reviewers per pair and with reviewers who rated different pairs.
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import krippendorff
 import numpy as np
 from django.db.models import Avg, Count
 
@@ -19,42 +20,29 @@ from matching.review.selectors import pairs_conflicting
 
 
 def krippendorff_alpha_interval(units: np.ndarray, values: np.ndarray) -> float | None:
-    """Alpha of `values` (one rating each) grouped by `units` (the pair each belongs to).
+    """Alpha of `values` (one rating each) grouped by `units` (the pair each belongs to),
+    by the `krippendorff` package with the interval metric.
 
-    Interval metric: the disagreement of two values is their squared difference. Units
-    with one value are not pairable and are left out, as Krippendorff (2011) prescribes.
-    None when nothing can be measured: no unit with two values, or no variation at all.
-
-        D_o = 1/n * sum over units u of  sum_{i != j in u} (v_i - v_j)^2 / (m_u - 1)
-        D_e = 1/(n (n - 1)) * sum_{i != j over all pairable values} (v_i - v_j)^2
-        alpha = 1 - D_o / D_e
-
-    For m values, sum_{i != j} (v_i - v_j)^2 = 2 m * sum (v - mean)^2, so both sums are
-    per-unit moments: one bincount each, no loop over units.
-    """
+    Alpha needs no rater identity, only the values each unit holds, so unit u's values
+    fill column u of the reliability matrix from the top (NaN below). Units with one
+    value are not pairable and leave alpha unchanged, as Krippendorff (2011) prescribes.
+    None when nothing can be measured: no unit with two values, or no variation at all
+    (the package raises there)."""
     units = np.asarray(units)
     values = np.asarray(values, dtype=np.float64)
     if units.shape != values.shape:
         raise ValueError("units and values must have the same length")
     _, idx = np.unique(units, return_inverse=True)
-    m_u = np.bincount(idx)
-    pairable = m_u[idx] >= 2
-    idx, values = idx[pairable], values[pairable]
-    n = values.size
-    if n < 2:
+    idx = idx.ravel()
+    counts = np.bincount(idx) if idx.size else np.zeros(0, int)
+    pairable = counts[idx] >= 2 if idx.size else np.zeros(0, bool)
+    if pairable.sum() < 2 or np.ptp(values[pairable]) <= 1e-12:
         return None
-    m_u = np.bincount(idx)
-    sums = np.bincount(idx, weights=values)
-    squares = np.bincount(idx, weights=values**2)
-    has = m_u >= 2
-    m, s, q = m_u[has], sums[has], squares[has]
-    # 2 m * sum (v - mean)^2 = 2 (m q - s^2), per unit
-    within = 2 * (m * q - s**2)
-    d_observed = float(np.sum(within / (m - 1))) / n
-    d_expected = 2 * (n * float(np.sum(values**2)) - float(np.sum(values)) ** 2) / (n * (n - 1))
-    if d_expected <= 1e-12:
-        return None
-    return 1.0 - d_observed / d_expected
+    order = np.argsort(idx, kind="stable")
+    row = np.arange(len(idx)) - np.concatenate([[0], np.cumsum(counts)[:-1]])[idx[order]]
+    matrix = np.full((int(counts.max()), len(counts)), np.nan)
+    matrix[row, idx[order]] = values[order]
+    return float(krippendorff.alpha(reliability_data=matrix, level_of_measurement="interval"))
 
 
 @dataclass

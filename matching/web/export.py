@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Iterator
 
 from django.contrib.auth.decorators import login_required
@@ -15,17 +14,11 @@ from matching.models import Job, Pair, Resume
 from matching.privacy import selectors as privacy_selectors
 from matching.scoring import explain as scoring_explain
 from matching.web.ranking import filtered_ranking
+from resumeproject.csv_stream import csv_download
 
 # Rows fetched and explained together by the CSV export: the resume texts of one batch
 # are in memory at once, so this bounds memory for exports of any length.
 EXPORT_BATCH = 500
-
-
-class _Echo:
-    """A file-like object whose write returns the line, so csv.writer feeds a stream."""
-
-    def write(self, value: str) -> str:
-        return value
 
 
 EXPORT_HEADER = [
@@ -94,16 +87,6 @@ def job_export(request: HttpRequest, job_id: int) -> StreamingHttpResponse:
     """The filtered ranking as CSV, streamed: rows are written as they are read."""
     job = get_object_or_404(Job, pk=job_id)
     _, _, pairs = filtered_ranking(request, job)
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse(
-        (
-            writer.writerow(row)
-            for row in _export_rows(
-                job, pairs, anonymized=privacy_selectors.reviewer_anonymizes(user=request.user)
-            )
-        ),
-        content_type="text/csv; charset=utf-8",
-    )
+    anonymized = privacy_selectors.reviewer_anonymizes(user=request.user)
     name = slugify(job.title) or f"job-{job.pk}"
-    response["Content-Disposition"] = f'attachment; filename="{name}-ranking.csv"'
-    return response
+    return csv_download(_export_rows(job, pairs, anonymized=anonymized), f"{name}-ranking.csv")
