@@ -161,10 +161,12 @@ class TrainingRunAdmin(admin.ModelAdmin):
         notes = [
             format_html(
                 "Grey: the live model {} · blue: the candidate {}, both on the same {} "
-                "validation pairs.",
+                "validation pairs of {} resumes; whiskers: 95% intervals, resampling those "
+                "resumes.",
                 obj.metrics_live.get("model", ""),
                 obj.metrics_candidate.get("model", ""),
                 len(predictions.get("human") or []),
+                obj.metrics_candidate.get("resumes", "?"),
             )
         ]
         if curve.get("points"):

@@ -124,20 +124,53 @@ def calibration(predictions: dict) -> SafeString:
     return svg("plot-calibration", "Mean human score per predicted band", body)
 
 
-def _bar(x: float, width: float, value: float, colour: str, text: str, title: str) -> str:
-    height = max(0.0, min(value, 1.0)) * (HEIGHT - TOP - BOTTOM)
-    top = HEIGHT - BOTTOM - height
+def _y(value: float) -> float:
+    return HEIGHT - BOTTOM - max(0.0, min(value, 1.0)) * (HEIGHT - TOP - BOTTOM)
+
+
+def _bar(
+    x: float,
+    width: float,
+    value: float,
+    colour: str,
+    text: str,
+    title: str,
+    interval: list[float] | None = None,
+) -> str:
+    """A bar with its value printed above it and, given one, its 95% interval as a
+    whisker (the value then sits above the whisker)."""
+    top = _y(value)
+    whisker = ""
+    label_y = top - 3
+    if interval:
+        low, high = _y(interval[0]), _y(interval[1])
+        centre = x + width / 2
+        whisker = html(
+            '<path class="interval" d="M{:.1f} {:.1f}V{:.1f}M{:.1f} {:.1f}h{:.1f}M{:.1f} {:.1f}'
+            'h{:.1f}" stroke="#1f2937" stroke-width="1" fill="none"/>',
+            centre,
+            low,
+            high,
+            centre - 3,
+            low,
+            6,
+            centre - 3,
+            high,
+            6,
+        )
+        label_y = min(top, high) - 3
     return html(
         '<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}" fill="{}"><title>{}</title>'
-        '</rect><text x="{:.1f}" y="{:.1f}" text-anchor="middle" font-size="10">{}</text>',
+        '</rect>{}<text x="{:.1f}" y="{:.1f}" text-anchor="middle" font-size="10">{}</text>',
         x,
         top,
         width,
-        height,
+        HEIGHT - BOTTOM - top,
         colour,
         title,
+        whisker,
         x + width / 2,
-        top - 3,
+        label_y,
         text,
     )
 
@@ -155,8 +188,9 @@ COMPARED = (
 
 def comparison(metrics_live: dict, metrics_candidate: dict) -> SafeString:
     """The two models' metrics on the same validation pairs, side by side, values
-    printed on the bars. Spearman, Pearson and band accuracy: higher is better; MAE (mean
-    absolute error): lower is better."""
+    printed on the bars, each with its 95% interval over resumes as a whisker. Spearman,
+    Pearson and band accuracy: higher is better; MAE (mean absolute error): lower is
+    better."""
     if not metrics_live or not metrics_candidate:
         return mark_safe("")
     group = (WIDTH - LEFT - RIGHT) / len(COMPARED)
@@ -170,8 +204,18 @@ def comparison(metrics_live: dict, metrics_candidate: dict) -> SafeString:
             x = LEFT + k * group + offset * group
             text = "n/a" if value is None else f"{value:.2f}"
             model = metrics.get("model", name)
+            interval = (metrics.get("ci") or {}).get(key)
+            said = f" (95% interval {interval[0]:.2f} to {interval[1]:.2f})" if interval else ""
             bars.append(
-                _bar(x, group * 0.36, value or 0.0, COLOURS[name], text, f"{model}: {label} {text}")
+                _bar(
+                    x,
+                    group * 0.36,
+                    value or 0.0,
+                    COLOURS[name],
+                    text,
+                    f"{model}: {label} {text}{said}",
+                    interval,
+                )
             )
         labels.append((LEFT + (k + 0.5) * group, HEIGHT - BOTTOM + 14, label))
     body = html(

@@ -87,6 +87,10 @@ def test_a_finished_run_page_shows_the_four_plots(client, reviewer, better_run):
         assert f'id="{plot_id}"' in html
     spearman = better_run.metrics_candidate["spearman"]
     assert re.search(rf">{spearman:.2f}</text>", html)
+    # Each model's bars carry their 95% intervals as whiskers, four metrics each.
+    assert html.count('class="interval"') == 8
+    low, high = better_run.metrics_candidate["ci"]["spearman"]
+    assert f"(95% interval {low:.2f} to {high:.2f})" in html
 
 
 def test_a_run_without_a_curve_still_shows_its_other_plots(client, reviewer, better_run):
