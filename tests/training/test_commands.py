@@ -61,13 +61,17 @@ def test_train_prints_the_live_and_candidate_metrics(tmp_path, sample_rows, writ
     assert run.status == TrainingRun.Status.SUCCEEDED
     lines = output.splitlines()
     header = next(line for line in lines if "spearman" in line)
-    assert header.split() == ["spearman", "pearson", "mae", "bands"]
+    assert header.split() == ["spearman", "95%", "interval", "pearson", "mae", "bands"]
     live = next(line for line in lines if line.startswith("live"))
     candidate = next(line for line in lines if line.startswith("candidate"))
     assert live.split()[1] == str(run.metrics_live["spearman"])
     assert live.split()[-1] == "pretrained"
     assert candidate.split()[1] == str(run.metrics_candidate["spearman"])
+    low, high = run.metrics_candidate["ci"]["spearman"]
+    assert candidate.split()[2:5] == [f"{low:.3f}", "to", f"{high:.3f}"]
     assert candidate.split()[-1] == run.output_model.version
+    verdict = run.output_model.metrics["comparison"]["verdict"]
+    assert f"Against the live model: {verdict} (validation: Spearman gain" in output
     assert f"Saved {run.output_model.version} (not active)" in output
     assert "info     No validation data given" in output
 

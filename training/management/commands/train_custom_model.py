@@ -107,13 +107,21 @@ class Command(BaseCommand):
         if run.status != TrainingRun.Status.SUCCEEDED:
             raise CommandError(f"Run {run.pk} {run.status}: {run.error}")
         live, cand = run.metrics_live, run.metrics_candidate
-        self.stdout.write(f"{'':12}{'spearman':>10}{'pearson':>10}{'mae':>8}{'bands':>8}")
+        self.stdout.write(
+            f"{'':12}{'spearman':>10}{'95% interval':>16}{'pearson':>10}{'mae':>8}{'bands':>8}"
+        )
         for name, m in (("live", live), ("candidate", cand)):
+            ci = (m.get("ci") or {}).get("spearman")
+            interval = f"{ci[0]:.3f} to {ci[1]:.3f}" if ci else "-"
             self.stdout.write(
-                f"{name:12}{m['spearman']!s:>10}{m['pearson']!s:>10}{m['mae']!s:>8}"
-                f"{m['band_accuracy']!s:>8}   {m['model']}"
+                f"{name:12}{m['spearman']!s:>10}{interval:>16}{m['pearson']!s:>10}"
+                f"{m['mae']!s:>8}{m['band_accuracy']!s:>8}   {m['model']}"
             )
         model = run.output_model
+        comparison = model.metrics.get("comparison") or {}
+        if comparison:
+            reasons = "; ".join(comparison.get("reasons", []))
+            self.stdout.write(f"Against the live model: {comparison['verdict']} ({reasons})")
         state = "active" if model.is_active else "not active"
         self.stdout.write(self.style.SUCCESS(f"Saved {model.version} ({state})"))
         for line in run.log.splitlines():
