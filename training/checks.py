@@ -12,6 +12,7 @@ from django.conf import settings
 
 from matching import bands
 from training.datasets import Example
+from training.errors import DatasetError
 
 # Labels within this of the model's own prediction "equal" it.
 ECHO_TOLERANCE = 0.01
@@ -154,3 +155,10 @@ def _split_checks(validation: list[Example], validation_given: bool, level: str)
 
 def blocking(checks: list[Check]) -> list[Check]:
     return [c for c in checks if c.level == "error"]
+
+
+def refuse_if_blocking(checks: list[Check]) -> None:
+    """Stop the run with the messages of its blocking checks, if any (DatasetError)."""
+    errors = blocking(checks)
+    if errors:
+        raise DatasetError(" ".join(c.message for c in errors))

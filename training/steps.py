@@ -22,9 +22,9 @@ from matching.scoring.activation import scoring_model_active
 from matching.scoring.heads import TrainedHead, scorer_for
 from matching.scoring.inputs import PairInputs, TextPair, texts_features
 from training import datasets, fast, full, gate, store
-from training.checks import Check, blocking, dataset_checks
+from training.checks import Check, dataset_checks, refuse_if_blocking
 from training.datasets import Example
-from training.errors import DatasetError, RunCancelled
+from training.errors import RunCancelled
 from training.label_checks import label_checks
 from training.models import TrainingRun
 from training.reporting import RunReporter
@@ -128,9 +128,7 @@ def prepare_dataset(run: TrainingRun, reporter: RunReporter) -> Prepared:
     )
     for c in found:
         reporter.log(f"check {c.level}: {c.message}")
-    errors = blocking(found)
-    if errors:
-        raise DatasetError(" ".join(c.message for c in errors))
+    refuse_if_blocking(found)
     return Prepared(
         train=train, validation=validation, dataset=dataset, checks=found, gold=held.gold
     )
@@ -191,9 +189,7 @@ def check_labels(run: TrainingRun, prepared: Prepared, measured: Measured) -> li
     )
     prepared.checks += found
     TrainingRun.objects.filter(pk=run.pk).update(checks=[c.as_dict() for c in prepared.checks])
-    errors = blocking(found)
-    if errors:
-        raise DatasetError(" ".join(c.message for c in errors))
+    refuse_if_blocking(found)
     return found
 
 
