@@ -253,10 +253,11 @@ def examples_from_db() -> list[Example]:
 
 
 def run_examples(
-    run: TrainingRun,
+    run: TrainingRun, *, db: list[Example] | None = None
 ) -> tuple[list[Example], list[Example], bool, dict[str, int]]:
     """The run's training and validation examples, whether validation was given, and
-    the number of training examples per source."""
+    the number of training examples per source. `db`: examples_from_db() when the caller
+    has read it already (it is every rating and rated pair's text)."""
     sources: dict[str, int] = {}
     train: list[Example] = []
     if run.train_file:
@@ -264,7 +265,7 @@ def run_examples(
             train += parse_examples(fh.read(), name=run.train_file.name, source="file")
         sources["file"] = len(train)
     if run.params.get("from_ratings"):
-        db = examples_from_db()
+        db = examples_from_db() if db is None else db
         train += db
         for e in db:
             sources[e.source] = sources.get(e.source, 0) + 1

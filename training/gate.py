@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from training import datasets, metrics
+from training import metrics
 from training.checks import Check
 from training.datasets import Example
 from training.label_checks import BLOCKING_CODES
@@ -46,11 +46,16 @@ class GoldSplit:
 
 
 def gold_split(
-    train: list[Example], validation: list[Example], *, train_on_gold: bool = False
+    train: list[Example],
+    validation: list[Example],
+    db: list[Example],
+    *,
+    train_on_gold: bool = False,
 ) -> GoldSplit:
-    """Take the standing gold set out of a run's examples (any pair of it, whichever
-    source brought it), unless the run trains on it; it then judges nothing."""
-    standing = [e for e in datasets.examples_from_db() if e.is_gold]
+    """Take the standing gold set (the gold examples of `db`, datasets.examples_from_db)
+    out of a run's examples (any pair of it, whichever source brought it), unless the run
+    trains on it; it then judges nothing."""
+    standing = [e for e in db if e.is_gold]
     if not standing:
         return GoldSplit(train, validation, [], [])
     if train_on_gold:

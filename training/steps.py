@@ -100,9 +100,13 @@ def scores(examples: list[Example]) -> np.ndarray:
 def prepare_dataset(run: TrainingRun, reporter: RunReporter) -> Prepared:
     """Read, merge and split the examples, and check them; the run's row gets the checks
     and the statistics. Raises DatasetError when a check blocks the run."""
-    train, validation, validation_given, sources = datasets.run_examples(run)
+    # Read once: the run may train on it, and the gold set is taken from it.
+    db = datasets.examples_from_db()
+    train, validation, validation_given, sources = datasets.run_examples(run, db=db)
     train, conflicts = datasets.merge_duplicates(train)
-    held = gate.gold_split(train, validation, train_on_gold=bool(run.params.get("train_on_gold")))
+    held = gate.gold_split(
+        train, validation, db, train_on_gold=bool(run.params.get("train_on_gold"))
+    )
     train, validation = held.train, held.validation
     if not validation_given:
         train, validation = datasets.split_by_resume(train, fraction=0.2, seed=run.pk or 0)
