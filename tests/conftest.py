@@ -136,6 +136,35 @@ def sample_rows(sample_bytes) -> list[dict]:
     return json.loads(sample_bytes)
 
 
+def rated_on_job_scales(rows: list[dict]) -> list[dict]:
+    """`rows` as reviewers who rate every other posting generously would (0.5 to 1 there,
+    0 to 0.5 elsewhere): a trained head learns each posting's scale from its memory of
+    rated pairs, which the pre-trained scorer cannot know, so a run trained and validated
+    on them is called better than the live model beyond noise (+0.45 Spearman, interval
+    +0.30 to +0.61, on the sample). The sample's own labels the pre-trained scorer already
+    ranks well: a head gains +0.03 on them, within noise, and the gate says "unclear"."""
+    jobs = sorted({row["job_description"] for row in rows})
+    generous = {job for i, job in enumerate(jobs) if i % 2}
+    return [
+        {
+            **row,
+            "score": round(
+                0.5 + 0.5 * float(row["score"])
+                if row["job_description"] in generous
+                else 0.5 * float(row["score"]),
+                2,
+            ),
+        }
+        for row in rows
+    ]
+
+
+@pytest.fixture
+def better_rows(sample_rows) -> list[dict]:
+    """Rows a trained head learns better than the live model (rated_on_job_scales)."""
+    return rated_on_job_scales(sample_rows)
+
+
 # --- real files ---------------------------------------------------------------------------
 
 PYTHON_RESUME = (

@@ -4,7 +4,7 @@ What it fits (applied by matching.scoring.heads.TrainedHead):
 1. The memory feature of every training pair is computed out of fold (grouped by resume),
    so the ridge learns how far to trust what similar rated pairs say about a pair it has
    not seen, not a copy of its own label.
-2. A ridge regression over [u * v, |u - v|, pair features, memory]; its penalty is chosen
+2. A ridge regression over [u * v, (u - v)^2, pair features, memory]; its penalty is chosen
    by grouped cross-validation on Spearman.
 3. A monotone calibration: two thresholds on out-of-fold predictions that best reproduce
    the human bands (poor < 0.3, good >= 0.7) are mapped to 0.3 and 0.7, so the fixed bands

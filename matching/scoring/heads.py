@@ -5,7 +5,7 @@ the training app keeps a `TrainedHead` in its folder (head.npz); it is defined a
 here, in numpy only, so that matching serves any model without importing training.
 
 A trained head has three parts, each cheap to apply to 100,000 resumes at once:
-- a ridge regression over the element-wise product and absolute difference of the resume
+- a ridge regression over the element-wise product and squared difference of the resume
   and job vectors plus the pre-trained pair features (FEATURE_NAMES),
 - a memory of the rated pairs it was trained on: a kernel-weighted mean of the labels of
   rated pairs whose job and resume both resemble this one (what reviewers said about
@@ -13,12 +13,18 @@ A trained head has three parts, each cheap to apply to 100,000 resumes at once:
   which the ridge takes as one more feature,
 - a monotone calibration fitted on held-out predictions, so that the fixed bands work:
   below 0.3 poor, 0.7 and above good.
+
+Ranking scores every job against the same loaded batch of resumes, so what a head
+computes from the resumes alone (the memory kernel, the squared difference's resume
+term) is kept for that batch's matrix while it lives (`_ResumeSide`): each further job
+costs two matrix-vector products over it.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import threading
+import weakref
 import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -36,7 +42,13 @@ from matching.scoring.features import FEATURE_NAMES, pretrained_scores
 Scorer = Callable[[np.ndarray, np.ndarray, Mapping[str, np.ndarray]], np.ndarray]
 
 
-HEAD_FORMAT = 1
+HEAD_FORMAT = 2
+# How a format weighs the difference of the two vectors. Format 1 took |u - v|, which has
+# no matrix-product form (82 ms of a 100,000-resume pass on its own); (u - v)^2 does,
+# and cross-validates the same on gulp-dev (docs/benchmarks.md). Format 1 heads still load.
+ABSOLUTE, SQUARED = "absolute", "squared"
+DIFFERENCE_OF_FORMAT = {1: ABSOLUTE, 2: SQUARED}
+_FORMAT_OF_DIFFERENCE = {difference: f for f, difference in DIFFERENCE_OF_FORMAT.items()}
 # The calibration maps its four knots on the raw scale to these scores.
 KNOT_SCORES = np.array(bands.KNOTS)
 # Memory entries whose job weighs less than this share of the best match are skipped: it
@@ -47,6 +59,21 @@ MEMORY_PRIOR = 1e-3
 # Rows per block when applying a head: temporaries of a few MB instead of the n x dim
 # (or n x memory) arrays that dominated the time at 100,000 resumes.
 ROW_BLOCK = 4096
+# What a head keeps of a resume matrix it scores many jobs against: the kernel to its
+# remembered resumes (rows x distinct remembered resumes, float32) when it fits this many
+# bytes, and only for matrices of this many rows or more (smaller ones are quick anyway,
+# and are mostly slices made for one call).
+KERNEL_CACHE_BYTES = 256 * 2**20
+CACHE_MIN_ROWS = 2048
+
+
+@dataclass
+class _ResumeSide:
+    """What a head computed from one resume matrix alone, valid while that matrix lives."""
+
+    matrix: weakref.ref[np.ndarray]
+    squares: np.ndarray | None = None  # (u * u) @ w_difference per resume
+    kernel: np.ndarray | None = None  # k(resume, remembered resume), float32[rows, distinct]
 
 
 @dataclass(frozen=True)
@@ -60,6 +87,7 @@ class TrainedHead:
     resume_temperature: float
     job_temperature: float
     knots: np.ndarray  # float64[4], increasing raw values mapped to KNOT_SCORES
+    difference: str = SQUARED  # ABSOLUTE for format 1 heads
 
     # --- applying -----------------------------------------------------------------------
 
@@ -76,21 +104,55 @@ class TrainedHead:
         job_w = np.exp((self.memory_jobs @ job_vector - 1.0) / self.job_temperature)
         keep = np.flatnonzero(job_w >= job_w.max() * MEMORY_CUTOFF)
         resumes, resume_of = self._distinct_memory_resumes
-        used, column = np.unique(resume_of[keep], return_inverse=True)
-        distinct = resumes[used]
+        side = self._resume_side(resume_vectors)
+        if side is not None and side.kernel is not None:
+            # Every remembered resume is a column; those of dissimilar jobs weigh 0.
+            used = np.arange(len(resumes))
+            column = resume_of[keep]
+        else:
+            found = np.unique(resume_of[keep], return_inverse=True)
+            used, column = found[0], found[1].ravel()
         label_weight = np.bincount(
-            column, weights=job_w[keep] * self.memory_scores[keep], minlength=len(distinct)
+            column, weights=job_w[keep] * self.memory_scores[keep], minlength=len(used)
         )
-        total_weight = np.bincount(column, weights=job_w[keep], minlength=len(distinct))
+        total_weight = np.bincount(column, weights=job_w[keep], minlength=len(used))
         weights = np.stack([label_weight, total_weight], axis=1).astype(np.float32)
         out = np.empty(len(resume_vectors))
-        scale = np.float32(1.0 / self.resume_temperature)
         for start in range(0, len(resume_vectors), ROW_BLOCK):
-            sims = resume_vectors[start : start + ROW_BLOCK] @ distinct.T
-            kernel = np.exp((sims - np.float32(1.0)) * scale)
+            if side is not None and side.kernel is not None:
+                kernel = side.kernel[start : start + ROW_BLOCK]
+            else:
+                kernel = self._kernel(resume_vectors[start : start + ROW_BLOCK], resumes[used])
             num, den = (kernel @ weights).astype(np.float64).T
             out[start : start + ROW_BLOCK] = (num + MEMORY_PRIOR * prior) / (den + MEMORY_PRIOR)
         return out
+
+    def _kernel(self, resume_vectors: np.ndarray, remembered: np.ndarray) -> np.ndarray:
+        scale = np.float32(1.0 / self.resume_temperature)
+        return np.exp((resume_vectors @ remembered.T - np.float32(1.0)) * scale)
+
+    def _resume_side(self, resume_vectors: np.ndarray) -> _ResumeSide | None:
+        """The job-independent work on this resume matrix, computed on its first job and
+        kept while the matrix lives (one matrix per head: a new batch replaces it).
+        None for small matrices, which are quick to score and mostly one-off slices."""
+        if len(resume_vectors) < CACHE_MIN_ROWS:
+            return None
+        side: _ResumeSide | None = self.__dict__.get("_side")
+        if side is not None and side.matrix() is resume_vectors:
+            return side
+        side = _ResumeSide(matrix=weakref.ref(resume_vectors))
+        dim = resume_vectors.shape[1]
+        if self.difference == SQUARED and len(self.coef) >= 2 * dim:
+            side.squares = _squares(resume_vectors, self.coef[dim : 2 * dim])
+        resumes, _ = self._distinct_memory_resumes
+        if len(resumes) > 0 and resume_vectors.shape[0] * len(resumes) * 4 <= KERNEL_CACHE_BYTES:
+            side.kernel = np.empty((len(resume_vectors), len(resumes)), np.float32)
+            for start in range(0, len(resume_vectors), ROW_BLOCK):
+                block = resume_vectors[start : start + ROW_BLOCK]
+                side.kernel[start : start + ROW_BLOCK] = self._kernel(block, resumes)
+        # A frozen dataclass: the cache is not part of the head's value.
+        object.__setattr__(self, "_side", side)
+        return side
 
     @cached_property
     def _distinct_memory_resumes(self) -> tuple[np.ndarray, np.ndarray]:
@@ -125,8 +187,15 @@ class TrainedHead:
                 if job_vectors.ndim == 1
                 else self.memory_scores_pairs(resume_vectors, job_vectors)
             )
+        side = self._resume_side(resume_vectors) if job_vectors.ndim == 1 else None
         return (
-            linear_part(resume_vectors, job_vectors, self.coef)
+            linear_part(
+                resume_vectors,
+                job_vectors,
+                self.coef,
+                self.difference,
+                squares=side.squares if side is not None else None,
+            )
             + np.column_stack(
                 [np.asarray(features[name], np.float64) for name in self.feature_names]
                 + [np.asarray(memory, np.float64)]
@@ -181,7 +250,7 @@ class TrainedHead:
         with open(path, "wb") as out:
             np.savez_compressed(
                 out,
-                format=np.array(HEAD_FORMAT),
+                format=np.array(_FORMAT_OF_DIFFERENCE[self.difference]),
                 coef=self.coef,
                 intercept=np.array(self.intercept),
                 feature_names=np.array(self.feature_names),
@@ -201,9 +270,11 @@ class TrainedHead:
         # as unusable as a missing one: callers handle ModelUnavailable, not numpy's errors.
         try:
             with np.load(path, allow_pickle=False) as data:
-                if int(data["format"]) != HEAD_FORMAT:
+                found = int(data["format"])
+                if found not in DIFFERENCE_OF_FORMAT:
+                    readable = ", ".join(str(f) for f in DIFFERENCE_OF_FORMAT)
                     raise ModelUnavailable(
-                        f"{path} has format {int(data['format'])}; this code reads {HEAD_FORMAT}."
+                        f"{path} has format {found}; this code reads formats {readable}."
                     )
                 temperatures = data["temperatures"]
                 return cls(
@@ -216,6 +287,7 @@ class TrainedHead:
                     resume_temperature=float(temperatures[0]),
                     job_temperature=float(temperatures[1]),
                     knots=data["knots"],
+                    difference=DIFFERENCE_OF_FORMAT[found],
                 )
         except (OSError, ValueError, KeyError, IndexError, zipfile.BadZipFile) as exc:
             raise ModelUnavailable(f"{path} cannot be read: {exc}") from exc
@@ -227,35 +299,64 @@ def design_matrix(
     features: Mapping[str, np.ndarray],
     memory: np.ndarray,
     feature_names: tuple[str, ...] = FEATURE_NAMES,
+    difference: str = SQUARED,
 ) -> np.ndarray:
-    """[u * v, |u - v|, pair features, memory]: the columns the ridge weighs."""
+    """[u * v, (u - v)^2 or |u - v|, pair features, memory]: the columns the ridge weighs."""
     columns = [np.asarray(features[name], np.float64)[:, None] for name in feature_names]
     return np.hstack(
         [
             resume_vectors * job_vectors,
-            np.abs(resume_vectors - job_vectors),
+            _difference(resume_vectors, job_vectors, difference),
             *columns,
             np.asarray(memory, np.float64)[:, None],
         ]
     )
 
 
-def linear_part(
-    resume_vectors: np.ndarray, job_vectors: np.ndarray, coef: np.ndarray
-) -> np.ndarray:
-    """[u * v, |u - v|] @ coef's first 2 * dim weights without building those columns.
+def _difference(u: np.ndarray, v: np.ndarray, difference: str) -> np.ndarray:
+    return np.square(u - v) if difference == SQUARED else np.abs(u - v)
 
-    For one job, (u * v) @ w is u @ (v * w): one matrix-vector product. |u - v| has no
-    such shortcut, so it is taken in float32 row blocks that stay in cache."""
+
+def _squares(resume_vectors: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """(u * u) @ weights per resume, in row blocks."""
+    w = weights.astype(np.float32)
+    out = np.empty(len(resume_vectors))
+    for start in range(0, len(resume_vectors), ROW_BLOCK):
+        u = resume_vectors[start : start + ROW_BLOCK]
+        out[start : start + ROW_BLOCK] = (u * u) @ w
+    return out
+
+
+def linear_part(
+    resume_vectors: np.ndarray,
+    job_vectors: np.ndarray,
+    coef: np.ndarray,
+    difference: str = SQUARED,
+    *,
+    squares: np.ndarray | None = None,
+) -> np.ndarray:
+    """[u * v, difference] @ coef's first 2 * dim weights without building those columns.
+
+    For one job, (u * v) @ w is u @ (v * w), and (u - v)^2 @ w' is
+    (u * u) @ w' - 2 u @ (v * w') + (v * v) @ w': one matrix-vector product per job, plus
+    the job-independent (u * u) @ w' (`squares`, kept per resume matrix by the head).
+    |u - v| (format 1 heads) and per-pair jobs are taken in float32 row blocks that stay
+    in cache."""
     dim = resume_vectors.shape[1]
     w_product = coef[:dim].astype(np.float32)
     w_difference = coef[dim : 2 * dim].astype(np.float32)
+    if job_vectors.ndim == 1 and difference == SQUARED:
+        v = job_vectors.astype(np.float32)
+        if squares is None:
+            squares = _squares(resume_vectors, w_difference)
+        cross = resume_vectors @ (v * w_product - 2 * v * w_difference)
+        return cross + squares + float((v * v) @ w_difference)
     out = np.empty(len(resume_vectors))
     for start in range(0, len(resume_vectors), ROW_BLOCK):
         u = resume_vectors[start : start + ROW_BLOCK]
         v = job_vectors if job_vectors.ndim == 1 else job_vectors[start : start + ROW_BLOCK]
         product = u @ (v * w_product) if job_vectors.ndim == 1 else (u * v) @ w_product
-        out[start : start + ROW_BLOCK] = product + np.abs(u - v) @ w_difference
+        out[start : start + ROW_BLOCK] = product + _difference(u, v, difference) @ w_difference
     return out
 
 

@@ -3,6 +3,7 @@ life of a model through the API."""
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -32,9 +33,9 @@ def train(client, train_rows: list[dict], validation_rows: list[dict]) -> str:
 
 
 @pytest.fixture
-def better(api, sample_rows) -> str:
+def better(api, better_rows) -> str:
     """A trained version that measured better than the pre-trained model (not live)."""
-    return train(api, sample_rows, sample_rows)
+    return train(api, better_rows, better_rows)
 
 
 @pytest.fixture
@@ -205,12 +206,13 @@ def test_anonymous_clients_cannot_read_or_activate(anon):
 # --- the whole life of a model, as a client sees it -------------------------------------------
 
 
-def test_train_poll_activate_and_roll_back_through_the_api(manager_api, sample_bytes):
+def test_train_poll_activate_and_roll_back_through_the_api(manager_api, better_rows):
+    files = json.dumps(better_rows).encode()
     queued = manager_api.post(
         RUNS,
         {
-            "train_file": SimpleUploadedFile("training_data.json", sample_bytes),
-            "validation_file": SimpleUploadedFile("validation.json", sample_bytes),
+            "train_file": SimpleUploadedFile("training_data.json", files),
+            "validation_file": SimpleUploadedFile("validation.json", files),
             "mode": "fast",
         },
         format="multipart",

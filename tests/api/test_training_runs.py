@@ -103,10 +103,10 @@ def test_examples_can_come_inline_as_json(api, sample_rows):
     assert run.train_file.name.endswith("train_examples.json")
 
 
-def test_activate_makes_a_better_model_live_at_the_end(api, sample_rows):
+def test_activate_makes_a_better_model_live_at_the_end(api, better_rows):
     body = api.post(
         URL,
-        {"train_examples": sample_rows, "validation_examples": sample_rows, "activate": True},
+        {"train_examples": better_rows, "validation_examples": better_rows, "activate": True},
         format="json",
     ).json()
     live = api.get("/api/v1/models/", {"is_active": "true"}).json()["results"]
@@ -450,8 +450,9 @@ def test_no_suggestion_while_a_run_is_queued(api, settings, queue_only, sample_b
     assert (body["suggested"], body["run_in_progress"]) == (False, True)
 
 
-def test_a_run_shows_each_figure_with_its_interval_and_the_gates_verdict(api, sample_bytes):
-    url = queue_files(api, sample_bytes, sample_bytes).json()["url"]
+def test_a_run_shows_each_figure_with_its_interval_and_the_gates_verdict(api, better_rows):
+    better = json.dumps(better_rows).encode()
+    url = queue_files(api, better, better).json()["url"]
     run = poll(api, url)
     for side in ("metrics_live", "metrics_candidate"):
         low, high = run[side]["ci"]["spearman"]

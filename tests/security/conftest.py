@@ -3,8 +3,12 @@ is for. The root conftest gives `reviewer` (a staff superuser: the team lead).""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.contrib.auth.models import Permission
+
+from tests.conftest import rated_on_job_scales
 
 
 @pytest.fixture
@@ -23,14 +27,15 @@ def staff_rater(django_user_model):
 
 @pytest.fixture
 def trained_model():
-    """A custom model trained (fast, inline) on the shipped sample; not live yet."""
+    """A custom model trained (fast, inline) on the shipped sample rated on per-job scales
+    (tests/conftest.py: rated_on_job_scales), so the gate calls it better; not live yet."""
     from pathlib import Path
 
     from training import runs as training_runs
     from training.models import TrainingRun
 
     sample = Path(__file__).resolve().parents[2] / "training" / "sample" / "training_data.json"
-    raw = sample.read_bytes()
+    raw = json.dumps(rated_on_job_scales(json.loads(sample.read_bytes()))).encode()
     run = training_runs.training_run_create(
         train_file=("train.json", raw), validation_file=("validation.json", raw), enqueue=False
     )

@@ -7,6 +7,7 @@ live), reads when the page or the resource was served; each walk starts from the
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -23,6 +24,7 @@ from matching.models import ScoringModel
 from matching.scoring import activation as scoring_activation
 from resumeproject.access import MODEL_MANAGERS_GROUP
 from tests.api.helpers import token_client
+from tests.conftest import rated_on_job_scales
 from tests.factories import ScoringModelFactory
 from training import runs as training_runs
 from training.models import TrainingRun
@@ -60,9 +62,10 @@ class World:
 
     def __init__(self) -> None:
         self.pretrained = scoring_activation.scoring_model_active()
+        rows = json.dumps(rated_on_job_scales(json.loads(SAMPLE.read_bytes()))).encode()
         run = training_runs.training_run_create(
-            train_file=("train.json", SAMPLE.read_bytes()),
-            validation_file=("validation.json", SAMPLE.read_bytes()),
+            train_file=("train.json", rows),
+            validation_file=("validation.json", rows),
             enqueue=False,
         )
         run = training_runs.training_run_execute(run.pk)

@@ -58,9 +58,9 @@ def run_training() -> Callable[..., TrainingRun]:
 
 
 @pytest.fixture
-def better_run(run_training, sample_rows) -> TrainingRun:
+def better_run(run_training, better_rows) -> TrainingRun:
     """A finished run whose candidate beats the live model on the validation set."""
-    run = run_training(sample_rows, sample_rows)
+    run = run_training(better_rows, better_rows)
     assert run.status == TrainingRun.Status.SUCCEEDED, run.error
     assert run.output_model.metrics["better_than_live"] is True
     return run

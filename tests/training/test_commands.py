@@ -76,9 +76,9 @@ def test_train_prints_the_live_and_candidate_metrics(tmp_path, sample_rows, writ
     assert "info     No validation data given" in output
 
 
-def test_train_with_validation_and_activate(sample_rows, write_json):
-    train = write_json("train.json", sample_rows)
-    validation = write_json("val.json", sample_rows)
+def test_train_with_validation_and_activate(better_rows, write_json):
+    train = write_json("train.json", better_rows)
+    validation = write_json("val.json", better_rows)
     output = _call(
         "train_custom_model",
         "--train",
@@ -140,8 +140,8 @@ def test_evaluate_prints_one_json_object_on_its_last_line(sample_rows, write_jso
     assert 0.0 <= result["mae"] <= 1.0
 
 
-def test_evaluate_a_named_model_uses_it(better_run, sample_rows, write_json):
-    path = write_json("eval.json", sample_rows)
+def test_evaluate_a_named_model_uses_it(better_run, better_rows, write_json):
+    path = write_json("eval.json", better_rows)
     version = better_run.output_model.version
     result = json.loads(_call("evaluate", "--data", str(path), "--model", version).splitlines()[-1])
     assert result["model"] == version

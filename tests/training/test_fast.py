@@ -3,6 +3,8 @@ the head it writes (matching.scoring.heads.TrainedHead)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -10,6 +12,8 @@ from matching.errors import ModelUnavailable
 from matching.models_store import HEAD_FILE
 from matching.scoring.features import FEATURE_NAMES
 from matching.scoring.heads import (
+    ABSOLUTE,
+    CACHE_MIN_ROWS,
     MEMORY_CUTOFF,
     MEMORY_PRIOR,
     ROW_BLOCK,
@@ -191,7 +195,7 @@ def test_head_of_another_format_version_is_model_unavailable(trained, tmp_path):
         arrays = dict(data)
     arrays["format"] = np.array(99)
     np.savez_compressed(tmp_path / HEAD_FILE, **arrays)
-    with pytest.raises(ModelUnavailable, match="has format 99; this code reads 1"):
+    with pytest.raises(ModelUnavailable, match="has format 99; this code reads formats 1, 2"):
         TrainedHead.load(tmp_path)
 
 
@@ -224,3 +228,63 @@ def test_the_memory_of_every_job_comes_from_one_index_of_remembered_resumes(trai
         np.testing.assert_allclose(head.memory_scores_for(resumes, job), expected, atol=1e-5)
     distinct, row = head._distinct_memory_resumes
     np.testing.assert_array_equal(distinct[row], head.memory_resumes)
+
+
+def _unit_rows(rng: np.random.Generator, n: int) -> np.ndarray:
+    return _unit(rng.normal(size=(n, DIM)))
+
+
+def test_a_resume_matrix_scored_against_many_jobs_is_prepared_once(trained):
+    """Ranking scores every job against one batch: the head keeps the batch's kernel to
+    its remembered resumes and its (u * u) term while the batch lives, and each job's
+    result is still the definition's; a new batch replaces what was kept."""
+    head, _, _, (_, _, _, jobs) = trained
+    rng = np.random.default_rng(5)
+    first = _unit_rows(rng, CACHE_MIN_ROWS + 7)
+    features = {name: rng.uniform(0, 1, len(first)).astype(np.float32) for name in FEATURE_NAMES}
+    for job in jobs[:3]:
+        memory = _memory_by_definition(head, first, job.astype(np.float64))
+        expected = (
+            design_matrix(first, np.repeat(job[None], len(first), 0), features, memory) @ head.coef
+            + head.intercept
+        )
+        np.testing.assert_allclose(head.raw(first, job, features), expected, atol=1e-4)
+        assert head._side.matrix() is first
+        assert head._side.kernel.shape == (len(first), len(head._distinct_memory_resumes[0]))
+    kept = head._side
+    second = _unit_rows(rng, CACHE_MIN_ROWS)
+    memory = _memory_by_definition(head, second, jobs[0].astype(np.float64))
+    np.testing.assert_allclose(head.memory_scores_for(second, jobs[0]), memory, atol=1e-5)
+    assert head._side is not kept and head._side.matrix() is second
+
+
+def test_a_small_matrix_is_scored_without_keeping_anything(trained):
+    head, _, _, (_, _, _, jobs) = trained
+    fresh = dataclasses.replace(head)
+    rng = np.random.default_rng(6)
+    small = _unit_rows(rng, CACHE_MIN_ROWS - 1)
+    memory = _memory_by_definition(fresh, small, jobs[0].astype(np.float64))
+    np.testing.assert_allclose(fresh.memory_scores_for(small, jobs[0]), memory, atol=1e-5)
+    assert "_side" not in fresh.__dict__
+
+
+def test_a_format_1_head_weighing_the_absolute_difference_still_loads_and_scores(trained, tmp_path):
+    """Heads trained before format 2 weigh |u - v|; they are read and scored as trained."""
+    head, _, _, (_, _, _, jobs) = trained
+    old = dataclasses.replace(head, difference=ABSOLUTE)
+    old.save(tmp_path)
+    with np.load(tmp_path / HEAD_FILE) as data:
+        assert int(data["format"]) == 1
+    loaded = TrainedHead.load(tmp_path)
+    assert loaded.difference == ABSOLUTE
+    rng = np.random.default_rng(7)
+    resumes = _unit_rows(rng, CACHE_MIN_ROWS + 3)
+    features = {name: rng.uniform(0, 1, len(resumes)).astype(np.float32) for name in FEATURE_NAMES}
+    memory = _memory_by_definition(loaded, resumes, jobs[1].astype(np.float64))
+    per_pair = np.repeat(jobs[1][None], len(resumes), 0)
+    expected = (
+        design_matrix(resumes, per_pair, features, memory, difference=ABSOLUTE) @ loaded.coef
+        + loaded.intercept
+    )
+    np.testing.assert_allclose(loaded.raw(resumes, jobs[1], features), expected, atol=1e-4)
+    np.testing.assert_allclose(loaded.raw(resumes, per_pair, features), expected, atol=1e-4)

@@ -33,12 +33,12 @@ class CountingEncoder:
 
 
 def test_activating_a_fast_head_rescores_every_pair_without_embedding_again(
-    run_training, sample_rows, fake_encoder, monkeypatch
+    run_training, better_rows, fake_encoder, monkeypatch
 ):
     jobs = JobFactory.create_batch(2)
     ResumeFactory.create_batch(40)
     assert scoring_services.pairs_score() == 80
-    run = run_training(sample_rows, sample_rows)
+    run = run_training(better_rows, better_rows)
     assert run.status == TrainingRun.Status.SUCCEEDED, run.error
     model = run.output_model
     assert model.encoder_key == PRETRAINED_KEY  # a fast head reads its base's vectors

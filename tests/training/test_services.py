@@ -205,8 +205,8 @@ def test_a_trained_model_scores_text_pairs(better_run):
     assert np.all((scores >= 0) & (scores <= 1))
 
 
-def test_activate_makes_a_better_candidate_live(run_training, sample_rows):
-    run = run_training(sample_rows, sample_rows, activate=True)
+def test_activate_makes_a_better_candidate_live(run_training, better_rows):
+    run = run_training(better_rows, better_rows, activate=True)
     assert run.output_model.metrics["better_than_live"] is True
     assert _live() == run.output_model.version
     assert f"activated {run.output_model.version}" in run.log
@@ -576,11 +576,11 @@ def test_retraining_is_suggested_after_enough_new_labels(settings):
 
 
 def test_retraining_counts_only_labels_newer_than_the_live_custom_model(
-    settings, run_training, sample_rows
+    settings, run_training, better_rows
 ):
     settings.RETRAIN_SUGGEST_AFTER = 2
     _feedback(3)
-    run = run_training(sample_rows, sample_rows, activate=True)
+    run = run_training(better_rows, better_rows, activate=True)
     assert _live() == run.output_model.version
     status = retrain_status()
     assert status.since == run.output_model.created_at
