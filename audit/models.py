@@ -26,6 +26,8 @@ class AuditEvent(models.Model):
         TRAINING_CANCELLED = "training_cancelled", "Cancelled a training run"
         ACTIVATED = "activated", "Activated a model"
         ROLLED_BACK = "rolled_back", "Rolled back to an earlier model"
+        SELF_ID_IMPORTED = "self_id_imported", "Imported self-identification data"
+        SELF_ID_READ = "self_id_read", "Read self-identification data"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     # Null: the system did it (a scheduled purge, an automatic retraining).

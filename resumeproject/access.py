@@ -49,6 +49,8 @@ class Check:
 
     perms: tuple[str, ...]
     doing: str
+    # The group that holds the permission, or None where only named people should.
+    group: str | None = MODEL_MANAGERS_GROUP
 
     def __call__(self, user: Any) -> bool:
         if not (user and user.is_authenticated and user.is_active):
@@ -57,9 +59,13 @@ class Check:
 
     @property
     def refusal(self) -> str:
+        holders = (
+            f'members of the "{self.group}" group have'
+            if self.group
+            else "an administrator grants to named people only"
+        )
         return (
-            f'You may not {self.doing}: it needs the permission "{self.perms[0]}", which '
-            f'members of the "{MODEL_MANAGERS_GROUP}" group have.'
+            f'You may not {self.doing}: it needs the permission "{self.perms[0]}", which {holders}.'
         )
 
 
@@ -76,4 +82,15 @@ can_view_models = Check(
 # each makes a version live.
 can_activate_model = Check(
     ("matching.change_scoringmodel",), "activate model versions or roll back"
+)
+
+# Self-identification (the fairness app): no group holds these, so that adding someone to
+# "model managers" or giving a reviewer every view permission exposes none of it.
+can_read_self_identification = Check(
+    ("fairness.read_self_identification",),
+    "read self-identification data or adverse-impact reports",
+    group=None,
+)
+can_import_self_identification = Check(
+    ("fairness.add_selfidentification",), "import self-identification data", group=None
 )

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "matching",
     "training",
+    "fairness",
     "audit",
     # Login lock-out (resumeproject/accounts/lockout.py): its tables count failed logins.
     "axes",

@@ -11,6 +11,7 @@ api_v1 = [
     path("auth/token/", api_views.TokenObtainApi.as_view(), name="token"),
     path("", include("matching.api.urls")),
     path("", include("training.api.urls")),
+    path("", include("fairness.api")),
 ]
 api = [
     path("v1/", include(api_v1)),
@@ -26,5 +27,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/token/", accounts_views.token_page, name="token"),
     path("api/", include((api, "api"))),
+    path("fairness/", include("fairness.urls")),
     path("", include("matching.urls")),
 ]
