@@ -1,13 +1,19 @@
 """The audit log in the admin: read-only for everyone, superusers included (a log that
-can be edited or pruned from the admin proves nothing). Viewing needs the permission
-"Can view audit event" (superusers have it)."""
+can be edited or pruned from the admin proves nothing; events past AUDIT_RETENTION_DAYS
+are dropped by the daily schedule alone). Viewing, and the JSON-lines export beside the
+list, need the permission "Can view audit event" (superusers have it)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import admin
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.urls import URLPattern, path
 
 from audit.models import AuditEvent
+from audit.services import audit_json_lines
 
 
 @admin.register(AuditEvent)
@@ -28,6 +34,34 @@ class AuditEventAdmin(admin.ModelAdmin):
         "details",
     ]
     show_full_result_count = False
+    change_list_template = "admin/audit/auditevent/change_list.html"
+
+    def get_urls(self) -> list[URLPattern]:
+        export = path(
+            "export.jsonl",
+            self.admin_site.admin_view(self.export_view),
+            name="audit_auditevent_export",
+        )
+        return [export, *super().get_urls()]
+
+    def export_view(self, request: HttpRequest) -> HttpResponse:
+        """Every event of the period (?since=, ?until=, dates inclusive) as JSON lines."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            since, until = (
+                dt.date.fromisoformat(request.GET[k]) if request.GET.get(k) else None
+                for k in ("since", "until")
+            )
+        except ValueError:
+            return HttpResponse(
+                "since and until are dates like 2026-12-31.", status=400, content_type="text/plain"
+            )
+        response = StreamingHttpResponse(
+            audit_json_lines(since=since, until=until), content_type="application/x-ndjson"
+        )
+        response["Content-Disposition"] = 'attachment; filename="audit-log.jsonl"'
+        return response
 
     @admin.display(description="Who", ordering="actor_name")
     def who(self, obj: AuditEvent) -> str:

@@ -28,6 +28,7 @@ class AuditEvent(models.Model):
         ROLLED_BACK = "rolled_back", "Rolled back to an earlier model"
         SELF_ID_IMPORTED = "self_id_imported", "Imported self-identification data"
         SELF_ID_READ = "self_id_read", "Read self-identification data"
+        AUDIT_PURGED = "audit_purged", "Dropped audit events past their retention"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     # Null: the system did it (a scheduled purge, an automatic retraining).

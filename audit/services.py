@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db import models
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
 
 from audit.context import current_user
 from audit.models import AuditEvent
@@ -58,3 +63,51 @@ def audit_record(
         target_label=target.label[:200],
         details=details or {},
     )
+
+
+def audit_purge_expired(*, days: int | None = None, now: datetime | None = None) -> int:
+    """Drop events older than AUDIT_RETENTION_DAYS (never fewer than 183: the setting is
+    refused below that) and record that it did, with the cutoff and the count: the log's
+    one deletion, done by the daily schedule (audit.tasks), never from the admin."""
+    days = settings.AUDIT_RETENTION_DAYS if days is None else days
+    if days < 183:
+        raise ValueError(f"Audit events are kept at least 183 days, not {days}.")
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    with transaction.atomic():
+        dropped, _ = AuditEvent.objects.filter(at__lt=cutoff).delete()
+        if dropped:
+            audit_record(
+                actor=None,
+                action="audit_purged",
+                target=Target("audit.auditevent", "", "audit log"),
+                details={"before": cutoff.isoformat(), "events": dropped, "days": days},
+            )
+    return dropped
+
+
+def audit_json_lines(*, since: date | None = None, until: date | None = None) -> Iterator[str]:
+    """The events of a period (dates inclusive), oldest first, one JSON object per line:
+    the export an auditor or a regulator reads (docs/responsible.md)."""
+    events = AuditEvent.objects.order_by("at", "pk")
+    if since is not None:
+        events = events.filter(at__date__gte=since)
+    if until is not None:
+        events = events.filter(at__date__lte=until)
+    for event in events.iterator(chunk_size=2000):
+        yield (
+            json.dumps(
+                {
+                    "id": event.pk,
+                    "at": event.at.isoformat(),
+                    "actor": event.actor_name or None,
+                    "action": event.action,
+                    "target_type": event.target_type,
+                    "target_id": event.target_id,
+                    "target_label": event.target_label,
+                    "details": event.details,
+                },
+                ensure_ascii=False,
+                sort_keys=True,
+            )
+            + "\n"
+        )

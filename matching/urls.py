@@ -2,12 +2,13 @@ from django.urls import path
 
 from matching.review import accuracy as review_accuracy
 from matching.review import views as review_views
-from matching.web import export, ranking, resumes
+from matching.web import about, export, ranking, resumes
 
 app_name = "matching"
 
 urlpatterns = [
     path("", ranking.job_list, name="job_list"),
+    path("about/scores/", about.how_scores_are_made, name="how_scores_are_made"),
     path("jobs/<int:job_id>/", ranking.job_ranking, name="job_ranking"),
     path("jobs/<int:job_id>/export.csv", export.job_export, name="job_export"),
     path("resumes/<int:resume_id>/", resumes.resume_detail, name="resume_detail"),

@@ -430,6 +430,10 @@ if DATABASE_URL:
 # their pairs, ratings, vectors and training copies; matching.intake.erasure.resumes_purge_expired).
 # 0 keeps them forever.
 RESUME_RETENTION_DAYS = env_int("RESUME_RETENTION_DAYS", 0, minimum=0)
+# The audit log keeps events this many days, then the daily purge drops older ones. The EU
+# AI Act asks a deployer of a high-risk system to keep its logs at least six months
+# (Art. 26(6)): below 183 days is refused at start-up (docs/responsible.md).
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365, minimum=183)
 
 # --- anonymized view (matching/privacy/anonymize.py; docs/reviewing.md, "Anonymized view") -------
 # Mask names, contact details, photos and dates of birth in what reviewers see. Off by

@@ -12,7 +12,8 @@ from django.db.models import Avg, Count, Max, Min
 
 from audit.services import Target, audit_record
 from matching.errors import RatingRefused
-from matching.models import REVIEWER_SOURCES, Job, Pair, Rating, Resume, ReviewSkip
+from matching.models import REVIEWER_SOURCES, Job, Pair, Rating, Resume, ReviewSkip, ScoringModel
+from matching.review import visibility as review_visibility
 
 
 def pair_get_or_create(*, resume: Resume, job: Job) -> Pair:
@@ -59,7 +60,17 @@ def pair_target(pair: Pair) -> Target:
 
 
 def _audit_rating(*, rating: Rating, actor: User | None, created: bool) -> None:
+    """The rating with what the reviewer was shown beside it: the model version and score
+    of the pair at that moment, and whether blind rating hid the score (EU AI Act Art. 12:
+    the log shows whether people followed the tool or judged on their own)."""
     pair = rating.pair
+    model = (
+        ScoringModel.objects.filter(pk=pair.scoring_model_id)
+        .values_list("version", flat=True)
+        .first()
+        if pair.scoring_model_id
+        else None
+    )
     audit_record(
         actor=actor,
         action="rated",
@@ -69,6 +80,11 @@ def _audit_rating(*, rating: Rating, actor: User | None, created: bool) -> None:
             "score": rating.score,
             "source": rating.source,
             "created": created,
+            "model_version": model,
+            "model_score": rating.predicted_score,
+            "model_score_shown": review_visibility.model_score_shown_when_rating(
+                source=rating.source, first=created
+            ),
         },
     )
 

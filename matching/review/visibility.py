@@ -26,6 +26,16 @@ def pairs_disagreeing(*, threshold: float | None = None) -> Q:
     )
 
 
+def model_score_shown_when_rating(*, source: str, first: bool) -> bool | None:
+    """Whether the reviewer saw the model's score when giving a rating: not on the queue's
+    first rating of a pair under blind rating; yes in the admin and the API, which show
+    it, and on the queue once the reviewer has rated. None where no person rated on a
+    screen (imports, hiring history, feedback)."""
+    if source not in (Rating.Source.QUEUE, Rating.Source.ADMIN, Rating.Source.API):
+        return None
+    return not (source == Rating.Source.QUEUE and first and settings.BLIND_RATING)
+
+
 def sees_every_rating(*, user: User | AnonymousUser) -> bool:
     """Whether `user` may see every reviewer's ratings of every pair: BLIND_RATING is off,
     or they are a lead who settles conflicts or changes other reviewers' ratings, and so
