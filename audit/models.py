@@ -29,6 +29,8 @@ class AuditEvent(models.Model):
         SELF_ID_IMPORTED = "self_id_imported", "Imported self-identification data"
         SELF_ID_READ = "self_id_read", "Read self-identification data"
         AUDIT_PURGED = "audit_purged", "Dropped audit events past their retention"
+        SCORING_PAUSED = "scoring_paused", "Paused automated scoring"
+        SCORING_RESUMED = "scoring_resumed", "Resumed automated scoring"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     # Null: the system did it (a scheduled purge, an automatic retraining).

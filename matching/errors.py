@@ -25,6 +25,13 @@ class ModelUnavailable(UserError):
     status = 409
 
 
+class ScoringPaused(UserError):
+    """A lead paused automated scoring; nothing is scored until it is resumed."""
+
+    code = "scoring_paused"
+    status = 409
+
+
 class RatingRefused(UserError, PermissionError):
     """A reviewer changing or deleting another reviewer's rating without the permission."""
 

@@ -347,6 +347,29 @@ class PairConflict(Pair):
         permissions = [("settle_pair", "Can settle the score of a conflicting pair")]
 
 
+class ScoringPause(models.Model):
+    """While this row exists, automated scoring is paused (human oversight, EU AI Act
+    Art. 14): new resumes and jobs get no score, re-scoring stops at its next batch, and
+    the pages say so. One row at most; matching.scoring.oversight writes it, audited."""
+
+    paused_at = models.DateTimeField(auto_now_add=True)
+    paused_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        default_permissions = ()
+        permissions = [("pause_scoring", "Can pause and resume automated scoring")]
+
+    def __str__(self) -> str:
+        return f"scoring paused since {self.paused_at:%Y-%m-%d %H:%M}"
+
+
 class ReviewerPreference(models.Model):
     """Per-reviewer display choices; for now whether resumes are shown anonymized.
 

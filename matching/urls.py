@@ -2,13 +2,15 @@ from django.urls import path
 
 from matching.review import accuracy as review_accuracy
 from matching.review import views as review_views
-from matching.web import about, export, ranking, resumes
+from matching.web import about, export, oversight, ranking, resumes
 
 app_name = "matching"
 
 urlpatterns = [
     path("", ranking.job_list, name="job_list"),
     path("about/scores/", about.how_scores_are_made, name="how_scores_are_made"),
+    path("scoring/pause", oversight.scoring_pause, name="scoring_pause"),
+    path("scoring/resume", oversight.scoring_resume, name="scoring_resume"),
     path("jobs/<int:job_id>/", ranking.job_ranking, name="job_ranking"),
     path("jobs/<int:job_id>/export.csv", export.job_export, name="job_export"),
     path("resumes/<int:resume_id>/", resumes.resume_detail, name="resume_detail"),

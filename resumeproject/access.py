@@ -20,13 +20,14 @@ from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
 MODEL_MANAGERS_GROUP = "model managers"
-# What the group holds (training migration 0004 grants the same on migrate).
+# What the group holds (training migrations 0004 and 0006 grant the same on migrate).
 MODEL_MANAGER_PERMISSIONS = (
     "training.view_trainingrun",
     "training.add_trainingrun",
     "training.change_trainingrun",
     "matching.view_scoringmodel",
     "matching.change_scoringmodel",
+    "matching.pause_scoring",
 )
 
 
@@ -83,6 +84,9 @@ can_view_models = Check(
 can_activate_model = Check(
     ("matching.change_scoringmodel",), "activate model versions or roll back"
 )
+
+# Human oversight: stopping the automated scoring and starting it again is a lead's.
+can_pause_scoring = Check(("matching.pause_scoring",), "pause or resume automated scoring")
 
 # Self-identification (the fairness app): no group holds these, so that adding someone to
 # "model managers" or giving a reviewer every view permission exposes none of it.

@@ -16,6 +16,7 @@ from django_q.models import Success
 from django_q.status import Stat
 
 from matching.scoring.activation import scoring_model_active
+from matching.scoring.oversight import scoring_paused
 from matching.scoring.progress import scoring_failures
 from matching.scoring.reconcile import (
     SCORING_MAX_REQUEUES,
@@ -38,6 +39,9 @@ class Health:
     scoring_failed: int  # failed scoring tasks in the last 24 hours
     last_scoring_error: str
     stale_training_runs: list[int]
+    # "" while scoring runs; otherwise since when, by whom and why a lead paused it. Waiting
+    # resumes are then expected, not a problem.
+    scoring_paused: str = ""
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -72,13 +76,14 @@ def system_health() -> Health:
         stale_training_runs=list(
             TrainingRun.objects.filter(TrainingRun.stale_q()).values_list("pk", flat=True)
         ),
+        scoring_paused=_paused(),
     )
-    if health.resumes_lost:
+    if health.resumes_lost and not health.scoring_paused:
         health.problems.append(
             f"{health.resumes_lost} resumes unscored for over {grace.seconds // 60} minutes: "
             "is a cluster running? (`manage.py rescore --pending` scores them now)"
         )
-    if health.resumes_given_up:
+    if health.resumes_given_up and not health.scoring_paused:
         health.problems.append(
             f"{health.resumes_given_up} resumes were queued again {SCORING_MAX_REQUEUES} "
             "times and are still unscored; retries have stopped (`manage.py rescore "
@@ -94,3 +99,12 @@ def system_health() -> Health:
             f"training runs {health.stale_training_runs} stopped reporting: their worker died"
         )
     return health
+
+
+def _paused() -> str:
+    pause = scoring_paused()
+    if pause is None:
+        return ""
+    who = pause.paused_by.get_username() if pause.paused_by else "the system"
+    why = f": {pause.reason}" if pause.reason else ""
+    return f"since {pause.paused_at.isoformat(timespec='minutes')} by {who}{why}"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from matching.api.views import jobs, ratings, resumes, scoring
+from matching.api.views import jobs, oversight, ratings, resumes, scoring
 
 urlpatterns = [
     path("resumes/", resumes.ResumeCollectionApi.as_view(), name="resume-list"),
@@ -17,5 +17,8 @@ urlpatterns = [
     path("jobs/<int:pk>/close/", jobs.JobCloseApi.as_view(), name="job-close"),
     path("jobs/<int:pk>/ranking/", jobs.JobRankingApi.as_view(), name="job-ranking"),
     path("score/", scoring.ScoreApi.as_view(), name="score"),
+    path("scoring/", oversight.ScoringStateApi.as_view(), name="scoring-state"),
+    path("scoring/pause/", oversight.ScoringPauseApi.as_view(), name="scoring-pause"),
+    path("scoring/resume/", oversight.ScoringResumeApi.as_view(), name="scoring-resume"),
     path("ratings/", ratings.RatingCollectionApi.as_view(), name="rating-list"),
 ]

@@ -30,7 +30,7 @@ from django.utils import timezone
 from django_q.brokers import get_broker
 
 from matching import queue
-from matching.models import Job, Pair, Resume
+from matching.models import Job, Pair, Resume, ScoringPause
 from matching.scoring.activation import scoring_model_active
 from matching.scoring.corpus import corpus_refresh, corpus_refresh_due
 
@@ -86,6 +86,8 @@ def scoring_reconcile(*, grace_s: int | None = None) -> Reconciled:
     SCORING_RECONCILE_GRACE_S). Skipped while the broker still holds queued tasks (they
     may be those very resumes) and while a re-scoring after an activation is young."""
     grace = settings.SCORING_RECONCILE_GRACE_S if grace_s is None else grace_s
+    if ScoringPause.objects.exists():
+        return Reconciled(0, skipped="automated scoring is paused")
     if not settings.MATCHING_SYNC_TASKS and get_broker().queue_size():
         return Reconciled(0, skipped="tasks are still queued")
     active = scoring_model_active()

@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from matching.models import Job, Pair, Resume, ScoringModel
+from matching.scoring import oversight
 from matching.scoring.activation import scoring_model_active
 from matching.scoring.corpus import model_idf
 from matching.scoring.features import pair_features
@@ -33,8 +34,13 @@ def pairs_score(
     """Score resumes against jobs with the live model; returns the number of pairs written.
 
     Defaults: every open job, every resume with text. Each job is one vectorised pass over
-    the stacked vectors of the resumes; resumes are embedded first if not cached.
+    the stacked vectors of the resumes; resumes are embedded first if not cached. Nothing
+    while a lead has paused automated scoring (matching.scoring.oversight), and a pass
+    under way stops at its next batch.
     """
+    if oversight.scoring_paused() is not None:
+        logger.info("automated scoring is paused: nothing scored")
+        return 0
     model, idf = model_idf(scoring_model_active())
     scorer = scorer_for(model)
     jobs = list(Job.objects.filter(is_open=True) if jobs is None else jobs)
@@ -50,6 +56,9 @@ def pairs_score(
     # Batches bound the memory of the stacked vectors, not the speed: each job is still
     # one vectorised pass per batch.
     for start in range(0, len(ids), SCORING_BATCH):
+        if start and oversight.scoring_paused() is not None:
+            logger.info("automated scoring paused: stopped after %d pairs", written)
+            return written
         batch, batch_ids = resume_batch(
             resume_ids=ids[start : start + SCORING_BATCH], encoder_key=model.encoder_key, idf=idf
         )

@@ -23,11 +23,13 @@ from matching.privacy import selectors as privacy_selectors
 from matching.review import visibility as review_visibility
 from matching.scoring import activation as scoring_activation
 from matching.scoring import explain as scoring_explain
+from matching.scoring import oversight as scoring_oversight
 from matching.scoring import progress as scoring_progress
 from matching.scoring import selectors as scoring_selectors
 from matching.texts import split_requirements
 from matching.web.display import percent
 from matching.web.forms import RankingFilterForm
+from resumeproject import access
 
 
 def _open_jobs() -> QuerySet[Job]:
@@ -52,8 +54,22 @@ def job_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "matching/job_list.html",
-        {"jobs": jobs, "active_model": scoring_activation.scoring_model_active()},
+        {
+            "jobs": jobs,
+            "active_model": scoring_activation.scoring_model_active(),
+            **_pause_context(request),
+        },
     )
+
+
+def _pause_context(request: HttpRequest) -> dict:
+    """The paused-scoring banner, and for a lead the button that pauses or resumes."""
+    pause = scoring_oversight.scoring_paused()
+    return {
+        "scoring_pause": pause,
+        "scoring_pause_message": scoring_oversight.paused_message(pause) if pause else "",
+        "can_pause_scoring": access.can_pause_scoring(request.user),
+    }
 
 
 # --- ranking -----------------------------------------------------------------------------
@@ -162,5 +178,6 @@ def job_ranking(request: HttpRequest, job_id: int) -> HttpResponse:
             "filtered": filtered,
             "progress": scoring_progress.job_scoring_progress(job=job),
             "disagreement_threshold_pct": percent(settings.DISAGREEMENT_THRESHOLD),
+            **_pause_context(request),
         },
     )

@@ -7,6 +7,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from matching.api.serializers.scoring import ScoreIn, ScoreOut, ScoreTextIn
+from matching.errors import ScoringPaused
+from matching.scoring import oversight
 from matching.scoring.activation import scoring_model_active
 from matching.scoring.inputs import TextPair
 from matching.scoring.services import texts_score
@@ -24,12 +26,15 @@ class ScoreApi(APIView):
         description=(
             "JSON with `resume_text` and `job_text`, or multipart with texts or files "
             "(`resume_file`, `job_file`: PDF, DOCX, TXT, Markdown). The live model scores "
-            "the pair; neither text nor its vectors are kept."
+            "the pair; neither text nor its vectors are kept. 409 `scoring_paused` while "
+            "a lead has paused automated scoring."
         ),
         request={"application/json": ScoreTextIn, "multipart/form-data": ScoreIn},
         responses=ScoreOut,
     )
     def post(self, request: Request) -> Response:
+        if (pause := oversight.scoring_paused()) is not None:
+            raise ScoringPaused(oversight.paused_message(pause))
         data_in = ScoreIn(data=request.data)
         data_in.is_valid(raise_exception=True)
         texts = data_in.validated_data

@@ -34,6 +34,8 @@ class Command(BaseCommand):
                 f"scoring failed (24 h): {health.scoring_failed}",
                 f"stale training runs:   {health.stale_training_runs or 'none'}",
             ]
+            if health.scoring_paused:
+                lines.append(f"automated scoring:     PAUSED {health.scoring_paused}")
             lines += [f"PROBLEM: {p}" for p in health.problems] or ["OK"]
             self.stdout.write("\n".join(lines))
         if not health.ok:
