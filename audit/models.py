@@ -31,6 +31,7 @@ class AuditEvent(models.Model):
         AUDIT_PURGED = "audit_purged", "Dropped audit events past their retention"
         SCORING_PAUSED = "scoring_paused", "Paused automated scoring"
         SCORING_RESUMED = "scoring_resumed", "Resumed automated scoring"
+        ALTERNATIVE_PROCESS = "alternative_process", "Recorded a request for people-only review"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     # Null: the system did it (a scheduled purge, an automatic retraining).

@@ -51,6 +51,10 @@ class Resume(models.Model):
     # (matching.scoring.reconcile): how many, and not before when. Reset once it is scored.
     scoring_requeues = models.PositiveSmallIntegerField(default=0, editable=False)
     scoring_retry_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The candidate asked for an alternative to automated screening (LL144's notice, the
+    # EU AI Act's Art. 86): no score or verdict is computed for them; people rate them
+    # (matching.scoring.oversight.resume_alternative_process). None: not asked.
+    alternative_process_at = models.DateTimeField(null=True, blank=True, editable=False)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     error_code = models.CharField(max_length=32, blank=True)
     error = models.TextField(blank=True)
@@ -69,6 +73,12 @@ class Resume(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @staticmethod
+    def scorable_q() -> Q:
+        """The resumes automated scoring reads: text extracted, and the candidate did not
+        ask for people-only review. One rule for scoring, the reconciler and progress."""
+        return Q(status=Resume.Status.EXTRACTED, alternative_process_at__isnull=True)
 
     def file_downloadable_by(self, user: Any) -> bool:
         """Whether `user` may download the stored original. A rejected upload may be

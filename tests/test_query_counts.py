@@ -67,7 +67,7 @@ def resume_with_jobs(n: int) -> Resume:
 
 # Queries of each call, counted today (SQLite and PostgreSQL alike). Session, user and
 # the live model are part of every count.
-RANKING_PAGE = 9
+RANKING_PAGE = 10
 RANKING_API = 9
 BEST_JOBS_PAGE = 4
 BEST_JOBS_API = 5

@@ -20,7 +20,7 @@ def remove(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("audit", "0004_self_identification_retention_and_pause_actions"),
+        ("audit", "0004_responsible_screening_actions"),
         ("django_q", "0018_task_success_index"),
     ]
 

@@ -17,7 +17,7 @@ from matching.intake import erasure as intake_erasure
 from matching.intake import jobs as intake_jobs
 from matching.intake import resumes as intake_resumes
 from matching.models import Job, Resume
-from matching.scoring import reconcile
+from matching.scoring import oversight, reconcile
 
 
 class ScoringFilter(admin.SimpleListFilter):
@@ -45,6 +45,19 @@ class ScoringFilter(admin.SimpleListFilter):
         return queryset.filter(pk__in=chosen().values("pk")) if chosen else queryset
 
 
+class PeopleOnlyFilter(admin.SimpleListFilter):
+    title = "review"
+    parameter_name = "people_only"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("yes", "People only (asked for an alternative process)")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Resume]) -> QuerySet[Resume]:
+        if self.value() == "yes":
+            return queryset.filter(alternative_process_at__isnull=False)
+        return queryset
+
+
 @admin.register(Resume)
 class ResumeAdmin(AnonymizedViewMixin, admin.ModelAdmin):
     anonymized_swaps = {
@@ -53,7 +66,7 @@ class ResumeAdmin(AnonymizedViewMixin, admin.ModelAdmin):
         "original_file": "name_anonymized",
     }
     list_display = ["original_name", "status", "error_code", "size_kb", "created_at", "uploaded_by"]
-    list_filter = ["status", ScoringFilter, "error_code"]
+    list_filter = ["status", ScoringFilter, PeopleOnlyFilter, "error_code"]
     search_fields = ["original_name", "sha256"]
     list_select_related = ["uploaded_by"]
     readonly_fields = [
@@ -69,10 +82,11 @@ class ResumeAdmin(AnonymizedViewMixin, admin.ModelAdmin):
         "uploaded_by",
         "created_at",
         "updated_at",
+        "alternative_process_at",
         "text",
     ]
     exclude = ["file", "term_ids", "term_counts"]
-    actions = ["rescore"]
+    actions = ["rescore", "people_only", "back_to_scoring"]
     paginator = LargeTablePaginator
     show_full_result_count = False
 
@@ -167,6 +181,28 @@ class ResumeAdmin(AnonymizedViewMixin, admin.ModelAdmin):
         ids = list(queryset.filter(status=Resume.Status.EXTRACTED).values_list("pk", flat=True))
         queue.enqueue_score_resumes(ids)
         self.message_user(request, f"Re-scoring of {len(ids)} resumes queued.")
+
+    @admin.action(
+        description="Candidate asked for people-only review: no automated score",
+        permissions=["change"],
+    )
+    def people_only(self, request: HttpRequest, queryset: QuerySet[Resume]) -> None:
+        for resume in queryset:
+            oversight.resume_alternative_process(resume=resume, requested=True, actor=request.user)
+        self.message_user(
+            request,
+            f"{queryset.count()} resumes are rated by people only: no score or verdict is "
+            "computed for them.",
+        )
+
+    @admin.action(
+        description="Back to automated scoring (the request was withdrawn)",
+        permissions=["change"],
+    )
+    def back_to_scoring(self, request: HttpRequest, queryset: QuerySet[Resume]) -> None:
+        for resume in queryset:
+            oversight.resume_alternative_process(resume=resume, requested=False, actor=request.user)
+        self.message_user(request, f"{queryset.count()} resumes queued for scoring.")
 
     # Deleting in the admin (one, or the bulk action) is erasure: file, text, pairs,
     # vectors and training copies, recorded in the audit log (intake_erasure.resume_delete).

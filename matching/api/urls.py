@@ -12,6 +12,11 @@ urlpatterns = [
         resumes.ResumeBestJobsApi.as_view(),
         name="resume-best-jobs",
     ),
+    path(
+        "resumes/<int:pk>/alternative-process/",
+        resumes.ResumeAlternativeProcessApi.as_view(),
+        name="resume-alternative-process",
+    ),
     path("jobs/", jobs.JobCollectionApi.as_view(), name="job-list"),
     path("jobs/<int:pk>/", jobs.JobDetailApi.as_view(), name="job-detail"),
     path("jobs/<int:pk>/close/", jobs.JobCloseApi.as_view(), name="job-close"),

@@ -8,7 +8,7 @@ from datetime import datetime
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Abs
+from django.db.models.functions import Abs, Coalesce
 from django.utils import timezone
 
 from matching import bands
@@ -28,7 +28,8 @@ def pairs_conflicting() -> QuerySet[Pair]:
 def review_queue(*, reviewer: User, now: datetime | None = None) -> QuerySet[Pair]:
     """The pairs a reviewer should rate, best first; `.first()` is the next one.
 
-    Which pairs: scored pairs of open jobs and readable resumes, not rated by this
+    Which pairs: scored pairs of open jobs and readable resumes (and the unscored pairs of
+    candidates who asked for people-only review), not rated by this
     reviewer, not settled by a lead, with fewer ratings than REVIEWS_WANTED_PER_PAIR;
     a pair whose reviewers disagree by a band or more gets one rating more, a tie-breaker
     before a lead settles it.
@@ -65,9 +66,9 @@ def review_queue(*, reviewer: User, now: datetime | None = None) -> QuerySet[Pai
     conflict = conflicting()
     return (
         Pair.objects.filter(
+            Q(score__isnull=False) | Q(resume__alternative_process_at__isnull=False),
             job__is_open=True,
             resume__status=Resume.Status.EXTRACTED,
-            score__isnull=False,
             settled_score__isnull=True,
         )
         .filter(Q(rating_count__lt=wanted) | (conflict & Q(rating_count__lt=wanted + 1)))
@@ -77,7 +78,8 @@ def review_queue(*, reviewer: User, now: datetime | None = None) -> QuerySet[Pai
             rated_by_others=Case(When(rating_count=0, then=0), default=1),
             agreed=Case(When(conflict, then=0), default=1),
             job_ratings=coverage,
-            uncertainty=Abs(F("score") - 0.5),
+            # No score (people-only review): as uncertain as can be, first in its tier.
+            uncertainty=Coalesce(Abs(F("score") - 0.5), Value(0.0)),
         )
         .order_by("skipped", "rated_by_others", "agreed", "job_ratings", "uncertainty", "pk")
     )

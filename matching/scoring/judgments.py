@@ -16,7 +16,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from matching.models import Job, Pair, Resume
+from matching.models import Job, Pair, Resume, ScoringPause
 from matching.scoring.evidence import ResumeEvidence, default_embedder
 from matching.scoring.requirements import Requirement, parse_requirement
 from matching.scoring.verdicts import judge_one
@@ -59,12 +59,18 @@ def pairs_judge(
 ) -> int:
     """Judge the requirements of every pair of `jobs` (default: the open ones) and
     `resume_ids` (default: every readable resume) whose verdicts are missing or stale;
-    returns the number of pairs judged. `force` judges them all again."""
+    returns the number of pairs judged. `force` judges them all again. Nothing while
+    automated scoring is paused (matching.scoring.oversight)."""
     jobs = list(Job.objects.filter(is_open=True) if jobs is None else jobs)
-    if not jobs:
+    if not jobs or ScoringPause.objects.exists():
         return 0
     requirements = {job.pk: JobRequirements.of(job) for job in jobs}
-    pairs = Pair.objects.filter(job__in=jobs, resume__status=Resume.Status.EXTRACTED)
+    # A candidate who asked for people-only review gets no automated verdict either.
+    pairs = Pair.objects.filter(
+        job__in=jobs,
+        resume__status=Resume.Status.EXTRACTED,
+        resume__alternative_process_at__isnull=True,
+    )
     if resume_ids is not None:
         pairs = pairs.filter(resume_id__in=resume_ids)
     rows = list(

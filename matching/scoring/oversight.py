@@ -5,16 +5,21 @@ reconciler queues nothing, and the pages say so; resumes that come in meanwhile 
 unscored and are listed as such. Resuming queues the scoring of everything left unscored
 at once. Both are audited with who and why. Nothing here, or anywhere in the product,
 rejects a candidate: pausing only stops new scores from being computed.
+
+A single candidate can be kept out of automated scoring too: one who asked for an
+alternative process is rated by people only (resume_alternative_process).
 """
 
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
 
 from audit.services import Target, audit_record
 from matching import queue
-from matching.models import ScoringPause
+from matching.models import Job, Pair, Resume, ScoringPause
 from matching.scoring.reconcile import RECONCILE_GROUP, resumes_unscored
 
 _TARGET = Target("matching.scoringpause", "", "automated scoring")
@@ -35,9 +40,7 @@ def paused_message(pause: ScoringPause) -> str:
     )
 
 
-def scoring_pause(
-    *, actor: User | AnonymousUser | None, reason: str = ""
-) -> ScoringPause:
+def scoring_pause(*, actor: User | AnonymousUser | None, reason: str = "") -> ScoringPause:
     """Pause automated scoring (again pausing keeps the first pause and its reason)."""
     with transaction.atomic():
         current = ScoringPause.objects.select_for_update().first()
@@ -66,3 +69,49 @@ def scoring_resume(*, actor: User | AnonymousUser | None) -> int:
     if ids:
         queue.enqueue_score_resumes(ids, group=RECONCILE_GROUP)
     return len(ids)
+
+
+# --- a candidate who asked for people-only review ------------------------------------------
+
+
+def people_only_resumes() -> QuerySet[Resume]:
+    """Resumes whose candidate asked for an alternative to automated screening."""
+    return Resume.objects.filter(alternative_process_at__isnull=False)
+
+
+def resume_alternative_process(
+    *, resume: Resume, requested: bool, actor: User | AnonymousUser | None
+) -> Resume:
+    """Record that a candidate asked for people-only review (or withdrew the request).
+
+    Asked: their pairs keep no score, verdicts or model (what the tool said is not shown
+    beside them), every open job gets a pair so reviewers can rate them, and nothing
+    scores them again until the request is withdrawn; ratings already given stay.
+    Withdrawn: they are queued for scoring like a new resume. Audited either way."""
+    with transaction.atomic():
+        locked = Resume.objects.select_for_update().get(pk=resume.pk)
+        if (locked.alternative_process_at is not None) == requested:
+            return locked
+        locked.alternative_process_at = timezone.now() if requested else None
+        locked.save(update_fields=["alternative_process_at", "updated_at"])
+        if requested:
+            Pair.objects.filter(resume=locked).update(
+                score=None, scoring_model=None, scored_at=None, verdicts=[], verdicts_key=""
+            )
+            have = set(Pair.objects.filter(resume=locked).values_list("job_id", flat=True))
+            Pair.objects.bulk_create(
+                [
+                    Pair(resume=locked, job=job)
+                    for job in Job.objects.filter(is_open=True).exclude(pk__in=have)
+                ],
+                ignore_conflicts=True,
+            )
+        audit_record(
+            actor=actor,
+            action="alternative_process",
+            target=Target.of(locked),
+            details={"requested": requested},
+        )
+    if not requested:
+        queue.enqueue_score_resumes([locked.pk])
+    return locked

@@ -96,7 +96,7 @@ def scoring_progress() -> ScoringProgress:
     """
     active = ScoringModel.objects.filter(is_active=True).only("pk", "version").first()
     jobs = Job.objects.filter(is_open=True).count()
-    total = Resume.objects.filter(status=Resume.Status.EXTRACTED).count()
+    total = Resume.objects.filter(Resume.scorable_q()).count()
     live = Pair.objects.filter(
         job__is_open=True,
         resume__status=Resume.Status.EXTRACTED,
@@ -138,7 +138,7 @@ def jobs_with_scoring_progress(*, model: ScoringModel) -> QuerySet[WithAnnotatio
     has scored) and `readable_resumes` (every readable resume: each is scored against
     every open job); job_scoring_progress reads them. Two subqueries in the job's own
     query, so the ranking page shows its progress without one query more."""
-    readable = Resume.objects.filter(status=Resume.Status.EXTRACTED)
+    readable = Resume.objects.filter(Resume.scorable_q())
     scored = (
         Pair.objects.filter(
             job=OuterRef("pk"),

@@ -50,7 +50,8 @@ def reconcile_bound_s() -> int:
 
 def unscored_resumes(*, older_than: timedelta | None = None) -> QuerySet[Resume]:
     """Readable resumes the live model has not scored and judged against every open job
-    (since it went live), that came in or changed at least `older_than` ago."""
+    (since it went live), that came in or changed at least `older_than` ago; not those of
+    candidates who asked for people-only review, which nothing scores."""
     active = scoring_model_active()
     jobs = Job.objects.filter(is_open=True).count()
     if not jobs:
@@ -61,9 +62,7 @@ def unscored_resumes(*, older_than: timedelta | None = None) -> QuerySet[Resume]
     if active.scores_since is not None:
         live = live.filter(scored_at__gte=active.scores_since)
     complete = live.order_by().values("resume").annotate(n=Count("pk")).filter(n__gte=jobs)
-    unscored = Resume.objects.filter(status=Resume.Status.EXTRACTED).exclude(
-        pk__in=complete.values("resume")
-    )
+    unscored = Resume.objects.filter(Resume.scorable_q()).exclude(pk__in=complete.values("resume"))
     if older_than is not None:
         unscored = unscored.filter(updated_at__lte=timezone.now() - older_than)
     return unscored

@@ -33,6 +33,21 @@ def job_ranking(
     return qs
 
 
+def job_people_only(*, job: Job) -> QuerySet[Pair]:
+    """A job's candidates who asked for people-only review: never scored, so never in the
+    ranking; reviewers' mean first, then unrated ones."""
+    return (
+        Pair.objects.filter(
+            job=job,
+            resume__alternative_process_at__isnull=False,
+            resume__status=Resume.Status.EXTRACTED,
+        )
+        .select_related("resume")
+        .defer("resume__text", "resume__term_ids", "resume__term_counts")
+        .order_by(F("rating_mean").desc(nulls_last=True), "pk")
+    )
+
+
 def resume_best_jobs(*, resume: Resume) -> QuerySet[Pair]:
     return (
         Pair.objects.filter(resume=resume, score__isnull=False)

@@ -44,7 +44,7 @@ def pairs_score(
     model, idf = model_idf(scoring_model_active())
     scorer = scorer_for(model)
     jobs = list(Job.objects.filter(is_open=True) if jobs is None else jobs)
-    resumes = Resume.objects.filter(status=Resume.Status.EXTRACTED)
+    resumes = Resume.objects.filter(Resume.scorable_q())
     if resume_ids is not None:
         resumes = resumes.filter(pk__in=resume_ids)
     ids = list(resumes.order_by("pk").values_list("pk", flat=True))
@@ -79,7 +79,7 @@ def pairs_rescore(*, progress: Callable[[int, int], None] | None = None) -> int:
     live: after an activation, every job; when that re-scoring was interrupted (a worker
     killed) and runs again, only the jobs it had not finished."""
     model = scoring_model_active()
-    total = Resume.objects.filter(status=Resume.Status.EXTRACTED).count()
+    total = Resume.objects.filter(Resume.scorable_q()).count()
     done = Q(
         pairs__scoring_model=model,
         pairs__score__isnull=False,

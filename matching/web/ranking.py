@@ -178,6 +178,9 @@ def job_ranking(request: HttpRequest, job_id: int) -> HttpResponse:
             "filtered": filtered,
             "progress": scoring_progress.job_scoring_progress(job=job),
             "disagreement_threshold_pct": percent(settings.DISAGREEMENT_THRESHOLD),
+            "people_only": review_visibility.pairs_for_viewer(
+                scoring_selectors.job_people_only(job=job), user=request.user
+            ),
             **_pause_context(request),
         },
     )

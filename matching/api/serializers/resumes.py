@@ -45,6 +45,7 @@ class ResumeOut(serializers.ModelSerializer):
             "scored_jobs",
             "open_jobs",
             "scoring",
+            "alternative_process_at",
         ]
         read_only_fields = fields
 
@@ -74,10 +75,14 @@ class ResumeOut(serializers.ModelSerializer):
                 )
         return data
 
-    @extend_schema_field(serializers.ChoiceField(choices=["pending", "done", "skipped"]))
+    @extend_schema_field(
+        serializers.ChoiceField(choices=["pending", "done", "skipped", "people_only"])
+    )
     def get_scoring(self, resume: Resume) -> str:
         if resume.status != Resume.Status.EXTRACTED:
             return "skipped"
+        if resume.alternative_process_at is not None:
+            return "people_only"  # asked for an alternative process: never scored
         return "done" if self.get_scored_jobs(resume) >= self.get_open_jobs(resume) else "pending"
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import generics, status
+from rest_framework import generics, serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,6 +20,7 @@ from matching.intake import erasure as intake_erasure
 from matching.intake import resumes as intake_resumes
 from matching.models import Resume
 from matching.review import visibility as review_visibility
+from matching.scoring import oversight as scoring_oversight
 from matching.scoring import progress as scoring_progress
 from matching.scoring import selectors as scoring_selectors
 from resumeproject.api import throttling
@@ -138,3 +139,35 @@ class ResumeBestJobsApi(generics.GenericAPIView):
         start = self.paginator.page_start
         rows = [RankedPair(rank=start + i, pair=pair) for i, pair in enumerate(page)]
         return self.get_paginated_response(BestJobRowOut(rows, many=True).data)
+
+
+class AlternativeProcessIn(serializers.Serializer):
+    requested = serializers.BooleanField()
+
+
+class ResumeAlternativeProcessApi(_ScoringProgressMixin, generics.GenericAPIView):
+    """A candidate asked for people-only review, or withdrew the request."""
+
+    permission_classes = [IsReviewer, HasModelPerms]
+    required_perms = {"POST": ["matching.change_resume"]}
+    serializer_class = AlternativeProcessIn
+
+    @extend_schema(
+        summary="Record a candidate's request for people-only review",
+        description=(
+            "`requested: true`: no score or verdict is computed for this resume and the "
+            "ones it had are cleared; reviewers rate it in the queue. `false`: it is "
+            "queued for scoring again. Audited. Needs matching.change_resume."
+        ),
+        request=AlternativeProcessIn,
+        responses=ResumeOut,
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        resume = get_object_or_404(Resume, pk=pk)
+        data = AlternativeProcessIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        scoring_oversight.resume_alternative_process(
+            resume=resume, requested=data.validated_data["requested"], actor=request.user
+        )
+        fresh = scoring_progress.resumes_with_scoring_progress().get(pk=pk)
+        return Response(ResumeOut(fresh, context=self.get_serializer_context()).data)
