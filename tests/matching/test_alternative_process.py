@@ -55,6 +55,10 @@ def test_asking_clears_the_scores_and_keeps_the_candidate_out_of_scoring(
     assert queue[:2] == [asked.pk, asked.pk]  # unscored, as uncertain as can be: first
 
     client.force_login(member)
+    rating_screen = client.get(reverse("matching:review_pair", args=[pairs.first().pk]))
+    assert (
+        "People-only review: the tool gives no score or verdict" in rating_screen.content.decode()
+    )
     page = client.get(reverse("matching:job_ranking", args=[jobs[0].pk])).content.decode()
     people_only = page[page.index('id="people-only"') :]
     assert f'data-resume-id="{asked.pk}"' in people_only
