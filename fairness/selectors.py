@@ -62,11 +62,17 @@ def _pairs(scope: Scope, model: ScoringModel) -> QuerySet[Pair]:
     return pairs
 
 
-def adverse_impact(scope: Scope, *, reader: AbstractBaseUser | AnonymousUser) -> ScopedReport:
-    """The report of the live model's scores over `scope`, read by `reader` (audited)."""
+def adverse_impact(
+    scope: Scope,
+    *,
+    reader: AbstractBaseUser | AnonymousUser | None,
+    model: ScoringModel | None = None,
+) -> ScopedReport:
+    """The report of `model`'s stored scores (the live model's by default) over `scope`,
+    read by `reader` (audited; None: the system, e.g. a model card written at publishing)."""
     from django.utils import timezone
 
-    model = scoring_activation.scoring_model_active()
+    model = model or scoring_activation.scoring_model_active()
     rows = _pairs(scope, model).values_list(
         "score", "resume__self_identification__sex", "resume__self_identification__race_ethnicity"
     )

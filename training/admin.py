@@ -76,6 +76,7 @@ class TrainingRunAdmin(admin.ModelAdmin):
         "validation_file",
         "base_model",
         "output_model",
+        "model_card",
         "error_shown",
         "log",
         "task_id",
@@ -140,6 +141,19 @@ class TrainingRunAdmin(admin.ModelAdmin):
     @admin.display(description="Data checks")
     def checks_found(self, obj: TrainingRun):
         return run_tables.checks_table(obj.checks)
+
+    @admin.display(description="Model card")
+    def model_card(self, obj: TrainingRun) -> str:
+        """The output version's card (training.cards), as the API serves it."""
+        if obj.output_model is None:
+            return "—"
+        url = reverse("api:model-card", args=[obj.output_model.version])
+        return format_html(
+            '<a href="{}?as=markdown" id="model-card-md">Markdown</a> · '
+            '<a href="{}" id="model-card-json">JSON</a>',
+            url,
+            url,
+        )
 
     @admin.display(description="Options")
     def options(self, obj: TrainingRun):

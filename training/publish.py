@@ -12,7 +12,7 @@ from django.utils import timezone
 from matching.errors import ActivationRefused
 from matching.models import ScoringModel
 from matching.scoring.activation import scoring_model_activate
-from training import store
+from training import cards, store
 from training.models import TrainingRun
 from training.reporting import LOG_LINES, RunReporter
 from training.steps import Candidate, Measured, Prepared
@@ -64,6 +64,12 @@ def _write_folder(
                 "live": measured.metrics_live,
             },
             "timings": timings,
+            "model_card": cards.card_at_training(
+                run,
+                version=version,
+                metrics={**candidate.metrics_candidate, "comparison": candidate.comparison},
+                dataset=prepared.dataset,
+            ),
             **candidate.extra,
         },
     )

@@ -26,6 +26,11 @@ urlpatterns = [
     path("models/rollback/", models.ScoringModelRollbackApi.as_view(), name="model-rollback"),
     path("models/<str:version>/", models.ScoringModelDetailApi.as_view(), name="model-detail"),
     path(
+        "models/<str:version>/card/",
+        models.ScoringModelCardApi.as_view(),
+        name="model-card",
+    ),
+    path(
         "models/<str:version>/activate/",
         models.ScoringModelActivateApi.as_view(),
         name="model-activate",

@@ -1,7 +1,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import User
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from django.http import HttpResponse
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import generics
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -13,7 +19,7 @@ from resumeproject import access
 from resumeproject.api.exceptions import Conflict
 from resumeproject.api.permissions import HasAccess
 from resumeproject.api.schema import ErrorSerializer
-from training import selectors
+from training import cards, selectors
 from training.api.filters import ScoringModelFilter
 from training.api.serializers.models import ActivateIn, ScoringModelOut
 
@@ -68,6 +74,33 @@ class ScoringModelDetailApi(generics.RetrieveAPIView):
     access_checks = {"GET": access.can_view_models}
     serializer_class = ScoringModelOut
     lookup_field = "version"
+
+
+class ScoringModelCardApi(generics.GenericAPIView):
+    queryset = _models()
+    lookup_field = "version"
+    permission_classes = [HasAccess]
+    access_checks = {"GET": access.can_view_models}
+
+    @extend_schema(
+        summary="A model version's model card",
+        description=(
+            "Intended use and limits, training data and counts, validation metrics with "
+            "95% intervals, the adverse impact of the applications it has scored (counts "
+            "and ratios only), the counterfactual test, who trained and activated it. "
+            "JSON, or Markdown with `?as=markdown`."
+        ),
+        parameters=[OpenApiParameter("as", str, enum=["json", "markdown"], required=False)],
+        responses={200: dict},
+    )
+    def get(self, request: Request, version: str) -> Response | HttpResponse:
+        scoring_model_active()  # the pre-trained row exists from the first call
+        card = cards.model_card(self.get_object(), reader=request.user)
+        if request.query_params.get("as") == "markdown":
+            response = HttpResponse(cards.card_markdown(card), content_type="text/markdown")
+            response["Content-Disposition"] = f'inline; filename="model-card-{version}.md"'
+            return response
+        return Response(card)
 
 
 class ScoringModelActivateApi(generics.GenericAPIView):
