@@ -78,7 +78,18 @@ class Resume(models.Model):
     def scorable_q() -> Q:
         """The resumes automated scoring reads: text extracted, and the candidate did not
         ask for people-only review. One rule for scoring, the reconciler and progress."""
-        return Q(status=Resume.Status.EXTRACTED, alternative_process_at__isnull=True)
+        return Resume.scorable_q_for("")
+
+    @staticmethod
+    def scorable_q_for(relation: str) -> Q:
+        """scorable_q through a relation ("resume" from a pair), "" on resumes themselves."""
+        prefix = f"{relation}__" if relation else ""
+        return Q(
+            **{
+                f"{prefix}status": Resume.Status.EXTRACTED,
+                f"{prefix}alternative_process_at__isnull": True,
+            }
+        )
 
     def file_downloadable_by(self, user: Any) -> bool:
         """Whether `user` may download the stored original. A rejected upload may be

@@ -69,6 +69,7 @@ class TrainingRunAdmin(admin.ModelAdmin):
         "stage_now",
         "plots",
         "metrics",
+        "fairness",
         "checks_found",
         "dataset_statistics",
         "options",
@@ -137,6 +138,12 @@ class TrainingRunAdmin(admin.ModelAdmin):
     def metrics(self, obj: TrainingRun):
         comparison = obj.output_model.metrics.get("comparison") if obj.output_model else None
         return run_tables.metrics_table(obj.metrics_live, obj.metrics_candidate, comparison)
+
+    @admin.display(description="Fairness check")
+    def fairness(self, obj: TrainingRun):
+        return run_tables.fairness_table(
+            obj.output_model.metrics.get("fairness") if obj.output_model else None
+        )
 
     @admin.display(description="Data checks")
     def checks_found(self, obj: TrainingRun):

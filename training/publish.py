@@ -3,12 +3,14 @@ ScoringModel, the run marked succeeded, together) and activate it when the run a
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from fairness.activation import candidate_fairness
 from matching.errors import ActivationRefused
 from matching.models import ScoringModel
 from matching.scoring.activation import scoring_model_activate
@@ -16,6 +18,8 @@ from training import cards, store
 from training.models import TrainingRun
 from training.reporting import LOG_LINES, RunReporter
 from training.steps import Candidate, Measured, Prepared
+
+logger = logging.getLogger(__name__)
 
 
 def publish(
@@ -32,7 +36,25 @@ def publish(
     and rename the folder to its version, together."""
     _write_folder(run, prepared, measured, candidate, timings, started)
     reporter(0.97, "publishing the model folder")
-    return _commit(run, prepared, measured, candidate, curve, timings)
+    run, model = _commit(run, prepared, measured, candidate, curve, timings)
+    reporter(0.98, "fairness check: impact ratios beside the live model's")
+    _check_fairness(model, reporter)
+    return run, model
+
+
+def _check_fairness(model: ScoringModel, reporter: RunReporter) -> None:
+    """The candidate's impact ratios beside the live model's (fairness.activation), kept in
+    its metrics for the run page and the activation. It reads and scores, never fails the
+    run: an error is recorded as the reason the check was not measured."""
+    try:
+        result = candidate_fairness(model)
+    except Exception as exc:  # a published version stays published, whatever the check hit
+        logger.exception("fairness check of %s failed", model.version)
+        result = {"measured": False, "why": f"the check failed: {exc}"}
+    model.metrics = {**model.metrics, "fairness": result}
+    model.save(update_fields=["metrics"])
+    for drop in result.get("drops", []):
+        reporter.log(f"fairness: {drop} (activation asks for confirmation)")
 
 
 def _write_folder(

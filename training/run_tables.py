@@ -196,3 +196,45 @@ def params_table(params: dict) -> SafeString | str:
     if not params:
         return EMPTY
     return _table("run-params", [], [[_label(k), _value(v)] for k, v in params.items()])
+
+
+def fairness_table(fairness: dict | None) -> SafeString | str:
+    """The fairness check (fairness.activation): each category's impact ratios under the
+    live model and under the candidate, and the drops that make activation ask again."""
+    if not fairness:
+        return EMPTY
+    if not fairness.get("measured"):
+        return f"Not measured: {fairness.get('why', '')}."
+    rows = [
+        [
+            f"{c['breakdown']}: {c['category']}" + (" (under 2%)" if c.get("small") else ""),
+            c.get("count"),
+            _value(c.get("live_scoring")),
+            _value(c.get("candidate_scoring")),
+            _value(c.get("live_selection")),
+            _value(c.get("candidate_selection")),
+        ]
+        for c in fairness.get("categories", [])
+    ]
+    table = _table(
+        "run-fairness",
+        [
+            f"Category ({fairness.get('applications')} applications)",
+            "Count",
+            "Scoring ratio, live",
+            "Scoring ratio, candidate",
+            "Selection ratio, live",
+            "Selection ratio, candidate",
+        ],
+        rows,
+    )
+    drops = fairness.get("drops") or []
+    if not drops:
+        return format_html(
+            "{}<p>No category falls below 0.8 where the live model was at or above it.</p>", table
+        )
+    return format_html(
+        '{}<p class="fairness-drops"><strong>Activation asks for confirmation:</strong> {}</p>',
+        table,
+        "; ".join(drops),
+    )

@@ -44,6 +44,12 @@ def scoring_model_active() -> ScoringModel:
     return ScoringModel.objects.defer("corpus_df").get(is_active=True)
 
 
+def fairness_drops(model: ScoringModel) -> list[str]:
+    """The categories whose impact ratio the fairness check at training (fairness.activation,
+    kept in the version's metrics) found falling below 0.8 under this version."""
+    return list((model.metrics.get("fairness") or {}).get("drops") or [])
+
+
 def _not_better(model: ScoringModel) -> str:
     """Why a version is not activated without insisting: its run's verdict (the gate of
     training.gate) and the reasons, or, for a run from before the gate, the figures."""
@@ -82,6 +88,13 @@ def scoring_model_activate(
     """
     if not force and model.metrics.get("better_than_live") is False:
         raise ActivationRefused(_not_better(model))
+    drops = fairness_drops(model)
+    if not force and drops:
+        raise ActivationRefused(
+            f"{model.version} would lower a group's impact ratio below 0.8 where the live "
+            f"model's is at 0.8 or above ({'; '.join(drops)}); not activated. Activate it "
+            "anyway to confirm: the confirmation is recorded in the audit log."
+        )
     try:
         scorer_for(model)
     except ModelUnavailable as exc:
@@ -124,5 +137,7 @@ def _audit_activation(
             "version": model.version,
             "previous": live.version if live else None,
             "force": force,
+            # What a forced activation confirmed: the groups whose ratio it lowers.
+            **({"fairness_drops": drops} if (drops := fairness_drops(model)) else {}),
         },
     )

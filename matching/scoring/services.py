@@ -74,6 +74,29 @@ def pairs_score(
     return written
 
 
+def pairs_scores_under(*, model: ScoringModel, pair_ids: list[int]) -> dict[int, float]:
+    """What `model` would score these stored pairs, writing nothing: a candidate measured
+    on the applications it would score before anyone activates it (the fairness check of
+    training.publish). One vectorised pass per job."""
+    _, idf = model_idf(scoring_model_active())
+    scorer = scorer_for(model)
+    by_job: dict[int, list[tuple[int, int]]] = {}
+    for pk, job_id, resume_id in Pair.objects.filter(pk__in=pair_ids).values_list(
+        "pk", "job_id", "resume_id"
+    ):
+        by_job.setdefault(job_id, []).append((pk, resume_id))
+    out: dict[int, float] = {}
+    for job in Job.objects.filter(pk__in=by_job):
+        wanted = dict((resume_id, pk) for pk, resume_id in by_job[job.pk])
+        batch, batch_ids = resume_batch(
+            resume_ids=sorted(wanted), encoder_key=model.encoder_key, idf=idf
+        )
+        inputs = job_input(job, encoder_key=model.encoder_key)
+        scores = scorer(batch.vectors, inputs.vector, pair_features(inputs, batch))
+        out.update({wanted[rid]: float(s) for rid, s in zip(batch_ids, scores, strict=True)})
+    return out
+
+
 def pairs_rescore(*, progress: Callable[[int, int], None] | None = None) -> int:
     """Score with the live model every open job it has not fully scored since it went
     live: after an activation, every job; when that re-scoring was interrupted (a worker

@@ -70,3 +70,13 @@ def test_the_pretrained_models_card_says_it_was_not_trained_here(manager, member
     text = token_client(manager).get(url, {"as": "markdown"}).content.decode()
     assert "not trained on this deployment's labels" in text
     assert token_client(member).get(url).status_code == 403
+
+
+def test_a_published_run_keeps_its_fairness_check_for_the_run_page(better_run, client, reviewer):
+    """The check runs when the run publishes its version; without self-identification it
+    says why it measured nothing, on the run's admin page too."""
+    fairness = better_run.output_model.metrics["fairness"]
+    assert fairness == {"measured": False, "why": "no scored application has self-identification"}
+    client.force_login(reviewer)
+    page = client.get(reverse("admin:training_trainingrun_change", args=[better_run.pk]))
+    assert "Not measured: no scored application has self-identification." in page.content.decode()
