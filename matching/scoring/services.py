@@ -78,6 +78,8 @@ def pairs_scores_under(*, model: ScoringModel, pair_ids: list[int]) -> dict[int,
     """What `model` would score these stored pairs, writing nothing: a candidate measured
     on the applications it would score before anyone activates it (the fairness check of
     training.publish). One vectorised pass per job."""
+    # The live model's frozen corpus statistics: a candidate freezes its own when it first
+    # scores as the live model, from the same resumes.
     _, idf = model_idf(scoring_model_active())
     scorer = scorer_for(model)
     by_job: dict[int, list[tuple[int, int]]] = {}
