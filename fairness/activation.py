@@ -28,7 +28,7 @@ def candidate_fairness(model: ScoringModel) -> dict[str, Any]:
     live = scoring_model_active()
     rows = list(
         Pair.objects.filter(
-            Resume.scorable_q_for("resume"),
+            Resume.scorable_q("resume"),
             job__is_open=True,
             scoring_model=live,
             score__isnull=False,

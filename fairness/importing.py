@@ -90,52 +90,11 @@ def import_rows(
     if not rows:
         raise SelfIdImportError.of(source, ["no rows"])
     problems: list[str] = []
-    wanted: list[tuple[int, str, str, dict[str, str]]] = []  # (row, key kind, key, values)
-    for number, row in enumerate(rows, start=2 if source.startswith("csv:") else 1):
-        where = f"row {number}"
-        if not isinstance(row, Mapping):
-            problems.append(f"{where}: not an object of fields")
-            continue
-        unknown = set(row) - set(FIELDS) - {"resume_id", "sha256"}
-        if unknown:
-            problems.append(f"{where}: unknown column(s) {', '.join(sorted(map(str, unknown)))}")
-        resume_id = str(row.get("resume_id") or "").strip()
-        sha256 = str(row.get("sha256") or "").strip().lower()
-        if not (resume_id or sha256):
-            problems.append(f"{where}: needs resume_id or sha256")
-            continue
-        if resume_id and not resume_id.isdigit():
-            problems.append(f"{where}, resume_id: {resume_id!r} is not a number")
-            continue
-        values: dict[str, str] = {}
-        for field, choices in FIELDS.items():
-            raw = str(row.get(field) or "")
-            value = _value(choices, raw)
-            if value is None:
-                allowed = ", ".join(str(label) for _, label in choices.choices)
-                problems.append(f"{where}, {field}: {raw!r} is not one of {allowed} (or blank)")
-            else:
-                values[field] = value
-        wanted.append((number, "pk" if resume_id else "sha256", resume_id or sha256, values))
-
-    by_pk = Resume.objects.in_bulk([int(k) for _, kind, k, _ in wanted if kind == "pk"])
-    by_sha = Resume.objects.in_bulk(
-        [k for _, kind, k, _ in wanted if kind == "sha256"], field_name="sha256"
-    )
-    resolved: dict[int, tuple[Resume, dict[str, str]]] = {}
-    for number, kind, key, values in wanted:
-        resume = by_pk.get(int(key)) if kind == "pk" else by_sha.get(key)
-        if resume is None:
-            problems.append(
-                f"row {number}: no resume with {'resume_id' if kind == 'pk' else 'sha256'} {key}"
-            )
-        elif resume.pk in resolved:
-            problems.append(f"row {number}: resume #{resume.pk} appears twice")
-        else:
-            resolved[resume.pk] = (resume, values)
+    first = 2 if source.startswith("csv:") else 1  # a CSV's row 1 is its header
+    wanted = [w for n, row in enumerate(rows, start=first) if (w := _row(n, row, problems))]
+    resolved = _resumes(wanted, problems)
     if problems:
         raise SelfIdImportError.of(source, problems)
-
     created = updated = 0
     with transaction.atomic():
         for resume, values in resolved.values():
@@ -151,3 +110,56 @@ def import_rows(
             details={"created": created, "updated": updated, "source": source},
         )
     return ImportResult(created=created, updated=updated)
+
+
+_Wanted = tuple[int, str, str, dict[str, str]]  # (row number, "pk" or "sha256", key, values)
+
+
+def _row(number: int, row: object, problems: list[str]) -> _Wanted | None:
+    """One row's resume key and values; its problems appended, None when it has no key."""
+    where = f"row {number}"
+    if not isinstance(row, Mapping):
+        problems.append(f"{where}: not an object of fields")
+        return None
+    unknown = set(row) - set(FIELDS) - {"resume_id", "sha256"}
+    if unknown:
+        problems.append(f"{where}: unknown column(s) {', '.join(sorted(map(str, unknown)))}")
+    resume_id = str(row.get("resume_id") or "").strip()
+    sha256 = str(row.get("sha256") or "").strip().lower()
+    if not (resume_id or sha256):
+        problems.append(f"{where}: needs resume_id or sha256")
+        return None
+    if resume_id and not resume_id.isdigit():
+        problems.append(f"{where}, resume_id: {resume_id!r} is not a number")
+        return None
+    values: dict[str, str] = {}
+    for field, choices in FIELDS.items():
+        raw = str(row.get(field) or "")
+        value = _value(choices, raw)
+        if value is None:
+            allowed = ", ".join(str(label) for _, label in choices.choices)
+            problems.append(f"{where}, {field}: {raw!r} is not one of {allowed} (or blank)")
+        else:
+            values[field] = value
+    return (number, "pk" if resume_id else "sha256", resume_id or sha256, values)
+
+
+def _resumes(
+    wanted: list[_Wanted], problems: list[str]
+) -> dict[int, tuple[Resume, dict[str, str]]]:
+    """Each wanted row's resume, read in two queries; unknown or repeated ones are problems."""
+    by_pk = Resume.objects.in_bulk([int(k) for _, kind, k, _ in wanted if kind == "pk"])
+    by_sha = Resume.objects.in_bulk(
+        [k for _, kind, k, _ in wanted if kind == "sha256"], field_name="sha256"
+    )
+    resolved: dict[int, tuple[Resume, dict[str, str]]] = {}
+    for number, kind, key, values in wanted:
+        resume = by_pk.get(int(key)) if kind == "pk" else by_sha.get(key)
+        if resume is None:
+            name = "resume_id" if kind == "pk" else "sha256"
+            problems.append(f"row {number}: no resume with {name} {key}")
+        elif resume.pk in resolved:
+            problems.append(f"row {number}: resume #{resume.pk} appears twice")
+        else:
+            resolved[resume.pk] = (resume, values)
+    return resolved

@@ -51,9 +51,8 @@ class Resume(models.Model):
     # (matching.scoring.reconcile): how many, and not before when. Reset once it is scored.
     scoring_requeues = models.PositiveSmallIntegerField(default=0, editable=False)
     scoring_retry_at = models.DateTimeField(null=True, blank=True, editable=False)
-    # The candidate asked for an alternative to automated screening (LL144's notice, the
-    # EU AI Act's Art. 86): no score or verdict is computed for them; people rate them
-    # (matching.scoring.oversight.resume_alternative_process). None: not asked.
+    # When the candidate asked for people-only review (an alternative process): nothing
+    # scores or judges them (matching.scoring.oversight). None: not asked.
     alternative_process_at = models.DateTimeField(null=True, blank=True, editable=False)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     error_code = models.CharField(max_length=32, blank=True)
@@ -75,21 +74,12 @@ class Resume(models.Model):
         return self.original_name
 
     @staticmethod
-    def scorable_q() -> Q:
-        """The resumes automated scoring reads: text extracted, and the candidate did not
-        ask for people-only review. One rule for scoring, the reconciler and progress."""
-        return Resume.scorable_q_for("")
-
-    @staticmethod
-    def scorable_q_for(relation: str) -> Q:
-        """scorable_q through a relation ("resume" from a pair), "" on resumes themselves."""
-        prefix = f"{relation}__" if relation else ""
-        return Q(
-            **{
-                f"{prefix}status": Resume.Status.EXTRACTED,
-                f"{prefix}alternative_process_at__isnull": True,
-            }
-        )
+    def scorable_q(relation: str = "") -> Q:
+        """The resumes automated scoring reads (one rule for scoring, the reconciler and
+        progress): text extracted, and the candidate did not ask for people-only review.
+        `relation`: the path to the resume ("resume" from a pair)."""
+        at = f"{relation}__" if relation else ""
+        return Q(**{f"{at}status": Resume.Status.EXTRACTED, f"{at}alternative_process_at": None})
 
     def file_downloadable_by(self, user: Any) -> bool:
         """Whether `user` may download the stored original. A rejected upload may be
@@ -369,9 +359,8 @@ class PairConflict(Pair):
 
 
 class ScoringPause(models.Model):
-    """While this row exists, automated scoring is paused (human oversight, EU AI Act
-    Art. 14): new resumes and jobs get no score, re-scoring stops at its next batch, and
-    the pages say so. One row at most; matching.scoring.oversight writes it, audited."""
+    """While this row exists automated scoring is paused (human oversight): one row at
+    most, written by matching.scoring.oversight."""
 
     paused_at = models.DateTimeField(auto_now_add=True)
     paused_by = models.ForeignKey(
@@ -386,9 +375,6 @@ class ScoringPause(models.Model):
     class Meta:
         default_permissions = ()
         permissions = [("pause_scoring", "Can pause and resume automated scoring")]
-
-    def __str__(self) -> str:
-        return f"scoring paused since {self.paused_at:%Y-%m-%d %H:%M}"
 
 
 class ReviewerPreference(models.Model):

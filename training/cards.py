@@ -136,31 +136,39 @@ def _round(value: float | None) -> float | None:
 
 def card_markdown(card: dict[str, Any]) -> str:
     """The card as a Markdown document."""
-    lines = [
-        f"# Model card: {card['version']}",
-        "",
-        f"Kind: {card['kind']}. Live: {card['live']}.",
-        "",
-    ]
-    lines += ["## Intended use", "", card["intended_use"], "", "## Limits", ""]
+    lines = [f"# Model card: {card['version']}", "", f"Kind: {card['kind']}. Live: {card['live']}."]
+    lines += ["", "## Intended use", "", card["intended_use"], "", "## Limits", ""]
     lines += [f"- {limit}" for limit in card["limits"]]
-    training = card.get("training")
-    lines += ["", "## Training", ""]
-    if training:
-        data = training.get("data") or {}
-        train, validation = data.get("train") or {}, data.get("validation") or {}
-        lines += [
-            f"Run #{training['run']} ({training['mode']}), queued by "
-            f"{training['queued_by'] or 'the system'} at {training['queued_at']}.",
-            f"Training data: {train.get('examples')} pairs of {train.get('resumes')} resumes and "
-            f"{train.get('jobs')} jobs (sources: {data.get('sources')}); validation: "
-            f"{validation.get('examples')} pairs of {validation.get('resumes')} resumes.",
-        ]
-    else:
-        lines.append("The bundled pre-trained model: not trained on this deployment's labels.")
-    lines += ["", "## Validation", ""]
-    metrics = card.get("metrics") or {}
+    lines += ["", "## Training", "", *_training_md(card.get("training"))]
+    lines += ["", "## Validation", "", *_metrics_md(card.get("metrics") or {})]
+    lines += ["", "## Adverse impact", "", *_impact_md(card["adverse_impact"])]
+    lines += ["", "## Counterfactual test", "", card["counterfactual"], "", "## Activations", ""]
+    lines += [
+        f"- {a['at']}: {a['action']} by {a['by']}{' (forced)' if a['forced'] else ''}"
+        for a in card["activations"]
+    ] or ["Never activated."]
+    return "\n".join(lines) + "\n"
+
+
+def _training_md(training: dict | None) -> list[str]:
+    if not training:
+        return ["The bundled pre-trained model: not trained on this deployment's labels."]
+    data = training.get("data") or {}
+    train, validation = data.get("train") or {}, data.get("validation") or {}
+    return [
+        f"Run #{training['run']} ({training['mode']}), queued by "
+        f"{training['queued_by'] or 'the system'} at {training['queued_at']}.",
+        f"Training data: {train.get('examples')} pairs of {train.get('resumes')} resumes and "
+        f"{train.get('jobs')} jobs (sources: {data.get('sources')}); validation: "
+        f"{validation.get('examples')} pairs of {validation.get('resumes')} resumes.",
+    ]
+
+
+def _metrics_md(metrics: dict) -> list[str]:
+    if not metrics:
+        return ["Not measured on this deployment's labels."]
     intervals = metrics.get("ci") or {}
+    lines = []
     for name in ("spearman", "band_accuracy", "mae"):
         if metrics.get(name) is not None:
             ci = intervals.get(name)
@@ -169,31 +177,21 @@ def card_markdown(card: dict[str, Any]) -> str:
     verdict = (metrics.get("comparison") or {}).get("verdict")
     if verdict:
         lines.append(f"- against the model live at training: {verdict}")
-    if not metrics:
-        lines.append("Not measured on this deployment's labels.")
-    lines += ["", "## Adverse impact", ""]
-    impact = card["adverse_impact"]
+    return lines
+
+
+def _impact_md(impact: dict) -> list[str]:
     if not impact.get("measured"):
-        lines.append(f"Not measured: {impact['why']}.")
-    else:
-        lines.append(
-            f"{impact['applications']} scored applications, "
-            f"{impact['with_self_identification']} with self-identification."
-        )
-        for name, rows in impact["breakdowns"].items():
-            lines += [
-                "",
-                f"| {name} | count | scoring ratio | selection ratio |",
-                "|---|---|---|---|",
-            ]
-            lines += [
-                f"| {cat} | {r['count']} | {r['scoring_impact_ratio']} | "
-                f"{r['selection_impact_ratio']}{' (below 4/5)' if r['under_four_fifths'] else ''} |"
-                for cat, r in rows.items()
-            ]
-    lines += ["", "## Counterfactual test", "", card["counterfactual"], "", "## Activations", ""]
-    lines += [
-        f"- {a['at']}: {a['action']} by {a['by']}{' (forced)' if a['forced'] else ''}"
-        for a in card["activations"]
-    ] or ["Never activated."]
-    return "\n".join(lines) + "\n"
+        return [f"Not measured: {impact['why']}."]
+    lines = [
+        f"{impact['applications']} scored applications, "
+        f"{impact['with_self_identification']} with self-identification."
+    ]
+    for name, rows in impact["breakdowns"].items():
+        lines += ["", f"| {name} | count | scoring ratio | selection ratio |", "|---|---|---|---|"]
+        lines += [
+            f"| {cat} | {r['count']} | {r['scoring_impact_ratio']} | "
+            f"{r['selection_impact_ratio']}{' (below 4/5)' if r['under_four_fifths'] else ''} |"
+            for cat, r in rows.items()
+        ]
+    return lines
