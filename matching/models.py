@@ -359,8 +359,7 @@ class PairConflict(Pair):
 
 
 class ScoringPause(models.Model):
-    """While this row exists automated scoring is paused (human oversight): one row at
-    most, written by matching.scoring.oversight."""
+    """While this row exists, automated scoring is paused (matching.scoring.oversight)."""
 
     paused_at = models.DateTimeField(auto_now_add=True)
     paused_by = models.ForeignKey(
@@ -375,6 +374,9 @@ class ScoringPause(models.Model):
     class Meta:
         default_permissions = ()
         permissions = [("pause_scoring", "Can pause and resume automated scoring")]
+
+    def __str__(self) -> str:
+        return f"scoring paused since {self.paused_at:%Y-%m-%d %H:%M}"
 
 
 class ReviewerPreference(models.Model):
