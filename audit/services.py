@@ -70,8 +70,9 @@ def audit_purge_expired(*, days: int | None = None, now: datetime | None = None)
     refused below that) and record that it did, with the cutoff and the count: the log's
     one deletion, done by the daily schedule (audit.tasks), never from the admin."""
     days = settings.AUDIT_RETENTION_DAYS if days is None else days
-    if days < 183:
-        raise ValueError(f"Audit events are kept at least 183 days, not {days}.")
+    floor = settings.AUDIT_RETENTION_MIN_DAYS
+    if days < floor:
+        raise ValueError(f"Audit events are kept at least {floor} days, not {days}.")
     cutoff = (now or timezone.now()) - timedelta(days=days)
     with transaction.atomic():
         dropped, _ = AuditEvent.objects.filter(at__lt=cutoff).delete()

@@ -14,9 +14,8 @@ from __future__ import annotations
 from typing import Any
 
 from audit.services import Target, audit_record
-from fairness.impact import FOUR_FIFTHS, Applicant, impact_report
-from fairness.selectors import category_label
-from matching import bands
+from fairness.impact import FOUR_FIFTHS, Applicant, rounded
+from fairness.selectors import product_report
 from matching.models import Pair, Resume, ScoringModel
 from matching.scoring import services as scoring_services
 from matching.scoring.activation import scoring_model_active
@@ -51,8 +50,7 @@ def candidate_fairness(model: ScoringModel) -> dict[str, Any]:
     )
 
     def report(scores: dict[int, float]) -> Any:
-        applicants = [Applicant(scores[pk], sex, race) for pk, _, sex, race in rows]
-        return impact_report(applicants, selection_threshold=bands.GOOD_FROM, labels=category_label)
+        return product_report([Applicant(scores[pk], sex, race) for pk, _, sex, race in rows])
 
     before = report({pk: float(score) for pk, score, _, _ in rows})
     after = report(candidate)
@@ -66,10 +64,10 @@ def candidate_fairness(model: ScoringModel) -> dict[str, Any]:
                 "category": r.category,
                 "count": r.count,
                 "small": r.small,
-                "live_scoring": _round(old.scoring_impact_ratio if old else None),
-                "candidate_scoring": _round(r.scoring_impact_ratio),
-                "live_selection": _round(old.selection_impact_ratio if old else None),
-                "candidate_selection": _round(r.selection_impact_ratio),
+                "live_scoring": rounded(old.scoring_impact_ratio if old else None),
+                "candidate_scoring": rounded(r.scoring_impact_ratio),
+                "live_selection": rounded(old.selection_impact_ratio if old else None),
+                "candidate_selection": rounded(r.selection_impact_ratio),
             }
             categories.append(entry)
             if not r.small:
@@ -93,7 +91,3 @@ def _drops(entry: dict[str, Any]) -> list[str]:
                 f"{was:.2f} -> {now:.2f}"
             )
     return found
-
-
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 3)

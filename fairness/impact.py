@@ -76,6 +76,11 @@ class ImpactReport:
         return next(b for b in self.breakdowns if b.name == name)
 
 
+def rounded(ratio: float | None) -> float | None:
+    """A ratio as reports and cards show it."""
+    return None if ratio is None else round(ratio, 3)
+
+
 def impact_report(
     applicants: Sequence[Applicant],
     *,

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from audit.services import Target, audit_record
 from fairness.categories import RaceEthnicity, Sex
@@ -23,6 +24,12 @@ _LABELS = {"sex": dict(Sex.choices), "race_ethnicity": dict(RaceEthnicity.choice
 
 def category_label(kind: str, value: str) -> str:
     return str(_LABELS[kind].get(value, value))
+
+
+def product_report(applicants: list[Applicant]) -> ImpactReport:
+    """A sample read as the product reads it: selection is the good band, categories by
+    their labels."""
+    return impact_report(applicants, selection_threshold=bands.GOOD_FROM, labels=category_label)
 
 
 @dataclass(frozen=True)
@@ -70,8 +77,6 @@ def adverse_impact(
 ) -> ScopedReport:
     """The report of `model`'s stored scores (the live model's by default) over `scope`,
     read by `reader` (audited; None: the system, e.g. a model card written at publishing)."""
-    from django.utils import timezone
-
     model = model or scoring_activation.scoring_model_active()
     rows = _pairs(scope, model).values_list(
         "score", "resume__self_identification__sex", "resume__self_identification__race_ethnicity"
@@ -80,7 +85,7 @@ def adverse_impact(
         Applicant(float(score or 0.0), sex or "", race or "") for score, sex, race in rows
     ]
     answered = sum(1 for a in applicants if a.sex or a.race_ethnicity)
-    report = impact_report(applicants, selection_threshold=bands.GOOD_FROM, labels=category_label)
+    report = product_report(applicants)
     audit_record(
         actor=reader,
         action="self_id_read",

@@ -433,7 +433,8 @@ RESUME_RETENTION_DAYS = env_int("RESUME_RETENTION_DAYS", 0, minimum=0)
 # The audit log keeps events this many days, then the daily purge drops older ones. The EU
 # AI Act asks a deployer of a high-risk system to keep its logs at least six months
 # (Art. 26(6)): below 183 days is refused at start-up (docs/responsible.md).
-AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365, minimum=183)
+AUDIT_RETENTION_MIN_DAYS = 183
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365, minimum=AUDIT_RETENTION_MIN_DAYS)
 
 # --- anonymized view (matching/privacy/anonymize.py; docs/reviewing.md, "Anonymized view") -------
 # Mask names, contact details, photos and dates of birth in what reviewers see. Off by

@@ -18,6 +18,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from audit.models import AuditEvent
 from fairness import selectors as fairness_selectors
+from fairness.impact import rounded
 from fairness.models import SelfIdentification
 from matching.models import ScoringModel
 from matching.models_store import read_metadata
@@ -117,8 +118,8 @@ def _impact(model: ScoringModel, *, reader: AbstractBaseUser | AnonymousUser | N
             b.name: {
                 r.category: {
                     "count": r.count,
-                    "scoring_impact_ratio": _round(r.scoring_impact_ratio),
-                    "selection_impact_ratio": _round(r.selection_impact_ratio),
+                    "scoring_impact_ratio": rounded(r.scoring_impact_ratio),
+                    "selection_impact_ratio": rounded(r.selection_impact_ratio),
                     "under_four_fifths": r.under_four_fifths,
                     "small": r.small,
                 }
@@ -128,10 +129,6 @@ def _impact(model: ScoringModel, *, reader: AbstractBaseUser | AnonymousUser | N
             if b.name in ("Sex", "Race/ethnicity")
         },
     }
-
-
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 3)
 
 
 def card_markdown(card: dict[str, Any]) -> str:

@@ -42,7 +42,7 @@ from matching.scoring.features import FEATURE_NAMES, pretrained_scores
 Scorer = Callable[[np.ndarray, np.ndarray, Mapping[str, np.ndarray]], np.ndarray]
 
 
-HEAD_FORMAT = 2
+HEAD_FORMAT = 2  # the format new heads are written in
 # How a format weighs the difference of the two vectors. Format 1 took |u - v|, which has
 # no matrix-product form (82 ms of a 100,000-resume pass on its own); (u - v)^2 does,
 # and cross-validates the same on gulp-dev (docs/benchmarks.md). Format 1 heads still load.
@@ -87,7 +87,7 @@ class TrainedHead:
     resume_temperature: float
     job_temperature: float
     knots: np.ndarray  # float64[4], increasing raw values mapped to KNOT_SCORES
-    difference: str = SQUARED  # ABSOLUTE for format 1 heads
+    difference: str = DIFFERENCE_OF_FORMAT[HEAD_FORMAT]  # ABSOLUTE for format 1 heads
 
     # --- applying -----------------------------------------------------------------------
 

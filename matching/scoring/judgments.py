@@ -66,11 +66,7 @@ def pairs_judge(
         return 0
     requirements = {job.pk: JobRequirements.of(job) for job in jobs}
     # A candidate who asked for people-only review gets no automated verdict either.
-    pairs = Pair.objects.filter(
-        job__in=jobs,
-        resume__status=Resume.Status.EXTRACTED,
-        resume__alternative_process_at__isnull=True,
-    )
+    pairs = Pair.objects.filter(Resume.scorable_q("resume"), job__in=jobs)
     if resume_ids is not None:
         pairs = pairs.filter(resume_id__in=resume_ids)
     rows = list(

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from audit.services import Target, audit_record
@@ -72,11 +71,6 @@ def scoring_resume(*, actor: User | AnonymousUser | None) -> int:
 
 
 # --- a candidate who asked for people-only review ------------------------------------------
-
-
-def people_only_resumes() -> QuerySet[Resume]:
-    """Resumes whose candidate asked for an alternative to automated screening."""
-    return Resume.objects.filter(alternative_process_at__isnull=False)
 
 
 def resume_alternative_process(
