@@ -8,7 +8,7 @@ Jobs: the 5 demo jobs and the 2 postings of requirements-dev's ranking traps. Ea
 of a resume is scored alone, so lexical features use the model's frozen corpus statistics
 as a stored resume does.
 
-    .venv/bin/python bench/counterfactual.py [--anonymize] [--json OUT]
+    .venv/bin/python bench/counterfactual.py [--json OUT]
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ DATASETS = ROOT.parent / "shared" / "datasets"
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--anonymize", action="store_true", help="ANONYMIZE_SCORED_TEXT=1")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     os.environ.update(
@@ -38,7 +37,6 @@ def main() -> None:
         DATABASE_URL="",
         MODELS_STORE_DIR=str(SCRATCH / "models"),
         MEDIA_ROOT=str(SCRATCH / "media"),
-        ANONYMIZE_SCORED_TEXT="1" if args.anonymize else "0",
     )
     import django
 
@@ -71,7 +69,6 @@ def main() -> None:
     started = time.perf_counter()
     changes = counterfactual.score_changes(resumes, jobs, counterfactual.model_scorer())
     result = {
-        "anonymize_scored_text": args.anonymize,
         "resumes": len(resumes),
         "jobs": len(jobs),
         "seconds": round(time.perf_counter() - started, 1),

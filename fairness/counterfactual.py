@@ -160,8 +160,7 @@ def age_variants(text: str) -> list[Variant]:
     """Years in the education section 15 earlier (an older graduate), a stated age 20 more."""
     lines, section = [], None
     for line in text.split("\n"):
-        # Markdown headings ("## Education") are headings too.
-        kind = intake_sections.heading(line.strip().strip("#*_ ").rstrip(":").strip())
+        kind = intake_sections.line_heading(line)
         section = kind or section
         if section == intake_sections.EDUCATION and kind is None:
             line = _YEAR.sub(lambda m: str(int(m.group(1)) - 15), line)

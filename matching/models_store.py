@@ -30,7 +30,6 @@ PRETRAINED_KEY = "all-MiniLM-L6-v2"
 # An Embedding.encoder_key is the encoder's key, then views of the text it read after
 # VIEW_MARK (matching.encoding.cache.resume_cache_key): the same encoder folder reads them.
 VIEW_MARK = "#"
-MASKED_SUFFIX = f"{VIEW_MARK}masked-v"
 ENCODER_DIRNAME = "encoder"
 HEAD_FILE = "head.npz"
 METADATA_FILE = "training_metadata.json"

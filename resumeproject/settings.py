@@ -441,9 +441,6 @@ AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365, minimum=AUDIT_RETENT
 # default: the ranking pages are where recruiters find whom to call. Each reviewer can
 # switch it for themselves (ReviewerPreference), which overrides this default.
 ANONYMIZE_REVIEWS = env_bool("ANONYMIZE_REVIEWS", False)
-# Embed the masked text, so the model cannot use names or addresses. Changing it changes
-# what is embedded: re-score afterwards (resumes are embedded again on their next scoring).
-ANONYMIZE_SCORED_TEXT = env_bool("ANONYMIZE_SCORED_TEXT", False)
 # Session users come with their ReviewerPreference in the same query (matching.backends).
 # axes first: it refuses a locked-out address before any password is checked.
 AUTHENTICATION_BACKENDS = [

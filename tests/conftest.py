@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zlib
 from pathlib import Path
 
@@ -42,12 +43,12 @@ class FakeEncoder:
     def encode_documents(self, texts: list[str]) -> list[DocumentVectors]:
         out = []
         for text in texts:
-            spans, pos = [], 0
-            words = text.split(" ")
-            for i in range(0, max(len(words), 1), self.window_words):
-                piece = " ".join(words[i : i + self.window_words])
-                spans.append((pos, pos + len(piece)))
-                pos += len(piece) + 1
+            # Windows of words, as a tokenizer's: a run of spaces is no word.
+            words = [m.span() for m in re.finditer(r"\S+", text)] or [(0, 0)]
+            spans = [
+                (words[i][0], words[min(i + self.window_words, len(words)) - 1][1])
+                for i in range(0, len(words), self.window_words)
+            ]
             chunks = np.vstack([self._vec(text[s:e]) for s, e in spans])
             out.append(DocumentVectors(unit(chunks.mean(axis=0)), chunks, spans))
         return out

@@ -9,35 +9,31 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 import numpy as np
-from django.conf import settings
 from django.db.models import Q
 
 from matching.encoding.registry import get_encoder
 from matching.encoding.windows import DocumentVectors
 from matching.models import Embedding
-from matching.models_store import MASKED_SUFFIX, VIEW_MARK, encoder_path
+from matching.models_store import VIEW_MARK, encoder_path
 
-# Bump when matching.privacy.anonymize masks differently: resume vectors cached under the old
-# key are then never read again, and resumes are embedded afresh on their next scoring.
-ANONYMIZER_VERSION = 1
-# Bump when matching.intake.sections.evidence_text keeps other parts of a resume.
-EVIDENCE_VERSION = 1
+# Bump when matching.intake.sections.evidence_text keeps other parts of a resume, or the
+# personal details it blanks (matching.privacy.detectors) are found differently: resume
+# vectors cached under the old key are then never read again, and resumes are embedded
+# afresh on their next scoring. 2: names and contact details blanked.
+EVIDENCE_VERSION = 2
 
 
 def resume_cache_key(encoder_key: str) -> str:
     """The Embedding.encoder_key under which resume vectors are cached.
 
-    The vectors are those of matching.scoring.inputs.scored_text, kept under (text_sha256
-    of the resume's own text, "<encoder>#evidence-v<N>", plus "#masked-v<M>" with
-    ANONYMIZE_SCORED_TEXT): one key, one embedded text. Resume.text_sha256 stays the
+    The vectors are those of matching.intake.sections.evidence_text, kept under
+    (text_sha256 of the resume's own text, "<encoder>#evidence-v<N>"): one key, one
+    embedded text. Resume.text_sha256 stays the
     hash of the resume's own text, which erasure and training copies match on, and the
     lookup needs no text, so ranking stays one query over cached vectors. Jobs are
     embedded whole under the plain key.
     """
-    key = f"{encoder_key}{VIEW_MARK}evidence-v{EVIDENCE_VERSION}"
-    if not settings.ANONYMIZE_SCORED_TEXT:
-        return key
-    return f"{key}{MASKED_SUFFIX}{ANONYMIZER_VERSION}"
+    return f"{encoder_key}{VIEW_MARK}evidence-v{EVIDENCE_VERSION}"
 
 
 def _from_row(row: Embedding) -> DocumentVectors:

@@ -7,6 +7,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from matching.privacy.anonymize import blank_personal
+
 SUMMARY, OBJECTIVE, SKILLS, EXPERIENCE, EDUCATION, CERTIFICATIONS, OTHER, HEADER = (
     "summary",
     "objective",
@@ -155,6 +157,17 @@ class Line:
     section: str
 
 
+# Markup around a heading: Markdown's "## Education", "**Experience:**", "__Skills__".
+_HEADING_MARKUP = re.compile(r"^[#>*_=\s]+|[*_=:\s]+$")
+
+
+def line_heading(raw: str) -> str | None:
+    """The section a line of a resume starts, or None: `heading` of the line without its
+    markup."""
+    bare = _HEADING_MARKUP.sub("", raw)
+    return heading(bare) if bare else None
+
+
 def _raw_lines(text: str) -> Iterator[tuple[str, int, str, bool]]:
     """Every line of `text` as it is (blank ones too): its offset, the section it stands
     in, and whether it is that section's heading."""
@@ -162,8 +175,7 @@ def _raw_lines(text: str) -> Iterator[tuple[str, int, str, bool]]:
     pos = 0
     for raw in text.split("\n"):
         start, pos = pos, pos + len(raw) + 1
-        stripped = raw.strip()
-        kind = heading(stripped.rstrip(":")) if stripped else None
+        kind = line_heading(raw)
         section = kind or section
         yield raw, start, section, kind is not None
 
@@ -190,22 +202,28 @@ NO_EVIDENCE = "No work experience described."
 
 
 def claim_sections(sections: set[str]) -> frozenset[str]:
-    """The sections of a resume (those it has) that hold claims, not what was done."""
-    return CLAIMS if EXPERIENCE in sections else CLAIMS - {SUMMARY}
+    """The sections of a resume (those it has) that hold claims, not what was done.
+    Beside an experience section the lines above the first heading are claims too: the
+    name, the contact block and a headline, where a posting's words are pasted as easily
+    as into a summary ("Staff Accountant | General Ledger | Month-End Close")."""
+    return CLAIMS | {HEADER} if EXPERIENCE in sections else CLAIMS - {SUMMARY}
 
 
 def evidence_text(text: str) -> str:
     """The part of a resume the score reads: the text with its claims (objective, skills
-    and, beside an experience section, summary; headings included) blanked to spaces, so
-    every character keeps its offset and a passage found in it is quoted from the resume
-    as it is. A text without recognised headings is read whole (its parts cannot be told
-    apart, e.g. in another language)."""
+    and, beside an experience section, summary and headline; headings included) and the candidate's
+    personal details (name, contact details, photo, date of birth, wherever they stand)
+    blanked to spaces, so every character keeps its offset and a passage found in it is
+    quoted from the resume as it is. A name says nothing of what a candidate did, and a
+    score that reads it moves when only the name changes (docs/responsible.md,
+    "Counterfactual test"). A text without recognised headings is read whole but for its
+    personal details (its parts cannot be told apart, e.g. in another language)."""
     lines = [(raw, section) for raw, _, section, _ in _raw_lines(text)]
     sections = {sect for raw, sect in lines if raw.strip()}
     if sections <= {HEADER}:
-        return text
+        return blank_personal(text)
     claims = claim_sections(sections)
     out = [" " * len(raw) if sect in claims else raw for raw, sect in lines]
     if not sections - claims - {HEADER}:
         out.append(NO_EVIDENCE)
-    return "\n".join(out)
+    return blank_personal("\n".join(out), found_in=text)

@@ -118,6 +118,19 @@ def _resolve(found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     return chosen
 
 
+def blank_personal(text: str, *, found_in: str | None = None) -> str:
+    """`text` with every personal detail blanked to spaces (line breaks kept), so each
+    character keeps its offset. The details are those found in `found_in` (default: the
+    text itself), which must have the same offsets: the scorer's evidence is the resume
+    with parts already blanked, and its name is found in the resume as written."""
+    chars = list(text)
+    for start, end, _ in _resolve(find(text if found_in is None else found_in)):
+        for i in range(start, min(end, len(chars))):
+            if chars[i] != "\n":
+                chars[i] = " "
+    return "".join(chars)
+
+
 @lru_cache(maxsize=512)
 def anonymize(text: str) -> Masked:
     """`text` with names, contact details, photos and dates of birth replaced by tokens

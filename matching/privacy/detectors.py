@@ -362,6 +362,35 @@ def _names(text: str) -> list[tuple[int, int, str]]:
         )
         for m in run.finditer(text):
             # Names are capitalised: "grace period" and "bell curve" are not "Grace Bell".
-            if m.group()[0].isupper():
+            if m.group()[0].isupper() and not _inside_other_name(text, m, words):
                 add((m.start(), m.end(), NAME))
     return found
+
+
+# A lone name word after these is a place or an institution: "University of Washington",
+# "lived in Jordan".
+_PLACE_WORDS = {"of", "in", "at", "from", "near", "to", "for"}
+_HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "herr", "frau"}
+
+
+def _inside_other_name(text: str, match: re.Match[str], words: set[str]) -> bool:
+    """A single name word that is part of another proper noun: "San Jose", "Washington
+    State", "University of Washington". A candidate called Jose Washington keeps those
+    words, and a name swap leaves the rest of the text as it was."""
+    if len(match.group().split()) > 1:
+        return False
+    before = re.search(r"([\w'\u2019.]+)[ \t]+$", text[max(0, match.start() - 40) : match.start()])
+    after = re.match(r"[ \t]+([\w'\u2019]+)", text[match.end() : match.end() + 40])
+    lowered = {w.lower() for w in words}
+
+    def proper(word: str) -> bool:
+        return (
+            word[:1].isupper()
+            and word.lower() not in lowered
+            and word.lower().rstrip(".") not in _HONORIFICS
+            and not word.endswith(".")
+        )
+
+    if before and (before.group(1).lower() in _PLACE_WORDS or proper(before.group(1))):
+        return True
+    return bool(after and proper(after.group(1)))

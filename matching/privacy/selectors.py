@@ -56,17 +56,9 @@ def resume_display_text(*, text: str, anonymized: bool) -> str:
     return anonymize(text).text
 
 
-def shown_span(
-    text: str, *, evidence_of: Callable[[str], str], anonymized: bool
-) -> Callable[[int, int], tuple[int, int]] | None:
+def shown_span(text: str, *, anonymized: bool) -> Callable[[int, int], tuple[int, int]] | None:
     """How a span of the embedded resume text (window spans of the cached vectors) maps
-    onto the text shown, or None when the two are the same text. `evidence_of` gives what
-    the score reads of `text` (matching.intake.sections.evidence_text: parts blanked,
-    every offset kept), needed only when ANONYMIZE_SCORED_TEXT embedded it masked."""
-    if not settings.ANONYMIZE_SCORED_TEXT:
-        return anonymize(text).span_to_masked if anonymized else None
-    to_original = anonymize(evidence_of(text)).span_to_original
-    if not anonymized:
-        return to_original
-    to_masked = anonymize(text).span_to_masked
-    return lambda start, end: to_masked(*to_original(start, end))
+    onto the text shown, or None when the two are the same text: the embedded text keeps
+    every offset of the resume (matching.intake.sections.evidence_text blanks, never
+    removes), so only the anonymized view moves them."""
+    return anonymize(text).span_to_masked if anonymized else None

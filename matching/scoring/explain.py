@@ -12,7 +12,6 @@ import numpy as np
 from matching.encoding.cache import cached_vectors_keyed, resume_cache_key
 from matching.encoding.windows import DocumentVectors
 from matching.intake import terms as intake_terms
-from matching.intake.sections import evidence_text
 from matching.models import Job, Pair, Resume
 from matching.privacy.anonymize import anonymize
 from matching.privacy.selectors import resume_display_text, shown_span
@@ -182,7 +181,7 @@ def explain_pairs(
                 vectors.get(resume.text_sha256),
                 job_vec,
                 k=passages,
-                to_shown=shown_span(resume.text, evidence_of=evidence_text, anonymized=anonymized),
+                to_shown=shown_span(resume.text, anonymized=anonymized),
             ),
         )
     return out

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from django.conf import settings
 
 from matching.encoding.cache import (
     cached_vectors,
@@ -19,23 +18,12 @@ from matching.intake import terms as intake_terms
 from matching.intake.profile import years_of
 from matching.intake.sections import evidence_text
 from matching.models import Job, Resume
-from matching.privacy.anonymize import anonymize
 from matching.scoring import lexical
 from matching.scoring.activation import scoring_model_active
 from matching.scoring.corpus import model_idf
 from matching.scoring.features import FEATURE_NAMES, JobInput, ResumeBatch, pair_features
 from matching.scoring.requirements import YEARS, parse_requirement
 from matching.texts import requirements_from_text, text_hash
-
-
-def scored_text(resume_text: str) -> str:
-    """The text of a resume that the model embeds: its evidence (no objective, no skills
-    list: what the candidate did, not the words they claim), masked with
-    ANONYMIZE_SCORED_TEXT so names, contact details and addresses cannot sway a score."""
-    text = evidence_text(resume_text)
-    if not settings.ANONYMIZE_SCORED_TEXT:
-        return text
-    return anonymize(text).text
 
 
 def resume_batch(
@@ -59,7 +47,7 @@ def resume_batch(
         texts = dict(
             Resume.objects.filter(text_sha256__in=missing).values_list("text_sha256", "text")
         )
-        texts = {h: scored_text(t) for h, t in texts.items()}
+        texts = {h: evidence_text(t) for h, t in texts.items()}
         vectors.update(ensure_vectors(texts=texts, encoder_key=key))
     batch = ResumeBatch.build(
         vectors=[vectors[row[1]].vector for row in rows],
@@ -121,11 +109,11 @@ def texts_features(*, pairs: list[TextPair], encoder_key: str, cache: bool = Tru
 
     jobs = {text_hash(p.job): p.job for p in pairs}
     resumes = {text_hash(p.resume): p.resume for p in pairs}
-    # Resumes are embedded as ranking reads them (scored_text, under resume_cache_key):
-    # their evidence, masked with ANONYMIZE_SCORED_TEXT; jobs whole.
+    # Resumes are embedded as ranking reads them (evidence_text, under resume_cache_key):
+    # their evidence, without claims or personal details; jobs whole.
     vectors = embed(jobs, encoder_key)
     resume_vectors = embed(
-        {h: scored_text(t) for h, t in resumes.items()}, resume_cache_key(encoder_key)
+        {h: evidence_text(t) for h, t in resumes.items()}, resume_cache_key(encoder_key)
     )
     # Read as stored resumes are at import (resume_term_vector, the profile's years).
     terms = {h: intake_terms.resume_term_vector(t) for h, t in resumes.items()}

@@ -4,7 +4,6 @@ or a candidate asking for an explanation can follow."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -34,6 +33,5 @@ def how_scores_are_made(request: HttpRequest) -> HttpResponse:
             "seniority_floor_pct": round(SENIORITY_FLOOR * 100),
             "poor_below_pct": round(bands.POOR_BELOW * 100),
             "good_from_pct": round(bands.GOOD_FROM * 100),
-            "anonymized_scoring": settings.ANONYMIZE_SCORED_TEXT,
         },
     )

@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone
 
 from matching.encoding.cache import ensure_vectors, resume_cache_key
+from matching.intake.sections import evidence_text
 from matching.models import Job, Pair
 from matching.scoring import activation as scoring_activation
-from matching.scoring.inputs import scored_text
 from matching.scoring.judgments import pairs_judge
 from matching.texts import text_hash
 from tests.factories import JobFactory, PairFactory, ResumeFactory
@@ -53,7 +53,7 @@ def make_ranked_job() -> Callable[..., RankedJob]:
         job_text = job.embedded_text
         ensure_vectors(texts={text_hash(job_text): job_text}, encoder_key=model.encoder_key)
         ensure_vectors(
-            texts={r.text_sha256: scored_text(r.text) for r in resumes},
+            texts={r.text_sha256: evidence_text(r.text) for r in resumes},
             encoder_key=resume_cache_key(model.encoder_key),
         )
         pairs_judge(jobs=[job])  # as scoring does: the requirement verdicts, stored

@@ -184,6 +184,22 @@ def test_a_name_field_is_masked_and_lowercase_words_are_not():
     assert "grace under pressure, bell curve analysis" in masked
 
 
+@pytest.mark.parametrize(
+    "body, kept",
+    [
+        ("B.S., University of Washington, 2014", "University of Washington"),
+        ("Engineer at Cisco, San Jose, CA", "San Jose"),
+        ("Field nurse, Washington State Department of Health", "Washington State"),
+        ("Lived in Jackson for six years", "in Jackson"),
+    ],
+)
+def test_a_name_word_inside_another_proper_noun_is_kept(body, kept):
+    text = f"Jose Jackson Washington\nSummary\n{body}.\nAsk Mr Washington.\n"
+    masked = anonymize(text).text
+    assert kept in masked
+    assert masked.startswith("[NAME]\n") and "Ask Mr [NAME]." in masked
+
+
 def test_positions_map_between_original_and_masked(masked):
     start = RESUME.index("Jane's team")
     end = RESUME.index("data centres") + len("data centres")

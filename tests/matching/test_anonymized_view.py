@@ -1,5 +1,5 @@
 """The anonymized view: the reviewer's toggle, masking on every page, the API, the admin,
-and ANONYMIZE_SCORED_TEXT (the model embeds the masked text)."""
+and the text the model scores (never the personal details the view masks)."""
 
 from __future__ import annotations
 
@@ -200,10 +200,12 @@ def test_the_api_masks_on_request_or_by_preference(reviewer, pair):
 # --- the text the model scores -----------------------------------------------------------
 
 
-def test_scored_text_embeds_the_masked_resume_under_its_own_key(settings, fake_encoder):
+def test_the_model_embeds_the_resume_without_personal_details_under_its_own_key(fake_encoder):
     from tests.factories import JobFactory, ResumeFactory
 
-    settings.ANONYMIZE_SCORED_TEXT = True
+    evidence = evidence_text(RESUME)
+    assert len(evidence) == len(RESUME)  # blanked, not removed: passages quote the resume
+    assert_no_personal_details(evidence)
     model = scoring_activation.scoring_model_active()
     key = resume_cache_key(model.encoder_key)
     assert key != model.encoder_key and key.startswith(model.encoder_key)
@@ -212,7 +214,7 @@ def test_scored_text_embeds_the_masked_resume_under_its_own_key(settings, fake_e
     scoring_services.pairs_score(jobs=[job], resume_ids=[resume.pk])
 
     row = Embedding.objects.get(text_sha256=resume.text_sha256, encoder_key=key)
-    expected = fake_encoder.encode_documents([anonymize(evidence_text(RESUME)).text])[0].vector
+    expected = fake_encoder.encode_documents([evidence])[0].vector
     assert np.allclose(np.frombuffer(bytes(row.vector), dtype=np.float32), expected)
     # The plain text was never embedded: the key is always the text actually embedded.
     assert not Embedding.objects.filter(
@@ -228,27 +230,25 @@ def test_scored_text_embeds_the_masked_resume_under_its_own_key(settings, fake_e
     assert np.allclose(inputs.resume_vectors[0], expected)
 
 
-def test_with_scored_text_masked_a_name_cannot_change_a_score(settings):
+def test_a_name_cannot_change_a_score():
     from tests.factories import JobFactory, ResumeFactory
 
     job = JobFactory(description="Python backend developer: Django and PostgreSQL.")
-    body = "\nSummary\nPython developer with Django and PostgreSQL.\n"
-    texts = ["Grace Whitfield" + body, "Tomasz Nowak" + body]
+    body = (
+        "\ngrace@example.com | (206) 555-0142\nSummary\nPython developer with Django and "
+        "PostgreSQL; Grace's team shipped weekly.\nEducation\nB.S., University of Washington\n"
+    )
+    texts = ["Grace Whitfield" + body, "Lakisha Washington" + body.replace("Grace", "Lakisha")]
     model = scoring_activation.scoring_model_active()
-
-    def vectors(key: str) -> list[np.ndarray]:
-        rows = {e.text_sha256: e.vector for e in Embedding.objects.filter(encoder_key=key)}
-        return [np.frombuffer(bytes(rows[text_hash(t)]), dtype=np.float32) for t in texts]
-
-    settings.ANONYMIZE_SCORED_TEXT = True
     resumes = [ResumeFactory(text=t) for t in texts]
     scoring_services.pairs_score(jobs=[job], resume_ids=[r.pk for r in resumes])
-    masked = [job.pairs.get(resume=r).score for r in resumes]
-    assert masked[0] == pytest.approx(masked[1])
-    first, second = vectors(resume_cache_key(model.encoder_key))
-    assert np.array_equal(first, second)
-    # Switched off, the same resumes are embedded again from their own text, names included.
-    settings.ANONYMIZE_SCORED_TEXT = False
-    scoring_services.pairs_score(jobs=[job], resume_ids=[r.pk for r in resumes])
-    first, second = vectors(resume_cache_key(model.encoder_key))
-    assert not np.array_equal(first, second)
+
+    scores = [job.pairs.get(resume=r).score for r in resumes]
+    assert scores[0] == scores[1]
+    key = resume_cache_key(model.encoder_key)
+    rows = {e.text_sha256: bytes(e.vector) for e in Embedding.objects.filter(encoder_key=key)}
+    assert rows[text_hash(texts[0])] == rows[text_hash(texts[1])]
+    assert [r.term_ids for r in resumes] == [resumes[0].term_ids] * 2
+    # "Washington" of the university is not the candidate's name: it stays evidence.
+    assert "University of Washington" in evidence_text(texts[1])
+    assert "Lakisha" not in evidence_text(texts[1])

@@ -23,10 +23,10 @@ from django.utils import timezone
 from django_q.models import Schedule
 
 from matching.encoding.cache import ensure_vectors, resume_cache_key
+from matching.intake.sections import evidence_text
 from matching.models import Job, Pair, Resume
 from matching.queue import RECONCILE_SCORING
 from matching.scoring import activation as scoring_activation
-from matching.scoring.inputs import scored_text
 from matching.texts import text_hash
 from tests.factories import JobFactory, ResumeFactory
 from tests.qcluster import flushed_redis, kill_cluster, manage_shell, running_cluster, wait_for
@@ -52,7 +52,7 @@ def _cached_and_due(resumes: list[Resume], jobs: list[Job]):
         encoder_key=model.encoder_key,
     )
     ensure_vectors(
-        texts={r.text_sha256: scored_text(r.text) for r in resumes},
+        texts={r.text_sha256: evidence_text(r.text) for r in resumes},
         encoder_key=resume_cache_key(model.encoder_key),
     )
     return Pair.objects.filter(scoring_model=model, score__isnull=False).exclude(verdicts_key="")
