@@ -36,7 +36,7 @@ _DEGREE_PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "associate",
         r"associate'?s? (?:degree|of (?:arts|science|applied))|associates degree|"
-        r"a\.a\.s?\.?|\baas\b|a\.s\.(?= in\b)",
+        r"a\.a\.s?\.?|\baas\b|a\.s\.(?= in\b)|\badn\b|\basn\b|a\.d\.n\.?",
     ),
     ("secondary", r"high school diploma|high school|ged\b|secondary school|senior high"),
 )
@@ -51,6 +51,9 @@ DEGREE_FIELDS = {
     "bsw": "social work",
     "msw": "social work",
     "bsn": "nursing",
+    "adn": "nursing",
+    "asn": "nursing",
+    "a.d.n": "nursing",
     "msn": "nursing",
     "mca": "computer applications",
     "b.com": "commerce",
@@ -63,6 +66,7 @@ _FIELD_STOP = re.compile(
     r"graduated|expected|honors|cum laude|minor)\b",
     re.IGNORECASE,
 )
+_SCHOOL = re.compile(r"\b(?:university|college|school|institute)\b", re.IGNORECASE)
 
 # Intent before a credential: it is not held yet ("working towards a master's degree").
 INTENT = re.compile(
@@ -86,18 +90,22 @@ def degrees_of(mentions: list[Mention]) -> list[Degree]:
         for d in DEGREE_RE.finditer(m.text):
             level = d.lastgroup or ""
             clause = re.split(r"[.;]", m.text[: d.start()])[-1]
-            if INTENT.search(clause) or INTENT.search(m.text[d.end() : d.end() + 30]):
+            # "Bachelor of Science in Nursing, State University (in progress)"
+            after = re.split(r"[.;]\s", m.text[d.end() :])[0][:80]
+            if INTENT.search(clause) or INTENT.search(after):
                 continue
             word = d.group().lower().rstrip(".")
             if word in ("ba", "bs") and not d.group().isupper():
                 continue  # "ba"/"bs" in lowercase are not degree names
             rest = m.text[d.end() :]
-            stop = _FIELD_STOP.search(rest)
+            rest = re.sub(r"\*\*|__", "", rest)  # Markdown's "**B.S. Accounting**"
+            stop = _SCHOOL.search(rest) or _FIELD_STOP.search(rest)
             if stop:
-                # A school's name runs back to the comma before "University".
+                # A school's name runs back to the comma before "University" ("North
+                # Carolina State University"), or to the degree when the comma follows it.
                 comma = rest.rfind(",", 0, stop.start())
-                school = stop.group().lower() in ("university", "college", "school", "institute")
-                rest = rest[: comma if school and comma > 0 else stop.start()]
+                school = stop.re is _SCHOOL
+                rest = rest[: comma if school and comma >= 0 else stop.start()]
             # Strip what stands between the degree word and its field: "of Science Degree :
             # Majors:", "(major: ...", "in".
             rest = re.sub(

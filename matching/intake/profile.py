@@ -127,11 +127,13 @@ def _mentions(text: str, lines: list[Line], roles: list[Role]) -> list[Mention]:
         start, end = unit[0].start, unit[-1].end
         chunk = text[start:end]
         # Sentences and inline bullets ("Project Management *WebLogic") are units of evidence.
-        # A skills list is a list: each item is its own piece of evidence.
+        # A skills list is a list: each item is its own piece of evidence. A full stop after
+        # a lone capital ends no sentence: "B.S. Mechanical Engineering", "Ph.D.", "J. Doe".
+        stop = r"(?<=[.!?;])(?<!\b[A-Z]\.)"
         splitter = (
-            r"(?<=[.!?;])\s*(?=[A-Z])|\s+[*•●▪]\s*|\s{2,}[-\u2013]\s+|,\s+"
+            rf"{stop}\s*(?=[A-Z])|\s+[*•●▪]\s*|\s{{2,}}[-\u2013]\s+|,\s+"
             if unit[0].section == SKILLS
-            else r"(?<=[.!?;])\s+(?=[A-Z])|(?<=[a-z][.!?])(?=[A-Z][a-z])|\s+[*•●▪]\s*|"
+            else rf"{stop}\s+(?=[A-Z])|(?<=[a-z][.!?])(?=[A-Z][a-z])|\s+[*•●▪]\s*|"
             r"\s{2,}[-\u2013]\s+"
         )
         pieces = re.split(splitter, chunk)

@@ -16,6 +16,7 @@ from matching.intake.sections import (
     OTHER,
     Line,
     heading,
+    line_heading,
 )
 
 
@@ -31,7 +32,11 @@ class Role:
     end_offset: int = 0
 
 
-PLACEHOLDER = re.compile(r"\b(?:company name|city|state)\b", re.IGNORECASE)
+# The blanks of resume templates ("Company Name - City , State"), not "Oak City Health" or
+# "Ohio State University": "City" and "State" count only alone or as "City, State".
+PLACEHOLDER = re.compile(
+    r"\bcompany name\b|\bcity\s*,\s*state\b|^\s*(?:city|state)\s*$", re.IGNORECASE | re.MULTILINE
+)
 TITLE_WORDS = frozenset(
     """manager director engineer consultant analyst assistant specialist coordinator officer
     representative accountant nurse teacher developer designer administrator supervisor
@@ -63,7 +68,8 @@ def _title_like(line: str) -> bool:
 
 
 def _clean_title(text: str) -> str:
-    return PLACEHOLDER.sub("", text).strip(" ,.-\u2013:;|")
+    # Markdown's "### Staff Nurse, ...", "**Staff Nurse**, ..." and "*March 2019 - Present*".
+    return PLACEHOLDER.sub("", re.sub(r"\*\*|__", "", text)).strip(" ,.-\u2013:;|#*_>")
 
 
 # "Senior Backend Engineer, Fernhill Freight - Pittsburgh, PA": the title, then the
@@ -189,7 +195,7 @@ def _set_end_offsets(text: str, lines: list[Line], roles: list[Role]) -> None:
 def _is_heading_gap(text: str, prev_end: int, line_start: int) -> bool:
     """Whether a section heading stands between a line and the next text."""
     between = text[prev_end:line_start]
-    return any(heading(x.strip().rstrip(":")) for x in between.split("\n") if x.strip())
+    return any(line_heading(x) for x in between.split("\n"))
 
 
 def months_merged(roles: list[Role]) -> int:

@@ -18,20 +18,31 @@ _WEAK = re.compile(
     r"introductory|learning|rudimentary|conversational)\b",
     re.IGNORECASE,
 )
+# A level right after the name: "SolidWorks (basic)", "GD&T (one course)", "FEA - student
+# level": known from school, not from work.
+_WEAK_AFTER = re.compile(
+    r"^\W*[\w&+#./-]+(?:\s+[\w&+#./-]+)?\s*[(:-]?\s*(?:basic|beginner|elementary|limited|"
+    r"student[ -]level|(?:one|a|single) (?:course|class)|coursework|class project|"
+    r"school project|hobby)\b",
+    re.IGNORECASE,
+)
 _TRAINING = re.compile(
     r"\b(?:training|trainings|course|courses|coursework|workshop|class|classes|seminar|"
     r"prep|preparation|bootcamp)\b",
     re.IGNORECASE,
 )
-# The thing named belongs to someone the candidate works with, not to the candidate.
+# The thing named belongs to someone the candidate works with, not to the candidate:
+# "liaison with Certified Public Accountants", "worked alongside RNs"; not "PGCE with QTS".
 _OTHERS = re.compile(
-    r"\b(?:with|liaison|alongside|supported|supporting|assisted|assisting)\s+"
-    r"(?:the\s+|our\s+|other\s+|\w+\s+)?$",
+    r"\b(?:(?:work(?:s|ed|ing)?|collaborat\w*|partner\w*|coordinat\w*|liais\w*|"
+    r"communicat\w*|together|closely|team(?:ed)?)\s+with|liaison|alongside|supported|"
+    r"supporting|assisted|assisting)\s+(?:the\s+|our\s+|other\s+|\w+\s+)?$",
     re.IGNORECASE,
 )
 CREDENTIAL = re.compile(
-    r"\b(?:certified|certification|certifications|certificate|licensed|license|licence|"
+    r"\b(?:certified|certification|certifications|certificate|certs?|licensed|license|licence|"
     r"licensure|credential|credentialed|accredited|registered|holder|designation|"
+    r"qualifications?|education|"
     r"passed)\b",
     re.IGNORECASE,
 )
@@ -138,18 +149,17 @@ def read_cues(text: str, pos: int, *, licence: bool = False, strong: bool = Fals
         return "negated"
     if INTENT.search(before) or INTENT.search(near_after.split(".")[0][:40]):
         return "intent"
-    if _WEAK.search(" ".join(before.split()[-4:])) or re.search(
-        r"^\W*\w+(?:\s+\w+)?\s*[(:-]?\s*(?:basic|beginner|elementary|limited)\b",
-        near_after,
-        re.IGNORECASE,
-    ):
+    if _WEAK.search(" ".join(before.split()[-4:])) or _WEAK_AFTER.search(near_after):
         return "weak"
     if _OTHERS.search(before):
         return "others"
+    # "PMP exam prep course", "Administration Workshop PMP - Project Management": a course
+    # about the credential, not the credential.
+    course = near_after.split(".")[0][:60]
     if (
         licence
-        and _TRAINING.search(near_after.split(".")[0][:60])
-        and not CREDENTIAL.search(near_after.split(".")[0][:60])
+        and (_TRAINING.search(course) or _TRAINING.search(" ".join(before.split()[-2:])))
+        and not CREDENTIAL.search(course)
     ):
         return "training"
     return ""

@@ -30,8 +30,10 @@ from datetime import date
 import numpy as np
 
 from matching.intake import terms
+from matching.intake.education import DEGREE_RE
 from matching.intake.sections import (
     CERTIFICATIONS,
+    EDUCATION,
     EXPERIENCE,
     HEADER,
     OBJECTIVE,
@@ -105,6 +107,12 @@ def judge_one(req: Requirement, ev: ResumeEvidence) -> Verdict:
     return _judge_domain(req, ev)
 
 
+# A name followed by its credentials: "Jordan Kim, RN, BSN, CCRN - Travel Nurse".
+_POSTNOMINALS = re.compile(
+    r"^[A-Z][\w'.-]+(?: [A-Z][\w'.-]+){1,3}(?:,\s*[A-Z]{2,6}(?:-[A-Z]{1,4})?)+\s*(?:$|[-\u2013|])"
+)
+
+
 def _judge_licence(req: Requirement, ev: ResumeEvidence) -> Verdict:
     names = req.names or [req.text]
     found: dict[str, Mention] = {}
@@ -116,8 +124,13 @@ def _judge_licence(req: Requirement, ev: ResumeEvidence) -> Verdict:
             pos = find_name(name, m.text, partial=False)
             if pos is None:
                 continue
-            credential = m.section == CERTIFICATIONS or CREDENTIAL.search(m.text)
             why = read_cues(m.text, pos, licence=True)
+            credential = (
+                m.section in (CERTIFICATIONS, EDUCATION)
+                or CREDENTIAL.search(m.text)
+                or DEGREE_RE.search(m.text)  # "BA (Hons) Primary Education with QTS"
+                or (m.section == HEADER and _POSTNOMINALS.match(m.text))
+            )
             if not credential:
                 why = why or "no credential claimed"
             if why:
@@ -198,7 +211,9 @@ def _judge_domain(req: Requirement, ev: ResumeEvidence) -> Verdict:
         if why:
             continue
         return make_verdict(req, MET, [m], "named in experience")
-    verdict = _semantic(req, ev, DOMAIN_MET, sections=(*ev.done, HEADER))
+    # Lines above the first heading count unless they are claims (evidence.py).
+    header = () if HEADER in ev.claims else (HEADER,)
+    verdict = _semantic(req, ev, DOMAIN_MET, sections=(*ev.done, *header))
     if verdict.status == NOT_MET and not verdict.evidence:
         listing = _listed(req, ev)
         if listing is not None:

@@ -1,0 +1,114 @@
+"""Resumes as people write them (issue 16): Markdown headings and titles, a headline
+stuffed with a posting's words, abbreviated degrees, a level written after a skill,
+credentials after a name."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from matching.intake.profile import profile_of
+from matching.intake.roles import _is_trivial
+from matching.intake.sections import EDUCATION, EXPERIENCE, SKILLS, evidence_text, line_heading
+from matching.scoring.cues import read_cues
+from matching.scoring.evidence import MET, NOT_MET
+from matching.scoring.verdicts import judge_text
+
+TODAY = date(2024, 1, 1)
+
+MARKDOWN = """# Dana Whitfield
+Staff Accountant | General Ledger | Month-End Close | CPA
+
+## Experience
+**Staff Accountant** | March 2019 - Present
+Oak City Health, Raleigh, NC
+- Closed the books each month and reconciled 40 bank accounts.
+
+## Education
+**B.S. Accounting**, North Carolina State University, 2018
+
+**Skills:** Excel, NetSuite
+"""
+
+
+def test_markdown_headings_mark_sections():
+    assert line_heading("## Education") == EDUCATION
+    assert line_heading("**Skills:**") == SKILLS
+    assert line_heading("__Work Experience__") == EXPERIENCE
+    assert line_heading("## Closed the books") is None
+    by_text = {m.text: m.section for m in profile_of(MARKDOWN, today=TODAY).mentions}
+    assert by_text["Closed the books each month and reconciled 40 bank accounts."] == EXPERIENCE
+
+
+def test_markdown_role_titles_and_employers_named_like_places_are_read():
+    prof = profile_of(MARKDOWN, today=TODAY)
+    assert [(r.title, r.start, r.present) for r in prof.roles] == [
+        ("Staff Accountant", "2019-03", True)
+    ]
+    assert prof.degrees[0].level == "bachelor"
+    assert prof.degrees[0].fields == ["Accounting"]
+
+
+def test_a_lone_city_state_line_is_a_placeholder_but_an_employer_is_not():
+    assert _is_trivial("City, State") and _is_trivial("Company Name")
+    assert not _is_trivial("Oak City Health") and not _is_trivial("Oregon State")
+
+
+def test_the_headline_above_the_first_heading_is_a_claim_beside_experience():
+    seen = evidence_text(MARKDOWN)
+    assert "General Ledger" not in seen  # the headline, pasted from a posting
+    assert "Dana" not in seen and "Whitfield" not in seen  # the name is never read
+    assert "reconciled 40 bank accounts" in seen
+    assert len(seen) == len(MARKDOWN)  # offsets kept for quoting
+
+
+def test_abbreviated_degrees_are_not_cut_at_their_full_stops():
+    for line, field in (
+        ("B.S. Mechanical Engineering, Purdue University, 2016", "Mechanical Engineering"),
+        ("Ph.D. Chemistry, Rice University", "Chemistry"),
+    ):
+        prof = profile_of(f"Education\n{line}\n", today=TODAY)
+        assert prof.degrees[0].fields == [field], line
+
+
+def test_an_adn_is_an_associate_degree_in_nursing():
+    prof = profile_of("Education\nADN, Valley Community College, 2015\n", today=TODAY)
+    assert prof.degrees[0].level == "associate"
+    assert "nursing" in prof.degrees[0].fields
+
+
+def test_a_degree_in_progress_later_in_its_line_is_not_held():
+    text = "Education\nBachelor of Science in Nursing, State University (in progress)\n"
+    assert profile_of(text, today=TODAY).degrees == []
+
+
+def test_a_level_written_after_the_skill_makes_it_weak():
+    for text in ("SolidWorks (student level)", "GD&T (one course)", "FEA - coursework only"):
+        assert read_cues(text, 0) == "weak", text
+    assert read_cues("SolidWorks assemblies for pumps", 0) == ""
+
+
+def test_with_names_someone_else_only_after_a_collaboration_verb():
+    text = "Worked closely with Certified Public Accountants on audits"
+    assert read_cues(text, text.index("Certified")) == "others"
+    text = "BA (Hons) Primary Education with QTS"
+    assert read_cues(text, text.index("QTS"), licence=True) == ""
+
+
+def test_a_course_named_before_the_licence_is_training():
+    text = "Administration Workshop PMP - Project Management"
+    assert read_cues(text, text.index("PMP"), licence=True) == "training"
+
+
+def test_licences_after_the_name_in_the_header_are_held():
+    text = (
+        "Jordan Kim, RN, BSN, CCRN - Travel Nurse\n"
+        "Experience\nRegistered Nurse\nJan 2018 - Present\nMercy Hospital\n"
+        "Cared for ICU patients.\n"
+    )
+    [v] = judge_text(["CCRN certification"], text, today=TODAY)
+    assert v.status == MET
+    # The same letters in a sentence about colleagues are not the candidate's.
+    other = text.replace("Jordan Kim, RN, BSN, CCRN - Travel Nurse", "Jordan Kim - Travel Nurse")
+    other = other.replace("Cared for ICU patients.", "Worked with CCRN nurses on the unit.")
+    [v] = judge_text(["CCRN certification"], other, today=TODAY)
+    assert v.status == NOT_MET
