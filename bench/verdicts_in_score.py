@@ -8,7 +8,7 @@ it scaled by the share of must-haves judged met, score x (a + (1 - a) x met), fo
 beside it, so a gain on the traps is not bought with retrieval. The product does not
 scale scores by verdicts: this measures whether it should.
 
-    .venv/bin/python bench/verdicts_in_score.py [--no-roles]
+    .venv/bin/python bench/verdicts_in_score.py [--no-roles] [--kinds all|credentials]
 """
 
 from __future__ import annotations
@@ -39,8 +39,14 @@ SHARES = (1.0, 0.7, 0.5, 0.3)  # a: the part of the score the verdicts leave alo
 DEV_TODAY = date(2018, 1, 1)  # "present" in the dev set's resumes
 
 
+# --kinds credentials: only the must-haves of these kinds count (licences and degrees,
+# whose verdicts are the most often right: docs/benchmarks.md).
+KINDS: set[str] | None = None
+
+
 def met_share(evidence: list[ResumeEvidence], must: list[str]) -> np.ndarray:
     reqs = [parse_requirement(r) for r in must]
+    reqs = [q for q in reqs if KINDS is None or q.kind in KINDS]
     if not reqs:
         return np.ones(len(evidence))
     return np.array([np.mean([judge_one(q, ev).status == MET for q in reqs]) for ev in evidence])
@@ -110,7 +116,12 @@ def roles(path: Path, embedder) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--no-roles", action="store_true", help="Only the traps (fast).")
+    parser.add_argument(
+        "--kinds", choices=("all", "credentials"), default="all", help="Which must-haves count."
+    )
     args = parser.parse_args()
+    global KINDS
+    KINDS = {"licence", "education"} if args.kinds == "credentials" else None
     call_command("migrate", verbosity=0)
     embedder = default_embedder()
     t0 = time.perf_counter()
