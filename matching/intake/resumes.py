@@ -18,6 +18,7 @@ from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 
 from matching import queue
 from matching.errors import ExtractionError, extraction_error
@@ -86,27 +87,40 @@ def resume_profile(text: str, *, today: date | None = None) -> dict:
     return profile_of(text, today=today).stored(as_of=today)
 
 
-def resumes_rebuild_profiles(*, batch: int = 200) -> int:
-    """Read the profile of every readable resume again (resumes imported before profiles
-    existed, or after the profile rules changed); returns how many were rebuilt."""
-    readable = Resume.objects.filter(status=Resume.Status.EXTRACTED).order_by("pk")
+# What is read from a resume's text and stored beside it (resume_read).
+READ_FROM_TEXT = ["term_ids", "term_counts", "profile", "candidate_name"]
+
+
+def resume_read(resume: Resume, *, today: date | None = None) -> None:
+    """Set on `resume` what is read from its text (READ_FROM_TEXT): the terms the score
+    counts, the structured profile and the candidate's name. Saves nothing."""
+    resume.term_ids, resume.term_counts = terms.resume_term_vector(resume.text).to_bytes()
+    resume.profile = resume_profile(resume.text, today=today)
+    resume.candidate_name = resume.profile.get("name", "")
+
+
+def resumes_reread(rows: QuerySet[Resume] | None = None, *, batch: int = 200) -> int:
+    """Read the resumes of `rows` (default: every readable one) again, after the rules
+    that read them changed; returns how many. `rows` may be of a migration's historical
+    Resume: only its pk, text and the READ_FROM_TEXT fields are touched."""
+    if rows is None:
+        rows = Resume.objects.filter(status=Resume.Status.EXTRACTED)
+    rows = rows.order_by("pk")
+    today = date.today()
     done = 0
-    for start in range(0, readable.count(), batch):
-        rows = list(readable.only("pk", "text")[start : start + batch])
-        for resume in rows:
-            resume.profile = resume_profile(resume.text)
-            resume.candidate_name = resume.profile.get("name", "")
-        Resume.objects.bulk_update(rows, ["profile", "candidate_name"])
-        done += len(rows)
+    for start in range(0, rows.count(), batch):
+        chunk = list(rows.only("pk", "text")[start : start + batch])
+        for resume in chunk:
+            resume_read(resume, today=today)
+        rows.model.objects.bulk_update(chunk, READ_FROM_TEXT)
+        done += len(chunk)
     return done
 
 
 def _set_text(resume: Resume, text: str) -> None:
     resume.text = text
     resume.text_sha256 = text_hash(text)
-    resume.term_ids, resume.term_counts = terms.resume_term_vector(text).to_bytes()
-    resume.profile = resume_profile(text)
-    resume.candidate_name = resume.profile.get("name", "")
+    resume_read(resume)
     resume.status = Resume.Status.EXTRACTED
     resume.error_code = ""
     resume.error = ""

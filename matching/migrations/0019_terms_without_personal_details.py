@@ -5,14 +5,12 @@ moved with the name alone (docs/responsible.md, "Counterfactual test"). Profiles
 again: Markdown headings ("## Education", "**Skills:**") mark sections now, role titles in
 Markdown and degrees written with abbreviations ("B.S. Mechanical Engineering") are found.
 
-Every resume with text gets its term vector and profile recomputed, in batches. Resume
+Every resume with text gets its term vector, profile and name read again, in batches. Resume
 vectors are cached under a new key (matching.encoding.cache.EVIDENCE_VERSION 2) and are
 embedded again on their next scoring. Stored pair scores and verdicts are left as they
 were: re-score them with `manage.py activate_model <the live version>` (README,
 "Upgrading").
 """
-
-from datetime import date
 
 from django.db import migrations
 
@@ -20,23 +18,11 @@ BATCH = 500
 
 
 def recompute(apps, schema_editor):
-    # The live rule, not a frozen copy: the vectors must match what scoring computes.
-    from matching.intake import terms
-    from matching.intake.profile import profile_of
+    # The live rules, not a frozen copy: what is stored must match what scoring reads.
+    from matching.intake.resumes import resumes_reread
 
-    today = date.today()
     Resume = apps.get_model("matching", "Resume")
-    fields = ["term_ids", "term_counts", "profile"]
-    batch = []
-    for resume in Resume.objects.exclude(text="").only("pk", "text").iterator(chunk_size=BATCH):
-        resume.term_ids, resume.term_counts = terms.resume_term_vector(resume.text).to_bytes()
-        resume.profile = profile_of(resume.text, today=today).stored(as_of=today)
-        batch.append(resume)
-        if len(batch) == BATCH:
-            Resume.objects.bulk_update(batch, fields)
-            batch = []
-    if batch:
-        Resume.objects.bulk_update(batch, fields)
+    resumes_reread(Resume.objects.exclude(text=""), batch=BATCH)
 
 
 class Migration(migrations.Migration):

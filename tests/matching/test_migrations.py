@@ -94,3 +94,31 @@ def test_evidence_migrations_reread_terms_profiles_and_names_of_stored_resumes()
         assert resume.candidate_name == "Jordan Pike"
     finally:
         _migrate(_migrate_leaves())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_0019_recounts_terms_without_the_candidates_name_and_reads_markdown_again():
+    from matching.intake import terms
+
+    apps = _migrate([("matching", "0018_resume_alternative_process")])
+    try:
+        Resume = apps.get_model("matching", "Resume")
+        text = (
+            "Jordan Pike\njordan.pike@example.com\n## Experience\n"
+            "**Staff Accountant**, Harbor Market, Oct 2019 - Oct 2021\n- Closed the ledger\n"
+        )
+        ids, counts = terms.term_vector(text).to_bytes()  # the name and e-mail counted
+        resume = Resume.objects.create(
+            original_name="a.md", sha256="a" * 64, text=text, term_ids=ids, term_counts=counts
+        )
+
+        apps = _migrate([("matching", "0019_terms_without_personal_details")])
+
+        resume = apps.get_model("matching", "Resume").objects.get(pk=resume.pk)
+        stored = terms.TermVector.from_bytes(bytes(resume.term_ids), bytes(resume.term_counts))
+        assert terms.term_id(terms.stem("jordan")) not in stored.ids.tolist()
+        assert terms.term_id(terms.stem("ledger")) in stored.ids.tolist()
+        assert resume.profile["roles"][0]["title"].startswith("Staff Accountant")  # no "**"
+        assert resume.candidate_name == "Jordan Pike"
+    finally:
+        _migrate(_migrate_leaves())
