@@ -149,7 +149,11 @@ def read_cues(text: str, pos: int, *, licence: bool = False, strong: bool = Fals
         return "negated"
     if INTENT.search(before) or INTENT.search(near_after.split(".")[0][:40]):
         return "intent"
-    if _WEAK.search(" ".join(before.split()[-4:])) or _WEAK_AFTER.search(near_after):
+    # A credential has no level but the one in its name ("Basic Life Support", "Teaching
+    # Certificate: Elementary Education"): held or not.
+    if not licence and (
+        _WEAK.search(" ".join(before.split()[-4:])) or _WEAK_AFTER.search(near_after)
+    ):
         return "weak"
     if _OTHERS.search(before):
         return "others"

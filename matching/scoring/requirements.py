@@ -103,7 +103,7 @@ class Requirement:
     text: str
     kind: str
     years: float | None = None
-    subject: str = ""
+    subject: str = ""  # what years are of; a licence's name before its noun ("teaching")
     level: str = ""
     fields: list[str] = field(default_factory=list)
     names: list[str] = field(default_factory=list)  # alternatives, any of them meets it
@@ -158,7 +158,13 @@ def parse_requirement(text: str) -> Requirement:
     if degrees or re.search(r"\bdegree\b", raw, re.IGNORECASE):
         return _education_requirement(raw, degrees)
     if _LICENCE_CUE.search(raw):
-        return Requirement(raw, LICENCE, names=_licence_names(raw), all_of=_all_of(raw))
+        return Requirement(
+            raw,
+            LICENCE,
+            names=_licence_names(raw),
+            all_of=_all_of(raw),
+            subject=_licence_subject(raw),
+        )
     return _skill_or_domain_requirement(raw)
 
 
@@ -252,6 +258,43 @@ def _licence_names(raw: str) -> list[str]:
     if len(names) == 1 and " and " in names[0]:
         names = [n.strip() for n in names[0].split(" and ") if n.strip()]
     return names
+
+
+# A credential's noun, and the up to three words before it that name what it is for.
+_CREDENTIAL_NOUN = r"(?:certificat|licen[cs]|credential)\w*"
+_BEFORE_NOUN = re.compile(r"((?:[A-Za-z][\w&-]*\s+){1,3})" + _CREDENTIAL_NOUN, re.IGNORECASE)
+
+
+def _licence_subject(raw: str) -> str:
+    """What a single licence is named by right before its noun, without fillers:
+    "teaching" of "Valid state teaching certificate for elementary grades". A resume says
+    "Texas Teaching Certificate" or "Georgia Teaching Certifications" and seldom repeats a
+    posting's scope ("for elementary grades"), which its full name asks for. "" for
+    alternatives ("CPR or BLS certification"), whose names are enough."""
+    if len(alternatives(raw)) != 1:
+        return ""
+    m = _BEFORE_NOUN.search(raw)
+    if m is None:
+        return ""
+    words = m.group(1).split()
+    while words and _LICENCE_FILLER.fullmatch(words[0]):
+        words.pop(0)
+    if any(_LICENCE_FILLER.fullmatch(w) for w in words):
+        return ""  # "license in good standing as a ...": not a name before the noun
+    return " ".join(words)
+
+
+def credential_named(subject: str, text: str) -> int | None:
+    """Where `text` claims the credential `subject` names ("Teaching Certificate",
+    "certified teaching ..."): its position, or None. The noun must stand next to the
+    subject, so "teaching" alone, or in "certificate in teaching assistance", is not it."""
+    words = r"\s+".join(re.escape(w) for w in subject.split())
+    m = re.search(
+        rf"\b{words}\s+(?:\w+\s+)?{_CREDENTIAL_NOUN}|\b(?:certified|licensed)\s+{words}\b",
+        text,
+        re.IGNORECASE,
+    )
+    return m.start() if m else None
 
 
 def _all_of(raw: str) -> bool:

@@ -56,7 +56,14 @@ from matching.scoring.evidence import (
 )
 from matching.scoring.records import judge_education, judge_role, judge_years
 from matching.scoring.requirements import EDUCATION as EDUCATION_KIND
-from matching.scoring.requirements import LICENCE, SKILL, YEARS, Requirement, parse_requirement
+from matching.scoring.requirements import (
+    LICENCE,
+    SKILL,
+    YEARS,
+    Requirement,
+    credential_named,
+    parse_requirement,
+)
 
 # Cosine similarities of all-MiniLM-L6-v2 between a requirement and one resume sentence.
 # Paraphrases of what a requirement asks score above DOMAIN_MET; sentences that merely
@@ -113,6 +120,10 @@ _POSTNOMINALS = re.compile(
 )
 
 
+# Items of a keyword list: "Elementary education; state teaching certificate; IEPs".
+_KEYWORD_LIST = re.compile(r"[;|\u2022]|,.*,")
+
+
 def _judge_licence(req: Requirement, ev: ResumeEvidence) -> Verdict:
     names = req.names or [req.text]
     found: dict[str, Mention] = {}
@@ -142,6 +153,22 @@ def _judge_licence(req: Requirement, ev: ResumeEvidence) -> Verdict:
         return make_verdict(req, MET, found.values(), "credential held")
     if not req.all_of and found:
         return make_verdict(req, MET, found.values(), "credential held")
+    if req.subject and not refused:
+        # Named by what it is for ("Texas Teaching Certificate" for "Valid state
+        # teaching certificate for elementary grades"), its noun beside it. In a skills
+        # list or a summary only on a line of its own, as real resumes list it under
+        # "Highlights": an item of a keyword list is as easily pasted from the posting.
+        for m in ev.by_strength:
+            pos = credential_named(req.subject, m.text)
+            if m.section == OBJECTIVE or pos is None:
+                continue
+            if m.section in (SKILLS, SUMMARY) and _KEYWORD_LIST.search(m.text):
+                continue
+            why = read_cues(m.text, pos, licence=True)
+            if why:
+                refused.append((m, why))
+                continue
+            return make_verdict(req, MET, [m], "credential held")
     if refused:
         m, why = refused[0]
         return make_verdict(req, NOT_MET, [m], why)

@@ -112,3 +112,48 @@ def test_licences_after_the_name_in_the_header_are_held():
     other = other.replace("Cared for ICU patients.", "Worked with CCRN nurses on the unit.")
     [v] = judge_text(["CCRN certification"], other, today=TODAY)
     assert v.status == NOT_MET
+
+
+TEACHER = """Morgan Ellis
+Experience
+Third Grade Teacher, Maple Elementary, August 2015 - Present
+Taught reading and math to 26 students.
+Certifications
+{line}
+"""
+CERTIFICATE = "Valid state teaching certificate for elementary grades"
+
+
+def test_a_licence_is_found_by_what_it_is_for_without_the_postings_scope():
+    """A resume names the certificate ("Texas Teaching Certificate") and seldom repeats the
+    posting's scope ("for elementary grades")."""
+    for line in (
+        "Texas Teaching Certificate with Early Childhood Education endorsement",
+        "Georgia Teaching Certifications: Elementary Education (P-5)",
+    ):
+        verdict = judge_text([CERTIFICATE], TEACHER.format(line=line), today=TODAY)[0]
+        assert verdict.status == MET, line
+        assert verdict.evidence == [line]
+
+
+def test_the_words_of_a_licence_without_its_noun_or_only_in_progress_are_not_it():
+    for line in (
+        "Teaching assistant training, 2014",  # the subject, no certificate
+        "Working towards my teaching certificate",  # intent
+    ):
+        verdict = judge_text([CERTIFICATE], TEACHER.format(line=line), today=TODAY)[0]
+        assert verdict.status == NOT_MET, line
+
+
+def test_a_credential_has_no_level_but_the_one_in_its_name():
+    text = "BLS - Basic Life Support certification, American Heart Association"
+    assert read_cues(text, 0, licence=True) == ""
+    assert read_cues("Spanish: elementary", 0) == "weak"
+
+
+def test_a_licence_named_by_what_it_is_for_counts_in_a_list_only_on_a_line_of_its_own():
+    listed = TEACHER.replace("Certifications\n{line}", "Highlights\n{line}\nIEPs knowledge")
+    line = "Texas Teaching Certificate with Early Childhood Education endorsement"
+    assert judge_text([CERTIFICATE], listed.format(line=line), today=TODAY)[0].status == MET
+    stuffed = listed.format(line="Elementary education; state teaching certificate; IEPs")
+    assert judge_text([CERTIFICATE], stuffed, today=TODAY)[0].status == NOT_MET
