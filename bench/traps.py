@@ -7,9 +7,11 @@ recruiter ranks all three above both traps. Two sets: the dev set's two roles
 (../shared/datasets/requirements-dev.json) and our own eight, one per role-set posting
 (bench/data/traps/own-traps.json, qualified resumes from bench/data/roles/roles.json).
 
-Reported for the pre-trained score as the product computes it, and as it was before it
-read only a resume's evidence and its seniority ("before": the whole text, no seniority),
-with every score, so the spread shows too.
+Reported for the pre-trained score as the product stores it (the model's score times the
+credentials factor of the pair's verdicts, matching.scoring.judgments), the model's score
+alone ("without verdicts"), and as it was before it read only a resume's evidence and its
+seniority ("before": the whole text, no seniority, no verdicts), with every score, so the
+spread shows too.
 
     .venv/bin/python bench/traps.py
 """
@@ -23,6 +25,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -44,13 +47,16 @@ from matching.models import Job, ScoringModel  # noqa: E402
 from matching.models_store import PRETRAINED_KEY  # noqa: E402
 from matching.scoring import features as scoring_features  # noqa: E402
 from matching.scoring import inputs as scoring_inputs  # noqa: E402
+from matching.scoring.evidence import ResumeEvidence, default_embedder  # noqa: E402
 from matching.scoring.inputs import TextPair  # noqa: E402
+from matching.scoring.judgments import JobRequirements, credentials_factor, judge_all  # noqa: E402
 from matching.scoring.services import texts_score  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "datasets" / "requirements-dev.json"
 OWN = ROOT / "bench" / "data" / "traps" / "own-traps.json"
 ROLES = ROOT / "bench" / "data" / "roles" / "roles.json"
 PRETRAINED = ScoringModel(version="pretrained", kind="pretrained", encoder_key=PRETRAINED_KEY)
+DEV_TODAY = date(2018, 1, 1)  # "present" in the dev set's resumes
 
 
 @contextlib.contextmanager
@@ -112,7 +118,20 @@ def trap_roles() -> list[dict]:
     return out
 
 
-def measure(roles: list[dict]) -> dict:
+def stored(role: dict, scores: np.ndarray) -> np.ndarray:
+    """`scores` as the product stores them: times each pair's credentials factor."""
+    today = DEV_TODAY if role["name"].startswith("dev") else None
+    reqs = JobRequirements.of(role["job"])
+    embedder = default_embedder()
+    return scores * np.array(
+        [
+            credentials_factor(judge_all(reqs, ResumeEvidence(r, embedder=embedder, today=today)))
+            for r in role["resumes"]
+        ]
+    )
+
+
+def measure(roles: list[dict], *, verdicts: bool = True) -> dict:
     out: dict = {}
     for role in roles:
         job = role["job"]
@@ -120,6 +139,8 @@ def measure(roles: list[dict]) -> dict:
             TextPair(resume=r, job=job.embedded_text, title=job.title) for r in role["resumes"]
         ]
         scores, _ = texts_score(pairs=pairs, model=PRETRAINED, cache=False)
+        if verdicts:
+            scores = stored(role, scores)
         lowest_qualified = float(scores[2:].min())
         out[role["name"]] = {
             "stuffed": round(float(scores[0]), 3),
@@ -134,26 +155,24 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     t0 = time.perf_counter()
     roles = trap_roles()
-    now = measure(roles)
+    runs = {"now": measure(roles), "without verdicts": measure(roles, verdicts=False)}
     with as_before():
-        before = measure(roles)
+        runs["before"] = measure(roles, verdicts=False)
+    key = "traps_at_or_above_a_qualified"
     summary = {
         name: {
             "traps at or above a qualified resume (of 2)": {
-                "now": now[name]["traps_at_or_above_a_qualified"],
-                "before": before[name]["traps_at_or_above_a_qualified"],
+                run: rows[name][key] for run, rows in runs.items()
             },
-            "now": now[name],
-            "before": before[name],
+            **{run: rows[name] for run, rows in runs.items()},
         }
-        for name in now
+        for name in runs["now"]
     }
-    total_now = sum(r["traps_at_or_above_a_qualified"] for r in now.values())
-    total_before = sum(r["traps_at_or_above_a_qualified"] for r in before.values())
+    totals = ", ".join(f"{run} {sum(r[key] for r in rows.values())}" for run, rows in runs.items())
     print(json.dumps(summary, indent=2))
     print(
-        f"traps at or above a qualified resume: now {total_now}, before {total_before}, "
-        f"of {2 * len(roles)} ({time.perf_counter() - t0:.0f} s)"
+        f"traps at or above a qualified resume: {totals}, of {2 * len(roles)} "
+        f"({time.perf_counter() - t0:.0f} s)"
     )
 
 

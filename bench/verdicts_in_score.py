@@ -1,12 +1,14 @@
-"""What the must-have verdicts would do to the ranking (issue 16), on the ranking traps.
+"""What the must-have verdicts do to the ranking (issue 16), on the ranking traps.
 
 The ten trap roles of bench/traps.py (the dev set's two and our own eight: a
 keyword-stuffed and a junior resume against three qualified real resumes; a recruiter
-ranks all three above both traps). Reported for the pre-trained score as it is and for
-it scaled by the share of must-haves judged met, score x (a + (1 - a) x met), for a few a
-(1.0 is the score alone), with the role set and the role set with neighbours (p@10, MAP)
-beside it, so a gain on the traps is not bought with retrieval. The product does not
-scale scores by verdicts: this measures whether it should.
+ranks all three above both traps). Reported for the pre-trained model's score alone
+(a = 1.0) and times the product's credentials factor with other floors a,
+a + (1 - a) x (share of the must-haves judged met, of those judged met or not met:
+matching.scoring.judgments.credentials_factor; the product's a is CREDENTIAL_FLOOR), with
+the role set and the role set with neighbours (p@10, MAP) beside it, so a gain on the
+traps is not bought with retrieval. `--kinds all` counts every must-have, not only the
+licences and degrees the product counts.
 
     .venv/bin/python bench/verdicts_in_score.py [--no-roles] [--kinds all|credentials]
 """
@@ -17,73 +19,69 @@ import argparse
 import json
 import sys
 import time
-from datetime import date
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from django.core.management import call_command
-from traps import PRETRAINED, ROOT, trap_roles
+from traps import DEV_TODAY, PRETRAINED, ROOT, trap_roles
 
 from matching.models import Job
-from matching.scoring.evidence import MET, ResumeEvidence, default_embedder
+from matching.scoring.evidence import ResumeEvidence, default_embedder
 from matching.scoring.inputs import TextPair
-from matching.scoring.requirements import parse_requirement
+from matching.scoring.judgments import (
+    CREDENTIAL_FLOOR,
+    SCORED_KINDS,
+    JobRequirements,
+    credentials_factor,
+    judge_all,
+)
+from matching.scoring.requirements import DOMAIN, EDUCATION, LICENCE, SKILL, YEARS
 from matching.scoring.services import texts_score
-from matching.scoring.verdicts import judge_one
-from matching.texts import split_requirements
 
 ROLES = ROOT / "bench" / "data" / "roles"
-SHARES = (1.0, 0.7, 0.5, 0.3)  # a: the part of the score the verdicts leave alone
-DEV_TODAY = date(2018, 1, 1)  # "present" in the dev set's resumes
+SHARES = (1.0, CREDENTIAL_FLOOR, 0.5, 0.3)  # a: the part of the score the verdicts leave alone
+KINDS = {"credentials": SCORED_KINDS, "all": frozenset({YEARS, EDUCATION, LICENCE, SKILL, DOMAIN})}
 
 
-# --kinds credentials: only the must-haves of these kinds count (licences and degrees,
-# whose verdicts are the most often right: docs/benchmarks.md).
-KINDS: set[str] | None = None
+def judged(evidence: list[ResumeEvidence], job: Job) -> list[list[dict]]:
+    reqs = JobRequirements.of(job)
+    return [judge_all(reqs, ev) for ev in evidence]
 
 
-def met_share(evidence: list[ResumeEvidence], must: list[str]) -> np.ndarray:
-    reqs = [parse_requirement(r) for r in must]
-    reqs = [q for q in reqs if KINDS is None or q.kind in KINDS]
-    if not reqs:
-        return np.ones(len(evidence))
-    return np.array([np.mean([judge_one(q, ev).status == MET for q in reqs]) for ev in evidence])
+def factors(verdicts: list[list[dict]], a: float, kinds: frozenset[str]) -> np.ndarray:
+    return np.array([credentials_factor(v, floor=a, kinds=kinds) for v in verdicts])
 
 
-def scaled(blend: np.ndarray, met: np.ndarray, a: float) -> np.ndarray:
-    return blend * (a + (1 - a) * met)
-
-
-def traps(embedder) -> dict:
+def traps(embedder, kinds: frozenset[str]) -> dict:
     out: dict = {}
     for role in trap_roles():
         job, resumes = role["job"], role["resumes"]
         pairs = [TextPair(resume=r, job=job.embedded_text, title=job.title) for r in resumes]
         blend, _ = texts_score(pairs=pairs, model=PRETRAINED, cache=False)
         today = DEV_TODAY if role["name"].startswith("dev") else None
-        evidence = [ResumeEvidence(r, embedder=embedder, today=today) for r in resumes]
-        met = met_share(evidence, split_requirements(job.must_have))
+        verdicts = judged([ResumeEvidence(r, embedder=embedder, today=today) for r in resumes], job)
         row: dict = {
             "candidates": {
-                n: {"score": round(float(b), 3), "must_met": round(float(m), 2)}
-                for n, b, m in zip(
+                n: {"score": round(float(b), 3), "met_share": round(float(f), 2)}
+                for n, b, f in zip(
                     ["stuffed", "junior", "qualified 1", "qualified 2", "qualified 3"],
                     blend,
-                    met,
+                    factors(verdicts, 0.0, kinds),
                     strict=True,
                 )
             }
         }
         for a in SHARES:
-            scores = scaled(blend, met, a)
+            scores = blend * factors(verdicts, a, kinds)
             row[f"a={a}"] = int(sum(x >= min(scores[2:]) for x in scores[:2]))
         out[role["name"]] = row
+    out["total"] = {f"a={a}": sum(r[f"a={a}"] for r in out.values()) for a in SHARES}
     return out
 
 
-def roles(path: Path, embedder) -> dict:
+def roles(path: Path, embedder, kinds: frozenset[str]) -> dict:
     data = json.loads(path.read_text())
     resumes = data["resumes"]
     evidence = [ResumeEvidence(r["text"], embedder=embedder) for r in resumes]
@@ -100,10 +98,11 @@ def roles(path: Path, embedder) -> dict:
             TextPair(resume=r["text"], job=job.embedded_text, title=job.title) for r in resumes
         ]
         blend, _ = texts_score(pairs=pairs, model=PRETRAINED, cache=False)
-        met = met_share(evidence, spec.get("must_have", []))
+        verdicts = judged(evidence, job)
         relevant = np.array([r["role"] == spec["id"] for r in resumes])
         for a in SHARES:
-            ranked = relevant[np.argsort(-scaled(blend, met, a), kind="stable")]
+            scores = blend * factors(verdicts, a, kinds)
+            ranked = relevant[np.argsort(-scores, kind="stable")]
             p10[a].append(float(ranked[:10].mean()))
             hits = np.cumsum(ranked)
             ap[a].append(float((hits[ranked] / (np.flatnonzero(ranked) + 1)).mean()))
@@ -117,18 +116,17 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--no-roles", action="store_true", help="Only the traps (fast).")
     parser.add_argument(
-        "--kinds", choices=("all", "credentials"), default="all", help="Which must-haves count."
+        "--kinds", choices=sorted(KINDS), default="credentials", help="Which must-haves count."
     )
     args = parser.parse_args()
-    global KINDS
-    KINDS = {"licence", "education"} if args.kinds == "credentials" else None
+    kinds = KINDS[args.kinds]
     call_command("migrate", verbosity=0)
     embedder = default_embedder()
     t0 = time.perf_counter()
-    out = {"traps at or above a qualified resume": traps(embedder)}
+    out = {"traps at or above a qualified resume": traps(embedder, kinds)}
     if not args.no_roles:
-        out["roles"] = roles(ROLES / "roles.json", embedder)
-        out["roles_neighbours"] = roles(ROLES / "roles-neighbours.json", embedder)
+        out["roles"] = roles(ROLES / "roles.json", embedder, kinds)
+        out["roles_neighbours"] = roles(ROLES / "roles-neighbours.json", embedder, kinds)
     out["seconds"] = round(time.perf_counter() - t0, 1)
     print(json.dumps(out, indent=2))
 

@@ -12,36 +12,36 @@ import logging
 
 from matching.intake.erasure import PurgeResult, resumes_purge_expired
 from matching.models import Job
-from matching.scoring.judgments import pairs_judge
 from matching.scoring.reconcile import scoring_reconcile
-from matching.scoring.services import pairs_rescore, pairs_score
+from matching.scoring.services import pairs_judge_rescore, pairs_rescore, pairs_score_judged
 
 logger = logging.getLogger(__name__)
 
 
 def score_resumes(resume_ids: list[int]) -> int:
-    """Score new resumes against the open jobs, then judge their requirements."""
-    n = pairs_score(resume_ids=resume_ids)
-    judged = pairs_judge(resume_ids=resume_ids)
+    """Score new resumes against the open jobs and judge their requirements."""
+    n, judged = pairs_score_judged(resume_ids=resume_ids)
     logger.info("scored %d pairs for %d resumes, judged %d", n, len(resume_ids), judged)
     return n
 
 
 def score_job(job_id: int) -> int:
-    """Score a new or changed job against every resume, then judge its requirements
-    (only pairs whose requirements or resume changed are judged again)."""
+    """Score a new or changed job against every resume and judge its requirements (only
+    pairs whose requirements or resume changed are judged again)."""
     job = Job.objects.filter(pk=job_id, is_open=True).first()
     if job is None:
         return 0
-    n = pairs_score(jobs=[job])
-    pairs_judge(jobs=[job])
-    return n
+    return pairs_score_judged(jobs=[job])[0]
 
 
 def rescore_all() -> int:
     """After an activation. Resumable: run again after its worker died (django-q2's ORM
-    broker hands the task out again after Q_RETRY), it scores only the jobs not done."""
-    return pairs_rescore()
+    broker hands the task out again after Q_RETRY), it scores only the jobs not done.
+    Pairs judged on older rules (an upgrade) are judged again, and scored again where
+    their verdicts move the score."""
+    n = pairs_rescore()
+    pairs_judge_rescore(jobs=list(Job.objects.filter(is_open=True)))
+    return n
 
 
 def reconcile_scoring() -> int:

@@ -15,6 +15,7 @@ from matching.intake import terms as intake_terms
 from matching.models import Job, Pair, Resume
 from matching.privacy.anonymize import anonymize
 from matching.privacy.selectors import resume_display_text, shown_span
+from matching.scoring.judgments import SCORED_KINDS, credentials_factor
 from matching.scoring.skills import skills_in
 from matching.scoring.verdicts import LISTED_ONLY
 from matching.texts import split_requirements, text_hash
@@ -95,6 +96,23 @@ class Explanation:
         """Must-haves the resume lists (a skills list, an objective) but shows no work
         behind: what a keyword-stuffed resume looks like."""
         return [v.requirement for v in self.verdicts if v.must and v.reason == LISTED_ONLY]
+
+    @property
+    def credentials_missing(self) -> list[str]:
+        """Must-have licences and degrees judged not met: what lowers the stored score
+        (matching.scoring.judgments.credentials_factor)."""
+        return [
+            v.requirement
+            for v in self.verdicts
+            if v.must and v.kind in SCORED_KINDS and v.status == "not_met"
+        ]
+
+    @property
+    def credentials_factor(self) -> float:
+        """What the model's score was multiplied by for the stored score."""
+        return credentials_factor(
+            [{"must": v.must, "kind": v.kind, "status": v.status} for v in self.verdicts]
+        )
 
     @property
     def verdict_groups(self) -> list[tuple[str, list[ShownVerdict], str]]:

@@ -2,7 +2,9 @@
 nice-to-have of the job, with the resume sentences that decide it (verdicts.py judges).
 
 Judged once, when a pair is scored (matching.tasks), and read by the ranking page, the
-rating screen, the CSV export and the API, never recomputed per page view. A pair is
+rating screen, the CSV export and the API, never recomputed per page view. The stored
+score reads them too: a candidate whose resume shows none of the licences and degrees a
+posting must have keeps CREDENTIAL_FLOOR of the score (`credentials_factors`). A pair is
 judged again only when what it was judged on changed: the rules (RULES_VERSION), the
 resume's text or the job's requirements (`Pair.verdicts_key`). Verdicts do not depend on
 the live scoring model: they read the bundled pre-trained encoder, so activating a model
@@ -13,12 +15,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from dataclasses import dataclass
 
+import numpy as np
+
 from matching.models import Job, Pair, Resume, ScoringPause
-from matching.scoring.evidence import ResumeEvidence, default_embedder
-from matching.scoring.requirements import Requirement, parse_requirement
+from matching.scoring.evidence import MET, NOT_MET, ResumeEvidence, default_embedder
+from matching.scoring.requirements import EDUCATION, LICENCE, Requirement, parse_requirement
 from matching.scoring.verdicts import judge_one
 from matching.texts import split_requirements
 
@@ -26,10 +30,20 @@ logger = logging.getLogger(__name__)
 
 # Bump when a rule in verdicts.py, records.py, cues.py or the profile changes what it
 # decides: every pair is judged again the next time it is scored (or by judge_pairs).
-RULES_VERSION = "3"
+RULES_VERSION = "4"
 
 # Pairs written per bulk update; a resume's evidence is built once for all its pairs.
 JUDGE_BATCH = 500
+
+# The must-haves whose verdicts move the stored score: degrees and licences, the kinds
+# judged right most often (1.00 and 0.91 of the dev set's, docs/judgments.md). A skill
+# or a domain met in other words is still missed too often (a ✓ for 6% of paraphrases)
+# for its ✗ to cost a candidate.
+SCORED_KINDS = frozenset({LICENCE, EDUCATION})
+# The share of the score left to a candidate with none of the asked licences and degrees,
+# as features.SENIORITY_FLOOR is for years: they rank below those who hold them and can
+# still be found. Chosen on bench/verdicts_in_score.py (docs/judgments.md).
+CREDENTIAL_FLOOR = 0.7
 
 
 @dataclass(frozen=True)
@@ -37,6 +51,11 @@ class JobRequirements:
     must: list[Requirement]
     nice: list[Requirement]
     key: str  # what of the job the verdicts read
+
+    @property
+    def scored(self) -> bool:
+        """Whether the verdicts can move the score: a must-have of SCORED_KINDS."""
+        return any(r.kind in SCORED_KINDS for r in self.must)
 
     @classmethod
     def of(cls, job: Job) -> JobRequirements:
@@ -114,4 +133,42 @@ def judge_all(requirements: JobRequirements, evidence: ResumeEvidence) -> list[d
         for req in reqs:
             verdict = judge_one(req, evidence)
             out.append({**verdict.to_json(), "must": must})
+    return out
+
+
+def credentials_factor(
+    verdicts: list[dict], *, floor: float = CREDENTIAL_FLOOR, kinds: Set[str] = SCORED_KINDS
+) -> float:
+    """What a pair's score is multiplied by: `floor` plus the rest in proportion to the
+    must-have licences and degrees judged met, of those judged met or not met. "Unclear"
+    counts for neither (a resume in another language, a pair not judged): 1 with none.
+    `floor` and `kinds` other than the product's are for bench/verdicts_in_score.py."""
+    decided = [
+        v["status"] == MET
+        for v in verdicts
+        if v.get("must") and v.get("kind") in kinds and v.get("status") in (MET, NOT_MET)
+    ]
+    if not decided:
+        return 1.0
+    return floor + (1 - floor) * sum(decided) / len(decided)
+
+
+def credentials_factors(*, job: Job, resume_ids: list[int]) -> np.ndarray:
+    """credentials_factor of each resume's pair with `job`, from the stored verdicts; 1
+    where the pair is not judged yet, or was judged on other rules, text or requirements
+    (it is judged again next, and scored again: matching.scoring.services). float32[n]."""
+    out = np.ones(len(resume_ids), np.float32)
+    requirements = JobRequirements.of(job)
+    if not requirements.scored or not resume_ids:
+        return out
+    rows = Pair.objects.filter(job=job, resume_id__in=resume_ids).values_list(
+        "resume_id", "verdicts", "verdicts_key", "resume__text_sha256"
+    )
+    factor = {
+        resume_id: credentials_factor(verdicts)
+        for resume_id, verdicts, key, text_sha in rows
+        if key and key == verdicts_key(resume_text_sha256=text_sha, requirements=requirements)
+    }
+    for i, resume_id in enumerate(resume_ids):
+        out[i] = factor.get(resume_id, 1.0)
     return out

@@ -1,4 +1,12 @@
-"""Scoring writes: pairs scored with the live model, and ad-hoc scores of texts."""
+"""Scoring writes: pairs scored with the live model, and ad-hoc scores of texts.
+
+A stored score is the model's score times the pair's credentials factor
+(matching.scoring.judgments.credentials_factors: the must-have licences and degrees its
+stored verdicts find), whatever model is live: a candidate without them cannot be a
+strong match. Verdicts are judged on pairs that exist, so a new pair is scored, judged,
+and scored again (`pairs_score_judged`); re-scoring reads the stored verdicts, and so
+reproduces the stored score. Ad-hoc scores of texts (`texts_score`) have no stated
+requirements and are the model's alone."""
 
 from __future__ import annotations
 
@@ -17,6 +25,7 @@ from matching.scoring.corpus import model_idf
 from matching.scoring.features import pair_features
 from matching.scoring.heads import scorer_for
 from matching.scoring.inputs import TextPair, job_input, resume_batch, texts_features
+from matching.scoring.judgments import JobRequirements, credentials_factors, pairs_judge
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +73,7 @@ def pairs_score(
         )
         for job, inputs in job_inputs:
             scores = scorer(batch.vectors, inputs.vector, pair_features(inputs, batch))
+            scores = scores * credentials_factors(job=job, resume_ids=batch_ids)
             stored = _store_scores(job=job, resume_ids=batch_ids, scores=scores, model=model)
             if stored is None:
                 logger.info("stopped scoring with %s: another model went live", model.version)
@@ -72,6 +82,29 @@ def pairs_score(
             if progress:
                 progress(written, total)
     return written
+
+
+def pairs_score_judged(
+    *, jobs: Iterable[Job] | None = None, resume_ids: list[int] | None = None
+) -> tuple[int, int]:
+    """Score, judge the requirements of the pairs not judged on what they are now, and
+    score again those whose verdicts can move the score: what scoring new resumes or a
+    changed job does. Returns (pairs scored, pairs judged)."""
+    jobs = list(Job.objects.filter(is_open=True) if jobs is None else jobs)
+    written = pairs_score(jobs=jobs, resume_ids=resume_ids)
+    return written, pairs_judge_rescore(jobs=jobs, resume_ids=resume_ids)
+
+
+def pairs_judge_rescore(
+    *, jobs: list[Job], resume_ids: list[int] | None = None, force: bool = False
+) -> int:
+    """pairs_judge, then score again the judged pairs of jobs whose verdicts move the
+    score (a must-have licence or degree); returns the number of pairs judged."""
+    judged = pairs_judge(jobs=jobs, resume_ids=resume_ids, force=force)
+    credentialed = [job for job in jobs if JobRequirements.of(job).scored]
+    if judged and credentialed:
+        pairs_score(jobs=credentialed, resume_ids=resume_ids)
+    return judged
 
 
 def pairs_scores_under(*, model: ScoringModel, pair_ids: list[int]) -> dict[int, float]:
@@ -95,6 +128,7 @@ def pairs_scores_under(*, model: ScoringModel, pair_ids: list[int]) -> dict[int,
         )
         inputs = job_input(job, encoder_key=model.encoder_key)
         scores = scorer(batch.vectors, inputs.vector, pair_features(inputs, batch))
+        scores = scores * credentials_factors(job=job, resume_ids=batch_ids)
         out.update({wanted[rid]: float(s) for rid, s in zip(batch_ids, scores, strict=True)})
     return out
 

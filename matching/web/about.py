@@ -12,6 +12,7 @@ from matching import bands
 from matching.models import ScoringModel
 from matching.scoring import activation as scoring_activation
 from matching.scoring.features import BLEND_WEIGHTS, SENIORITY_FLOOR
+from matching.scoring.judgments import CREDENTIAL_FLOOR
 
 
 @login_required
@@ -31,6 +32,7 @@ def how_scores_are_made(request: HttpRequest) -> HttpResponse:
             "validation_pairs": metrics.get("n"),
             "weights": BLEND_WEIGHTS,
             "seniority_floor_pct": round(SENIORITY_FLOOR * 100),
+            "credential_floor_pct": round(CREDENTIAL_FLOOR * 100),
             "poor_below_pct": round(bands.POOR_BELOW * 100),
             "good_from_pct": round(bands.GOOD_FROM * 100),
         },

@@ -25,6 +25,7 @@ def test_how_a_score_is_made_names_the_pretrained_model(client, member):
     assert "Version <strong>pretrained</strong>" in page
     assert "nothing in this product rejects" in page
     assert "self-identification" in page
+    assert "shows none of them keeps 70% of the score" in page
 
 
 def test_for_a_trained_model_it_gives_the_measured_figures_and_the_gates_verdict(client, member):

@@ -92,6 +92,15 @@ class ExplanationOut(serializers.Serializer):
     nice_to_have_missing = serializers.ListField(
         child=serializers.CharField(), source="nice_missing"
     )
+    must_have_credentials_missing = serializers.ListField(
+        child=serializers.CharField(),
+        source="credentials_missing",
+        help_text="Must-have licences and degrees the resume does not show: they lower the score.",
+    )
+    credentials_factor = serializers.FloatField(
+        help_text="What the model's score was multiplied by for them: 0.7 with none of the "
+        "must-have licences and degrees shown, 1 with all (or none asked)."
+    )
     skills_found = serializers.ListField(child=serializers.CharField())
     skills_missing = serializers.ListField(child=serializers.CharField())
     passages = serializers.ListField(

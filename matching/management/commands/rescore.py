@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from matching.scoring.judgments import pairs_judge
 from matching.scoring.reconcile import resumes_unscored
-from matching.scoring.services import pairs_score
+from matching.scoring.services import pairs_score_judged
 
 
 class Command(BaseCommand):
@@ -26,8 +25,7 @@ class Command(BaseCommand):
         if ids == []:
             self.stdout.write("Nothing to score: every resume is scored against every open job.")
             return
-        written = pairs_score(resume_ids=ids)
-        judged = pairs_judge(resume_ids=ids)
+        written, judged = pairs_score_judged(resume_ids=ids)
         if pending and (left := resumes_unscored()):
             raise CommandError(f"{len(left)} resumes are still unscored; see the log above.")
         what = f"{len(ids)} resumes" if ids is not None else "every resume"
