@@ -114,9 +114,11 @@ def judge_one(req: Requirement, ev: ResumeEvidence) -> Verdict:
     return _judge_domain(req, ev)
 
 
-# A name followed by its credentials: "Jordan Kim, RN, BSN, CCRN - Travel Nurse".
+# A name followed by its credentials: "Jordan Kim, RN, BSN, CCRN - Travel Nurse". Any
+# name, however written ("María de la Cruz", "O'Neil-Ba"): the shape of a name must not
+# decide whether its holder's credentials count.
 _POSTNOMINALS = re.compile(
-    r"^[A-Z][\w'.-]+(?: [A-Z][\w'.-]+){1,3}(?:,\s*[A-Z]{2,6}(?:-[A-Z]{1,4})?)+\s*(?:$|[-\u2013|])"
+    r"^[^\d,|@]{2,60}?(?:,\s*[A-Z]{2,6}(?:-[A-Z]{1,4})?)+\s*(?:$|[-\u2013|])"
 )
 
 

@@ -107,6 +107,10 @@ def test_licences_after_the_name_in_the_header_are_held():
     )
     [v] = judge_text(["CCRN certification"], text, today=TODAY)
     assert v.status == MET
+    # Whatever the name's shape: particles, accents, one word.
+    for name in ("María de la Cruz", "Nguyễn Thị Lan", "Ayodele"):
+        renamed = text.replace("Jordan Kim, RN, BSN", f"{name}, RN")
+        assert judge_text(["CCRN certification"], renamed, today=TODAY)[0].status == MET, name
     # The same letters in a sentence about colleagues are not the candidate's.
     other = text.replace("Jordan Kim, RN, BSN, CCRN - Travel Nurse", "Jordan Kim - Travel Nurse")
     other = other.replace("Cared for ICU patients.", "Worked with CCRN nurses on the unit.")
