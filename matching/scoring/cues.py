@@ -72,12 +72,17 @@ def _core(name: str) -> list[str]:
 
 
 def _acronym_in(acronym: str, stems_text: list[str], raw_words: list[str]) -> int | None:
-    """Index in raw_words where consecutive words' initials spell the acronym, if any."""
+    """Index in raw_words where consecutive words' initials spell the acronym, if any.
+    A word in capitals is an acronym itself, never part of a spelled-out one: "Raleigh,
+    NC" is no "RN"."""
     acr = acronym.lower()
     n = len(acr)
     content = [(i, w) for i, w in enumerate(raw_words) if w.lower() not in ("and", "of", "&")]
     for j in range(len(content) - n + 1):
-        if "".join(w[0].lower() for _, w in content[j : j + n]) == acr:
+        words = [w for _, w in content[j : j + n]]
+        if any(len(w) > 1 and w.isupper() for w in words):
+            continue
+        if "".join(w[0].lower() for w in words) == acr:
             return content[j][0]
     return None
 

@@ -118,7 +118,7 @@ def judge_one(req: Requirement, ev: ResumeEvidence) -> Verdict:
 # name, however written ("María de la Cruz", "O'Neil-Ba"): the shape of a name must not
 # decide whether its holder's credentials count.
 _POSTNOMINALS = re.compile(
-    r"^[^\d,|@]{2,60}?(?:,\s*[A-Z]{2,6}(?:-[A-Z]{1,4})?)+\s*(?:$|[-\u2013|])"
+    r"^[^\d,|@]{2,60}?(?:,\s*[A-Z]{2,6}(?:-[A-Z]{1,4})?)+\s*(?:$|(?<=\s)[-\u2013|])"
 )
 
 

@@ -161,3 +161,15 @@ def test_a_licence_named_by_what_it_is_for_counts_in_a_list_only_on_a_line_of_it
     assert judge_text([CERTIFICATE], listed.format(line=line), today=TODAY)[0].status == MET
     stuffed = listed.format(line="Elementary education; state teaching certificate; IEPs")
     assert judge_text([CERTIFICATE], stuffed, today=TODAY)[0].status == NOT_MET
+
+
+def test_a_place_or_a_hyphenated_credential_in_the_header_is_no_licence():
+    """An HR generalist's header once gave her ✓ for "Active RN license": "SHRM-CP" read as
+    credentials after a name, ending at its hyphen, and "Raleigh, NC" spelled R. N."""
+    text = (
+        "Priya Natarajan\n"
+        "HR Generalist, SHRM-CP priya@example.com | (919) 555-0137 | Raleigh, NC\n"
+        "Experience\nHR Generalist, Oak City Health, August 2021 - Present\n"
+        "Investigate and resolve employee relations issues.\n"
+    )
+    assert judge_text(["Active RN license"], text, today=TODAY)[0].status == NOT_MET
