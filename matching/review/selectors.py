@@ -7,8 +7,8 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Abs, Coalesce
+from django.db.models import Case, CharField, Exists, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import MD5, Cast
 from django.utils import timezone
 
 from matching import bands
@@ -40,9 +40,12 @@ def review_queue(*, reviewer: User, now: datetime | None = None) -> QuerySet[Pai
       3. then pairs whose reviewers disagree (a band or more apart);
       4. the job with the fewest ratings so far first, so work spreads across open jobs
          (each rating moves its job back: round-robin in effect);
-      5. the pair the model is least sure of: score nearest 0.5, where the calibrated
-         scorer puts the line between a fit and not (uncertainty sampling);
-      6. then by id, so the order is stable.
+      5. pairs of candidates who asked for people-only review (no score) first;
+      6. then a draw fixed per pair (a hash of its id): a random pair of the job, not the
+         score nearest 0.5. Simulated on gulp-dev (bench/active_learning.py), labels
+         asked for in uncertainty order trained worse heads than random order at every
+         count up to 500; the job round-robin with a random pair matches random order;
+      7. then by id, so the order is stable.
 
     Two queries whatever the number of pairs: the ratings per open job (a few rows), then
     one filtered, ordered query over pairs with no per-row Python.
@@ -78,10 +81,10 @@ def review_queue(*, reviewer: User, now: datetime | None = None) -> QuerySet[Pai
             rated_by_others=Case(When(rating_count=0, then=0), default=1),
             agreed=Case(When(conflict, then=0), default=1),
             job_ratings=coverage,
-            # No score (people-only review): as uncertain as can be, first in its tier.
-            uncertainty=Coalesce(Abs(F("score") - 0.5), Value(0.0)),
+            scored=Case(When(score__isnull=True, then=0), default=1),
+            draw=MD5(Cast("pk", output_field=CharField())),
         )
-        .order_by("skipped", "rated_by_others", "agreed", "job_ratings", "uncertainty", "pk")
+        .order_by("skipped", "rated_by_others", "agreed", "job_ratings", "scored", "draw", "pk")
     )
 
 

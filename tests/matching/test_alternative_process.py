@@ -52,7 +52,7 @@ def test_asking_clears_the_scores_and_keeps_the_candidate_out_of_scoring(
     assert event.actor == recruiter and event.details == {"requested": True}
 
     queue = list(review_queue(reviewer=member).values_list("resume_id", flat=True))
-    assert queue[:2] == [asked.pk, asked.pk]  # unscored, as uncertain as can be: first
+    assert queue[:2] == [asked.pk, asked.pk]  # people-only pairs first in their tier
 
     client.force_login(member)
     rating_screen = client.get(reverse("matching:review_pair", args=[pairs.first().pk]))

@@ -86,12 +86,12 @@ def two_jobs(make_ranked_job):
             **spec,
         )
         jobs.append(job)
-    # Every resume scored against both jobs, as the scoring task leaves them: the other
-    # job's candidates are clear misfits the queue serves last.
+    # Every resume scored against both jobs, as the scoring task leaves them; a lead has
+    # settled the other job's candidates as clear misfits, so the queue leaves them out.
     model = scoring_activation.scoring_model_active()
     for job in jobs:
         for resume in Resume.objects.exclude(pairs__job=job):
-            PairFactory(resume=resume, job=job, score=0.03, scoring_model=model)
+            PairFactory(resume=resume, job=job, score=0.03, scoring_model=model, settled_score=0.0)
     return jobs
 
 
@@ -105,7 +105,7 @@ def test_reviewer_rates_three_pairs_from_the_keyboard_and_skips_one(
     with chromium() as browser:
         page = browser.new_page(viewport={"width": 1360, "height": 1000})
         log_in(page, f"{live_server.url}/review/")
-        expect(page.locator("#waiting")).to_have_text("10 pairs waiting for you")
+        expect(page.locator("#waiting")).to_have_text("5 pairs waiting for you")
 
         # Blind: no model score on the screen before rating.
         expect(page.locator("#scoring-progress")).to_have_count(0)
@@ -127,7 +127,7 @@ def test_reviewer_rates_three_pairs_from_the_keyboard_and_skips_one(
             expect(page.locator("#just-rated")).to_be_visible()
             expect(page.locator("#just-rated .mine")).to_contain_text(f"{key}★")
 
-        expect(page.locator("#waiting")).to_have_text("7 pairs waiting for you")
+        expect(page.locator("#waiting")).to_have_text("2 pairs waiting for you")
         SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOT), full_page=False)
 
@@ -136,7 +136,7 @@ def test_reviewer_rates_three_pairs_from_the_keyboard_and_skips_one(
             page.keyboard.press("s")
         expect(page.locator("#skipped-notice")).to_be_visible()
         expect(page.locator("#pair-resume")).not_to_have_text(skipped)
-        expect(page.locator("#waiting")).to_have_text("6 pairs waiting for you")
+        expect(page.locator("#waiting")).to_have_text("1 pair waiting for you")
 
     ratings = Rating.objects.filter(reviewer=reviewer, source=Rating.Source.QUEUE)
     by_name = {r.pair.resume.original_name: r for r in ratings.select_related("pair__resume")}
