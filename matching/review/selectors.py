@@ -41,10 +41,9 @@ def review_queue(*, reviewer: User, now: datetime | None = None) -> QuerySet[Pai
       4. the job with the fewest ratings so far first, so work spreads across open jobs
          (each rating moves its job back: round-robin in effect);
       5. pairs of candidates who asked for people-only review (no score) first;
-      6. then a draw fixed per pair (a hash of its id): a random pair of the job, not the
-         score nearest 0.5. Simulated on gulp-dev (bench/active_learning.py), labels
-         asked for in uncertainty order trained worse heads than random order at every
-         count up to 500; the job round-robin with a random pair matches random order;
+      6. then a draw fixed per pair (a hash of its id), not the score nearest 0.5: on
+         gulp-dev, labels asked for in uncertainty order trained worse heads than random
+         order (bench/active_learning.py, docs/reviewing.md);
       7. then by id, so the order is stable.
 
     Two queries whatever the number of pairs: the ratings per open job (a few rows), then
