@@ -15,7 +15,8 @@ from matching.intake import terms as intake_terms
 from matching.models import Job, Pair, Resume
 from matching.privacy.anonymize import anonymize
 from matching.privacy.selectors import resume_display_text, shown_span
-from matching.scoring.judgments import SCORED_KINDS, credentials_factor
+from matching.scoring.evidence import NOT_MET
+from matching.scoring.judgments import credentials_decided, credentials_factor
 from matching.scoring.skills import skills_in
 from matching.scoring.verdicts import LISTED_ONLY
 from matching.texts import split_requirements, text_hash
@@ -102,17 +103,23 @@ class Explanation:
         """Must-have licences and degrees judged not met: what lowers the stored score
         (matching.scoring.judgments.credentials_factor)."""
         return [
-            v.requirement
-            for v in self.verdicts
-            if v.must and v.kind in SCORED_KINDS and v.status == "not_met"
+            v["requirement"]
+            for v in credentials_decided(self._stored_verdicts)
+            if v["status"] == NOT_MET
         ]
 
     @property
     def credentials_factor(self) -> float:
         """What the model's score was multiplied by for the stored score."""
-        return credentials_factor(
-            [{"must": v.must, "kind": v.kind, "status": v.status} for v in self.verdicts]
-        )
+        return credentials_factor(self._stored_verdicts)
+
+    @property
+    def _stored_verdicts(self) -> list[dict]:
+        """The shown verdicts in the stored form the score's factor reads."""
+        return [
+            {"requirement": v.requirement, "must": v.must, "kind": v.kind, "status": v.status}
+            for v in self.verdicts
+        ]
 
     @property
     def verdict_groups(self) -> list[tuple[str, list[ShownVerdict], str]]:

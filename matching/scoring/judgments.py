@@ -80,9 +80,17 @@ def pairs_judge(
     `resume_ids` (default: every readable resume) whose verdicts are missing or stale;
     returns the number of pairs judged. `force` judges them all again. Nothing while
     automated scoring is paused (matching.scoring.oversight)."""
+    judged = pairs_judged(jobs=jobs, resume_ids=resume_ids, force=force)
+    return sum(len(ids) for ids in judged.values())
+
+
+def pairs_judged(
+    *, jobs: Iterable[Job] | None = None, resume_ids: list[int] | None = None, force: bool = False
+) -> dict[int, list[int]]:
+    """pairs_judge, returning which pairs it judged: job id -> resume ids."""
     jobs = list(Job.objects.filter(is_open=True) if jobs is None else jobs)
     if not jobs or ScoringPause.objects.exists():
-        return 0
+        return {}
     requirements = {job.pk: JobRequirements.of(job) for job in jobs}
     # A candidate who asked for people-only review gets no automated verdict either.
     pairs = Pair.objects.filter(Resume.scorable_q("resume"), job__in=jobs)
@@ -101,7 +109,7 @@ def pairs_judge(
         or force
     ]
     if not todo:
-        return 0
+        return {}
     embedder = default_embedder()
     judged: list[Pair] = []
     written = 0
@@ -123,7 +131,10 @@ def pairs_judge(
         judged.clear()
         embedder.forget()  # sentence vectors of resumes already judged are not needed again
     logger.info("judged the requirements of %d pairs", written)
-    return written
+    done: dict[int, list[int]] = {}
+    for _, resume_id, job_id, _ in todo:
+        done.setdefault(job_id, []).append(resume_id)
+    return done
 
 
 def judge_all(requirements: JobRequirements, evidence: ResumeEvidence) -> list[dict]:
@@ -136,18 +147,24 @@ def judge_all(requirements: JobRequirements, evidence: ResumeEvidence) -> list[d
     return out
 
 
+def credentials_decided(verdicts: list[dict], *, kinds: Set[str] = SCORED_KINDS) -> list[dict]:
+    """The verdicts that move the score: must-have licences and degrees judged met or not
+    met. "Unclear" is neither (a resume in another language, a pair not judged)."""
+    return [
+        v
+        for v in verdicts
+        if v.get("must") and v.get("kind") in kinds and v.get("status") in (MET, NOT_MET)
+    ]
+
+
 def credentials_factor(
     verdicts: list[dict], *, floor: float = CREDENTIAL_FLOOR, kinds: Set[str] = SCORED_KINDS
 ) -> float:
     """What a pair's score is multiplied by: `floor` plus the rest in proportion to the
-    must-have licences and degrees judged met, of those judged met or not met. "Unclear"
-    counts for neither (a resume in another language, a pair not judged): 1 with none.
-    `floor` and `kinds` other than the product's are for bench/verdicts_in_score.py."""
-    decided = [
-        v["status"] == MET
-        for v in verdicts
-        if v.get("must") and v.get("kind") in kinds and v.get("status") in (MET, NOT_MET)
-    ]
+    must-have licences and degrees judged met, of those decided (credentials_decided); 1
+    with none. `floor` and `kinds` other than the product's are for
+    bench/verdicts_in_score.py."""
+    decided = [v["status"] == MET for v in credentials_decided(verdicts, kinds=kinds)]
     if not decided:
         return 1.0
     return floor + (1 - floor) * sum(decided) / len(decided)

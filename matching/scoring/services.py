@@ -25,7 +25,11 @@ from matching.scoring.corpus import model_idf
 from matching.scoring.features import pair_features
 from matching.scoring.heads import scorer_for
 from matching.scoring.inputs import TextPair, job_input, resume_batch, texts_features
-from matching.scoring.judgments import JobRequirements, credentials_factors, pairs_judge
+from matching.scoring.judgments import (
+    JobRequirements,
+    credentials_factors,
+    pairs_judged,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -100,11 +104,11 @@ def pairs_judge_rescore(
 ) -> int:
     """pairs_judge, then score again the judged pairs of jobs whose verdicts move the
     score (a must-have licence or degree); returns the number of pairs judged."""
-    judged = pairs_judge(jobs=jobs, resume_ids=resume_ids, force=force)
-    credentialed = [job for job in jobs if JobRequirements.of(job).scored]
-    if judged and credentialed:
-        pairs_score(jobs=credentialed, resume_ids=resume_ids)
-    return judged
+    judged = pairs_judged(jobs=jobs, resume_ids=resume_ids, force=force)
+    for job in jobs:
+        if judged.get(job.pk) and JobRequirements.of(job).scored:
+            pairs_score(jobs=[job], resume_ids=judged[job.pk])
+    return sum(len(ids) for ids in judged.values())
 
 
 def pairs_scores_under(*, model: ScoringModel, pair_ids: list[int]) -> dict[int, float]:

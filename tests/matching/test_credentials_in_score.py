@@ -13,7 +13,7 @@ from matching.intake import jobs as intake_jobs
 from matching.models import Pair
 from matching.scoring import judgments
 from matching.scoring.judgments import CREDENTIAL_FLOOR, credentials_factor
-from matching.scoring.services import pairs_score
+from matching.scoring.services import pairs_judge_rescore, pairs_score
 from tests.api.helpers import token_client
 from tests.matching.test_judgments_stored import ACCOUNTANT, STUFFED, upload
 
@@ -76,6 +76,20 @@ def test_a_candidate_without_the_licence_keeps_the_floor_and_rescoring_reproduce
     # Judging again (the command an upgrade runs) scores them again.
     call_command("judge_pairs")
     assert scores(ana, sam) == pytest.approx(stored)
+
+
+def test_judging_again_scores_again_only_the_pairs_it_judged(job):
+    ana = Pair.objects.get(resume=upload("ana.txt", ACCOUNTANT), job=job)
+    sam = Pair.objects.get(resume=upload("sam.txt", STUFFED), job=job)
+    Pair.objects.filter(pk=sam.pk).update(verdicts=[], verdicts_key="")
+    ana.refresh_from_db()
+    ana_scored_at = ana.scored_at
+
+    assert pairs_judge_rescore(jobs=[job]) == 1
+    ana.refresh_from_db()
+    sam.refresh_from_db()
+    assert ana.scored_at == ana_scored_at  # its verdicts were current: not scored again
+    assert sam.verdicts_key and sam.scored_at > ana_scored_at
 
 
 def test_a_job_that_asks_no_licence_or_degree_keeps_the_models_score():
