@@ -79,6 +79,14 @@ INTENT = re.compile(
     re.IGNORECASE,
 )
 
+# Only just before a degree: "finishing a bachelor's degree", "in the final year of a BSc".
+# Not in INTENT, which cues.py also reads on whole sentences, where "completing monthly
+# reconciliations" is work done.
+_IN_STUDY = re.compile(
+    r"\b(?:finishing|completing|(?:final|last|first|second|third) year of)\W+(?:\w+\W+){0,3}$",
+    re.IGNORECASE,
+)
+
 
 def degrees_of(mentions: list[Mention]) -> list[Degree]:
     out: list[Degree] = []
@@ -92,7 +100,7 @@ def degrees_of(mentions: list[Mention]) -> list[Degree]:
             clause = re.split(r"[.;]", m.text[: d.start()])[-1]
             # "Bachelor of Science in Nursing, State University (in progress)"
             after = re.split(r"[.;]\s", m.text[d.end() :])[0][:80]
-            if INTENT.search(clause) or INTENT.search(after):
+            if INTENT.search(clause) or INTENT.search(after) or _IN_STUDY.search(clause):
                 continue
             word = d.group().lower().rstrip(".")
             if word in ("ba", "bs") and not d.group().isupper():

@@ -146,6 +146,8 @@ def _judge_licence(req: Requirement, ev: ResumeEvidence) -> Verdict:
             )
             if not credential:
                 why = why or "no credential claimed"
+            elif _pasted(name, m, ev):
+                why = why or LISTED_ONLY
             if why:
                 refused.append((m, why))
                 continue
@@ -155,7 +157,7 @@ def _judge_licence(req: Requirement, ev: ResumeEvidence) -> Verdict:
         return make_verdict(req, MET, found.values(), "credential held")
     if not req.all_of and found:
         return make_verdict(req, MET, found.values(), "credential held")
-    if req.subject and not refused:
+    if req.subject and all(why == LISTED_ONLY for _, why in refused):
         # Named by what it is for ("Texas Teaching Certificate" for "Valid state
         # teaching certificate for elementary grades"), its noun beside it. In a skills
         # list or a summary only on a line of its own, as real resumes list it under
@@ -184,6 +186,19 @@ def _judge_licence(req: Requirement, ev: ResumeEvidence) -> Verdict:
             if CREDENTIAL.search(m.text) and not read_cues(m.text, len(m.text), licence=True):
                 return make_verdict(req, MET, [m], "credential held (in other words)")
     return make_verdict(req, NOT_MET, [], "not listed")
+
+
+def _pasted(name: str, m: Mention, ev: ResumeEvidence) -> bool:
+    """A credential named in a keyword list of skills or a summary ("Registered Nurse |
+    active RN license | BLS"), and in no experience line: as easily pasted from the
+    posting as any keyword. A certifications section, a header's post-nominals or a role
+    held under its name ("Registered Nurse, Mercy Hospital") are where holders name it."""
+    if m.section not in (SKILLS, SUMMARY) or not _KEYWORD_LIST.search(m.text):
+        return False
+    return not any(
+        x.section == EXPERIENCE and find_name(name, x.text, partial=False) is not None
+        for x in ev.mentions
+    )
 
 
 def _judge_skill(req: Requirement, ev: ResumeEvidence) -> Verdict:

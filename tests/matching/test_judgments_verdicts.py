@@ -183,3 +183,48 @@ def test_a_named_skill_is_quoted_from_experience_rather_than_the_header():
     [v] = judge_text(["Python"], text, today=TODAY)
     assert v.status == MET
     assert v.evidence == ["Built billing services in Python on PostgreSQL."]
+
+
+STUFFED_NURSE = """Kayla Brooks
+Fresno, CA
+Skills
+Registered Nurse - Medical/Surgical | active RN license | compact license | BLS | IV therapy
+Experience
+Cashier
+March 2021 to Present
+Valley Grocery
+Ran the register and stocked shelves.
+Education
+Roosevelt High School, diploma, 2018
+"""
+
+
+def test_a_licence_only_in_a_pasted_keyword_list_is_listed_without_experience():
+    v = verdict("Active registered nurse license", STUFFED_NURSE)
+    assert (v.status, v.reason) == (NOT_MET, "listed without experience")
+    assert verdict("BLS certification", STUFFED_NURSE).status == NOT_MET
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        # A role held under the credential's name.
+        "Experience\nRegistered Nurse, Mercy Hospital\nJune 2019 to Present\n"
+        "Cared for five patients a shift on a surgical floor.\n",
+        # Where holders list it.
+        "Licenses and Certifications\nRegistered Nurse license, California, 2019\n",
+    ],
+)
+def test_the_same_keyword_list_with_the_licence_held_elsewhere_is_met(where):
+    text = STUFFED_NURSE.replace("Education\n", where + "Education\n")
+    assert verdict("Active registered nurse license", text).status == MET
+
+
+def test_finishing_a_degree_is_not_holding_it():
+    text = (
+        "Profile\nAccounts payable clerk, finishing a bachelor's degree in accounting part "
+        "time.\nEducation\nA.A.S. Accounting, Tidewater Community College, 2022\n"
+    )
+    assert verdict("Bachelor's degree in accounting", text).status == NOT_MET
+    held = text.replace("finishing a", "holding a")
+    assert verdict("Bachelor's degree in accounting", held).status == MET
