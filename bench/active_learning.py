@@ -29,42 +29,27 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+import scratch
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "resumeproject.settings")
-# Nothing of the bench is written to the project's database or model store.
-os.environ["MODELS_STORE_DIR"] = tempfile.mkdtemp(prefix="bench-active-")
-os.environ["SQLITE_PATH"] = os.path.join(os.environ["MODELS_STORE_DIR"], "bench.sqlite3")
-os.environ["DATABASE_URL"] = ""
-
-import django  # noqa: E402
-
-django.setup()
+scratch.setup("bench-active-")
 
 from django.core.management import call_command  # noqa: E402
 from django.utils.safestring import mark_safe  # noqa: E402
 
-from matching.models import ScoringModel  # noqa: E402
 from matching.models_store import PRETRAINED_KEY  # noqa: E402
 from matching.scoring.heads import scorer_for  # noqa: E402
 from matching.scoring.inputs import PairInputs  # noqa: E402
 from training import svg  # noqa: E402
-from training.datasets import Example  # noqa: E402
 from training.fast import group_folds, train_fast  # noqa: E402
 from training.metrics import evaluate  # noqa: E402
 from training.steps import examples_features  # noqa: E402
 
-GULP = ROOT.parent / "shared" / "datasets" / "gulp-dev.json"
-PRETRAINED = ScoringModel(version="pretrained", kind="pretrained", encoder_key=PRETRAINED_KEY)
+PRETRAINED = scratch.pretrained()
 STRATEGIES = ("random", "uncertainty", "queue", "spread", "disagree", "variance")
 COLOURS = {
     "random": "#64748b",
@@ -298,7 +283,7 @@ def plot(counts: list[int], curves: dict[str, list[float]], goal: float) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--gulp", type=Path, default=GULP)
+    parser.add_argument("--gulp", type=Path, default=scratch.GULP)
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--step", type=int, default=25)
@@ -310,10 +295,7 @@ def main() -> None:
     args = parser.parse_args()
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
-    rows = json.loads(args.gulp.read_text())
-    examples = [
-        Example(resume=d["resume"], job=d["job_description"], score=d["score"]) for d in rows
-    ]
+    examples = scratch.gulp_examples(args.gulp)
     inputs = examples_features(examples, PRETRAINED_KEY, cache=False)
     y = np.array([e.score for e in examples])
     data = {

@@ -15,29 +15,19 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
+import scratch
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "resumeproject.settings")
 # Fine-tuned encoders of this script go to a scratch store, never the real one, and the
 # live model is read from a scratch database (migrated in main), not the project's.
-os.environ["MODELS_STORE_DIR"] = tempfile.mkdtemp(prefix="bench-store-")
-os.environ["SQLITE_PATH"] = os.path.join(os.environ["MODELS_STORE_DIR"], "bench.sqlite3")
-os.environ["DATABASE_URL"] = ""
-
-import django  # noqa: E402
-
-django.setup()
+scratch.setup("bench-store-")
 
 from django.core.management import call_command  # noqa: E402
 
-from matching.models import ScoringModel  # noqa: E402
 from matching.models_store import PRETRAINED_KEY, pretrained_model_path  # noqa: E402
 from matching.scoring.heads import scorer_for  # noqa: E402
 from matching.scoring.inputs import PairInputs  # noqa: E402
@@ -46,8 +36,7 @@ from training.fast import train_fast  # noqa: E402
 from training.metrics import evaluate, evaluate_with_ci  # noqa: E402
 from training.steps import examples_features  # noqa: E402
 
-GULP = ROOT.parent / "shared" / "datasets" / "gulp-dev.json"
-PRETRAINED = ScoringModel(version="pretrained", kind="pretrained", encoder_key=PRETRAINED_KEY)
+PRETRAINED = scratch.pretrained()
 SIZES = (50, 200, 500, None)
 BY = ("resume", "job")  # what the cross-validation's folds hold out
 
@@ -211,17 +200,14 @@ def plain_epoch_seconds(examples: list[Example], epochs: int) -> list[float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--gulp", type=Path, default=GULP)
+    parser.add_argument("--gulp", type=Path, default=scratch.GULP)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--full", type=int, nargs="*", default=[], help="Train sizes, full mode.")
     parser.add_argument("--epochs", type=int, default=1)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
-    data = json.loads(args.gulp.read_text())
-    examples = [
-        Example(resume=d["resume"], job=d["job_description"], score=d["score"]) for d in data
-    ]
+    examples = scratch.gulp_examples(args.gulp)
     train, val = split_by_resume(examples, fraction=0.2, seed=args.seed)
     t = time.perf_counter()
     train_in, val_in = features(train, PRETRAINED_KEY), features(val, PRETRAINED_KEY)
