@@ -111,12 +111,18 @@ def test_reviewer_rates_three_pairs_from_the_keyboard_and_skips_one(
         expect(page.locator("#scoring-progress")).to_have_count(0)
         expect(page.locator("#blind-note")).to_be_visible()
         expect(page.locator("#model-score")).to_have_count(0)
-        expect(page.locator(".chip.found").first).to_be_visible()
-        expect(page.locator("#resume-text mark").first).to_be_visible()
+        expect(page.locator(".chip").first).to_be_visible()
 
-        # Three ratings, one key each; the second with a note typed after "n".
+        # Three ratings, one key each; the second with a note typed after "n". Which pairs
+        # come first is the queue's draw (a hash of the pair's id, so it differs between
+        # databases); all but the marketer meet a requirement, so at least two of the
+        # three show a ✓ with its deciding sentence marked in the resume.
+        shown_found = 0
         for key, note in [("4", ""), ("2", "No Django, analytics only"), ("5", "")]:
             served.append(page.locator("#pair-resume").inner_text())
+            if page.locator(".chip.found").count():
+                expect(page.locator("#resume-text mark").first).to_be_visible()
+                shown_found += 1
             if note:
                 page.keyboard.press("n")
                 expect(page.locator("#rate-form textarea")).to_be_focused()
@@ -127,6 +133,7 @@ def test_reviewer_rates_three_pairs_from_the_keyboard_and_skips_one(
             expect(page.locator("#just-rated")).to_be_visible()
             expect(page.locator("#just-rated .mine")).to_contain_text(f"{key}★")
 
+        assert shown_found >= 2
         expect(page.locator("#waiting")).to_have_text("2 pairs waiting for you")
         SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOT), full_page=False)
