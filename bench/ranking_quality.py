@@ -116,6 +116,15 @@ def roles(path: Path) -> dict:
     blend = result["blend"]
     summary["blend"]["median_score_matching_role"] = round(float(np.median(blend[relevant_arr])), 3)
     summary["blend"]["median_score_other_roles"] = round(float(np.median(blend[~relevant_arr])), 3)
+    # "100% is rare": the share of right-profession resumes a page shows as 100% (0.995 and
+    # up), and each job's best score.
+    summary["blend"]["share_matching_shown_100"] = round(
+        float((blend[relevant_arr] >= 0.995).mean()), 3
+    )
+    best = [float(blend[job_arr == k].max()) for k in range(len(data["jobs"]))]
+    summary["blend"]["best_per_job_min_median_max"] = [
+        round(v, 3) for v in (min(best), float(np.median(best)), max(best))
+    ]
     summary["jobs"] = len(data["jobs"])
     summary["resumes"] = len(resumes)
     return summary

@@ -15,7 +15,8 @@ objective or a skills list is not read, so a posting's words pasted there buy no
 Weights were chosen on gulp-dev and the English role set together, and the blend beats
 plain MiniLM cosine and plain TF-IDF on gulp-dev and both role sets (docs/benchmarks.md).
 The calibration puts the median candidate of the right profession at 0.8 and of other
-professions near 0.04 on the role set: slope and centre are solved from those medians.
+professions near 0.04 on the role set: slope and centre are solved from those medians;
+above 0.8 a slower tail keeps the best candidates apart (calibrate).
 The calibrated blend is then scaled by seniority (SENIORITY_FLOOR at no experience): a
 candidate short of the asked years cannot be a strong match however close the words.
 A trained head (training app) replaces the blend with learned weights over the same
@@ -49,6 +50,14 @@ FEATURE_NAMES = (
 BLEND_WEIGHTS = {"maxsim": 0.25, "lexical": 2.0, "coverage": 0.1}
 CALIBRATION_SLOPE = 10.5
 CALIBRATION_CENTER = 0.42
+# Above "strong" (0.8) the logistic would reach 0.99 at a raw blend of 0.86, which a
+# tenth of the role set's right-profession resumes pass, so the best few of every job
+# all read 99-100% and the order among them is invisible. Above 0.8 the score instead
+# approaches 1 with a scale of CALIBRATION_TAIL raw units: the best resume of the role
+# sets (raw 0.94-0.97) reads about 95%, and 99.5% needs a raw of about 1.5, which no
+# resume reaches whose evidence is not the posting's own words. Below 0.8 nothing moves.
+CALIBRATION_STRONG = 0.8
+CALIBRATION_TAIL = 0.27
 # The score's share left to a candidate with none of the asked years: half, so one
 # short of them ranks below those who have them and can still be found.
 SENIORITY_FLOOR = 0.5
@@ -215,7 +224,17 @@ def pretrained_scores(features: dict[str, np.ndarray]) -> np.ndarray:
     return (scores * (SENIORITY_FLOOR + (1 - SENIORITY_FLOOR) * fit)).astype(np.float32)
 
 
+# The raw blend at which the logistic reads CALIBRATION_STRONG.
+CALIBRATION_STRONG_RAW = float(
+    CALIBRATION_CENTER + np.log(CALIBRATION_STRONG / (1 - CALIBRATION_STRONG)) / CALIBRATION_SLOPE
+)
+
+
 def calibrate(raw: np.ndarray) -> np.ndarray:
-    return (1.0 / (1.0 + np.exp(-CALIBRATION_SLOPE * (raw - CALIBRATION_CENTER)))).astype(
-        np.float32
-    )
+    """The raw blend on 0-1: the logistic up to "strong", then a slower exponential
+    approach to 1 (continuous and increasing, so a job's order is the raw blend's)."""
+    raw = np.asarray(raw, dtype=np.float64)
+    logistic = 1.0 / (1.0 + np.exp(-CALIBRATION_SLOPE * (raw - CALIBRATION_CENTER)))
+    above = np.maximum(raw - CALIBRATION_STRONG_RAW, 0.0)
+    tail = CALIBRATION_STRONG + (1 - CALIBRATION_STRONG) * -np.expm1(-above / CALIBRATION_TAIL)
+    return np.where(raw > CALIBRATION_STRONG_RAW, tail, logistic).astype(np.float32)

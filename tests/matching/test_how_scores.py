@@ -26,6 +26,7 @@ def test_how_a_score_is_made_names_the_pretrained_model(client, member):
     assert "nothing in this product rejects" in page
     assert "self-identification" in page
     assert "shows none of them keeps 70% of the score" in page
+    assert "100% is rare" in page
 
 
 def test_for_a_trained_model_it_gives_the_measured_figures_and_the_gates_verdict(client, member):
@@ -46,6 +47,8 @@ def test_for_a_trained_model_it_gives_the_measured_figures_and_the_gates_verdict
     assert "Version <strong>custom-x</strong>" in page
     assert "on 296 held-out pairs" in page and "Spearman 0.631" in page
     assert "95% interval 0.55 to 0.72" in page and 'the gate said "better"' in page
+    # A trained head has its own calibration (knots fitted on its validation labels).
+    assert "100% is rare" not in page
 
 
 def test_signed_out_visitors_are_sent_to_log_in(client):
