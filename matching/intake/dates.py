@@ -72,3 +72,12 @@ def range_months(m: re.Match[str], today: date) -> tuple[int, int, bool] | None:
     if start is None or end is None or end < start or end - start > 12 * 50:
         return None
     return start, end, present
+
+
+def covered_months(m: re.Match[str], start: int, end: int, present: bool) -> int:
+    """Months a role's range covers. A written end month was worked, as recruiters and
+    LinkedIn count it: "Jan 2022 - Dec 2022" is twelve months, not eleven. A bare end year
+    ("2018 - 2023") counts to its January and "present" to the start of this month, so
+    neither inflates a span."""
+    bare_end = re.fullmatch(YEAR, m.group("end").strip()) is not None
+    return end - start + (0 if present or bare_end else 1)

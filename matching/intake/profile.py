@@ -16,16 +16,20 @@ import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
+from matching.intake import terms
 from matching.intake.education import LEVEL_RANK, Degree, degrees_of
 from matching.intake.roles import PLACEHOLDER, TITLE_WORDS, Role, months_merged, roles_of
 from matching.intake.sections import (
     CERTIFICATIONS,
     EDUCATION,
+    EXPERIENCE,
     HEADER,
+    OBJECTIVE,
     SKILLS,
     SUMMARY,
     Line,
     Mention,
+    claim_sections,
     heading,
     split_lines,
 )
@@ -36,7 +40,15 @@ from matching.intake.taxonomy import esco_index
 class Skill:
     label: str  # as written in the resume
     esco_uri: str
-    section: str
+    section: str  # where it was found: the skills list
+    # Every section that names it, what the candidate did first (EXPERIENCE, SUMMARY,
+    # EDUCATION, CERTIFICATIONS, OBJECTIVE, SKILLS). Empty in profiles read before it was
+    # recorded.
+    found_in: list[str] = field(default_factory=list)
+    # Named only where the score reads claims (sections.claim_sections: the list, the
+    # objective and, beside an experience section, the summary): "listed without
+    # experience" on the resume page. None in profiles read before it was recorded.
+    listed_only: bool | None = None
 
 
 @dataclass
@@ -220,25 +232,53 @@ def profile_of(text: str, *, today: date | None = None) -> Profile:
         if m.section == CERTIFICATIONS
         or (m.section in (SKILLS, EDUCATION, SUMMARY, HEADER) and _CERT_CUE.search(m.text))
     ]
-    prof.skills = _skills(mentions)
+    prof.skills = _skills(lines, mentions)
     return prof
 
 
-def _skills(mentions: list[Mention]) -> list[Skill]:
+# A skills table's header row ("Category | Technologies", "Area | Details": two short
+# cells without a list, above a row that lists under a category, "Cloud | AWS, GCP")
+# names columns, not skills. The category itself ("Cloud", "Accounting") is kept: it is
+# often a skill area the candidate names.
+_CATEGORY_ROW = re.compile(r"^[^|:,;]{1,40}\|[^|]*[,;]")
+_TABLE_HEADER = re.compile(r"^[^|:,;]{1,30}\|[^|:,;]{1,30}$")
+
+
+def _skills(lines: list[Line], mentions: list[Mention]) -> list[Skill]:
+    """The skills list's items found in ESCO, each with every section that names it."""
     index = esco_index()
     if index is None:
         return []
     out: list[Skill] = []
     seen: set[str] = set()
-    for m in mentions:
-        if m.section != SKILLS:
+    listed = [ln.text for ln in lines if ln.section == SKILLS and heading(ln.text) is None]
+    for k, line in enumerate(listed):
+        header = _TABLE_HEADER.match(line) and k + 1 < len(listed)
+        if header and _CATEGORY_ROW.match(listed[k + 1]):
             continue
-        for item in re.split(r"[,;|/]|\s[-\u2013]\s|\band\b", m.text):
-            item = item.strip(" .:*")
+        for item in re.split(r"[,;|/]|\s[-\u2013]\s|\band\b", line):
+            item = item.strip(" .:*-\u2013\u2022")
             if not item or len(item) > 50:
                 continue
             skill = index.lookup(item)
             if skill is not None and skill.uri not in seen:
                 seen.add(skill.uri)
-                out.append(Skill(label=item, esco_uri=skill.uri, section=m.section))
+                out.append(Skill(label=item, esco_uri=skill.uri, section=SKILLS))
+    stems = [(m.section, terms.terms(m.text)) for m in mentions]
+    claims = claim_sections({m.section for m in mentions})
+    for found in out:
+        asked = terms.terms(found.label)
+        named = {section for section, have in stems if _contains(have, asked)}
+        found.found_in = [section for section in SKILL_PLACES if section in named]
+        found.listed_only = all(section in claims for section in found.found_in)
     return out
+
+
+# Where a listed skill can also stand, what the candidate did first.
+SKILL_PLACES = (EXPERIENCE, SUMMARY, EDUCATION, CERTIFICATIONS, OBJECTIVE, SKILLS)
+
+
+def _contains(words: list[str], phrase: list[str]) -> bool:
+    """Whether `phrase` occurs in `words` as consecutive words."""
+    n = len(phrase)
+    return n > 0 and any(words[i : i + n] == phrase for i in range(len(words) - n + 1))

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from matching.intake.dates import RANGE, YEAR, range_months
+from matching.intake.dates import RANGE, YEAR, covered_months, range_months
 from matching.intake.sections import (
     CERTIFICATIONS,
     EDUCATION,
@@ -133,7 +133,7 @@ def roles_of(text: str, lines: list[Line], today: date) -> list[Role]:
                 start=f"{start // 12:04d}-{start % 12 + 1:02d}",
                 end=f"{end // 12:04d}-{end % 12 + 1:02d}",
                 present=present,
-                years=round((end - start) / 12, 2),
+                years=round(covered_months(m, start, end, present) / 12, 2),
                 start_offset=m.start(),
             )
         )
@@ -199,8 +199,9 @@ def _is_heading_gap(text: str, prev_end: int, line_start: int) -> bool:
 
 
 def months_merged(roles: list[Role]) -> int:
-    """Months covered by roles, overlaps counted once."""
-    spans = sorted((_ym(r.start), _ym(r.end)) for r in roles)
+    """Months covered by roles, overlaps counted once. A role covers its `years` from its
+    start (the end month included where it was written: dates.covered_months)."""
+    spans = sorted((_ym(r.start), _ym(r.start) + round(r.years * 12)) for r in roles)
     if not spans:
         return 0
     total = 0

@@ -61,6 +61,19 @@ def test_year_only_ranges_and_month_abbreviations():
     ]
 
 
+def test_a_written_end_month_was_worked_and_a_bare_end_year_is_not_stretched():
+    text = (
+        "Experience\nJunior Developer\nJan 2022 - Dec 2022\nAcme\n"
+        "Support Analyst\nJan 2021 - Jun 2021\nAcme\nIntern\nJul 2021 - Dec 2021\nAcme\n"
+        "Line Cook\n2015 - 2018\nHarbor Grill\n"
+    )
+    prof = profile_of(text, today=TODAY)
+    # Twelve months for January to December, as recruiters count it, not eleven.
+    assert [r.years for r in prof.roles] == [1.0, 0.5, 0.5, 3.0]
+    # Two halves of 2021 back to back are the whole year, with no month lost between.
+    assert prof.years_total == 5.0
+
+
 def test_no_dates_gives_empty_years_not_a_guess():
     text = "Summary\nExperienced nurse with ten years in intensive care.\nSkills\nPatient care\n"
     prof = profile_of(text, today=TODAY)

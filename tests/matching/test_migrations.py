@@ -90,7 +90,7 @@ def test_evidence_migrations_reread_terms_profiles_and_names_of_stored_resumes()
         stored = terms.TermVector.from_bytes(bytes(resume.term_ids), bytes(resume.term_counts))
         assert terms.term_id(terms.stem("ledger")) not in stored.ids.tolist()
         assert terms.term_id(terms.stem("cashier")) in stored.ids.tolist()
-        assert resume.profile["years_total"] == 2.0
+        assert resume.profile["years_total"] == 2.1  # Oct 2019 to Oct 2021, both months worked
         assert resume.candidate_name == "Jordan Pike"
     finally:
         _migrate(_migrate_leaves())
@@ -120,5 +120,26 @@ def test_0019_recounts_terms_without_the_candidates_name_and_reads_markdown_agai
         assert terms.term_id(terms.stem("ledger")) in stored.ids.tolist()
         assert resume.profile["roles"][0]["title"].startswith("Staff Accountant")  # no "**"
         assert resume.candidate_name == "Jordan Pike"
+    finally:
+        _migrate(_migrate_leaves())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_0020_reads_profiles_again_so_a_role_counts_its_end_month():
+    apps = _migrate([("matching", "0019_terms_without_personal_details")])
+    try:
+        Resume = apps.get_model("matching", "Resume")
+        text = "Experience\nJunior Backend Developer\nJan 2022 - Dec 2022\nAcme\n- Python APIs\n"
+        # As the earlier reading stored it: eleven months.
+        profile = {"roles": [], "years_total": 0.9}
+        resume = Resume.objects.create(
+            original_name="a.txt", sha256="a" * 64, text=text, profile=profile
+        )
+
+        apps = _migrate([("matching", "0020_roles_count_their_end_month")])
+
+        resume = apps.get_model("matching", "Resume").objects.get(pk=resume.pk)
+        assert resume.profile["years_total"] == 1.0
+        assert [r["years"] for r in resume.profile["roles"]] == [1.0]
     finally:
         _migrate(_migrate_leaves())

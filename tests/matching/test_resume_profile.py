@@ -98,3 +98,50 @@ def test_rebuild_profiles_fills_resumes_imported_before(resume):
     call_command("rebuild_profiles", stdout=out)
     assert "Rebuilt the profiles of 1 resumes." in out.getvalue()
     assert Resume.objects.get(pk=resume.pk).profile["name"] == "Maria Gomez"
+
+
+STUFFED_SKILLS = """Jordan Pike
+Objective
+Staff accountant role using the general ledger.
+Skills
+General ledger; Python; Excel
+Experience
+Cashier, Harbor Market, Jan 2020 - Dec 2023
+- Counted the cash drawer and kept the shift log in Excel.
+"""
+
+
+def test_each_listed_skill_says_where_else_it_stands_on_the_page_and_in_the_api(client, reviewer):
+    resume = intake_resumes.resume_create(name="j.txt", data=STUFFED_SKILLS.encode()).resume
+    skills = {s["label"]: s for s in Resume.objects.get(pk=resume.pk).profile["skills"]}
+    assert skills["Excel"]["found_in"] == ["experience", "skills"]
+    assert skills["Excel"]["listed_only"] is False
+    # Named in the list and the objective, in no role: a claim, not experience.
+    assert skills["General ledger"]["found_in"] == ["objective", "skills"]
+    assert skills["General ledger"]["listed_only"] is True
+    assert skills["Python"]["found_in"] == ["skills"] and skills["Python"]["listed_only"]
+
+    client.force_login(reviewer)
+    html = client.get(reverse("matching:resume_detail", args=[resume.pk])).content.decode()
+    chips = html.split('id="profile-skills"')[1].split("</ul>")[0]
+    assert chips.count('class="chip listed"') == 2 and chips.count('class="chip found"') == 1
+    assert "listed without experience" in chips and 'id="skills-note"' in html
+    api = token_client(reviewer).get(f"/api/v1/resumes/{resume.pk}/").json()["profile"]
+    assert {s["label"]: s["listed_only"] for s in api["skills"]} == {
+        "General ledger": True,
+        "Python": True,
+        "Excel": False,
+    }
+
+
+def test_a_profile_read_before_skills_recorded_their_place_shows_them_unmarked(client, reviewer):
+    resume = intake_resumes.resume_create(name="j.txt", data=STUFFED_SKILLS.encode()).resume
+    profile = Resume.objects.get(pk=resume.pk).profile
+    for skill in profile["skills"]:
+        del skill["found_in"], skill["listed_only"]
+    Resume.objects.filter(pk=resume.pk).update(profile=profile)
+    client.force_login(reviewer)
+    html = client.get(reverse("matching:resume_detail", args=[resume.pk])).content.decode()
+    chips = html.split('id="profile-skills"')[1].split("</ul>")[0]
+    assert chips.count('class="chip"') == 3 and "listed without experience" not in chips
+    assert 'id="skills-note"' not in html
