@@ -176,3 +176,16 @@ B.S. in Computer Science, University of Pittsburgh
         ("Senior Backend Engineer", "2020-03", "2024-01"),
         ("Junior Web Developer", "2014-08", "2016-05"),
     ]
+
+
+def test_a_skills_tables_header_row_is_no_skill_and_its_categories_are_kept():
+    text = (
+        "Experience\nDevOps Engineer\nJan 2020 - Dec 2023\nAcme\n- Wrote Ansible playbooks.\n"
+        "Skills\nCategory | Technologies\nCloud | AWS, GCP\nAutomation | Ansible, Terraform\n"
+    )
+    labels = [s.label for s in profile_of(text, today=TODAY).skills]
+    assert "Category" not in labels and "Technologies" not in labels
+    assert {"Cloud", "Ansible"} <= set(labels)
+    # Two short cells are a list of two skills when no table follows them.
+    alone = [s.label for s in profile_of("Skills\nPython | Excel\n", today=TODAY).skills]
+    assert alone == ["Python", "Excel"]
