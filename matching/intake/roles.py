@@ -77,12 +77,40 @@ def _clean_title(text: str) -> str:
 _TITLE_SPLIT = re.compile(r"\s*,\s*|\s+[-\u2013\u2014|@]\s+|\s+at\s+")
 
 
-def _head_title(line: str) -> str:
-    """The title a role's head line gives: the whole line when it reads as a title, else
-    its first part when that does and the line is no sentence ("Senior Backend
-    Engineer, Fernhill Freight Technologies - Pittsburgh, PA" is too long as a whole)."""
+# A head line that ends in a place ("..., Chicago, IL", "... - Remote") names the employer
+# and the place after the title, however short: "Senior DevOps Engineer, Lakeshore
+# Payments - Chicago, IL". Without one, a comma may be the title's own ("Manager, Business
+# Development").
+_PLACE_END = re.compile(r",\s*[A-Z]{2}$|\bRemote$")
+
+
+def _head_parts(line: str) -> tuple[str, str]:
+    """The title and the employer a role's head line gives ("" where it gives none)."""
     line = _clean_title(line)
-    if _title_like(line):
+    if _title_like(line) and not _PLACE_END.search(line):
+        return line, ""
+    title = _head_title_part(line)
+    if not title:
+        return "", ""
+    rest = re.sub(r"^at\s+", "", line[len(title) :].strip(" ,-\u2013\u2014|@"))
+    # "Intensive Care Unit, Mission Bay Medical Center - San Diego, CA": the employer
+    # stands last before the dash that opens the place; "Harbor Market, Norfolk, VA" has
+    # no such dash, and the employer comes first.
+    dash = re.split(r"\s+[-\u2013\u2014|]\s+", rest)
+    employer = dash[0].split(",")[0] if len(dash) == 1 else " - ".join(dash[:-1]).split(",")[-1]
+    employer = _clean_title(employer)
+    return title, employer if _title_like(employer) else ""
+
+
+def _head_title(line: str) -> str:
+    return _head_parts(line)[0]
+
+
+def _head_title_part(line: str) -> str:
+    """The first part of a head line when it reads as a title and the line is no sentence
+    ("Senior Backend Engineer, Fernhill Freight Technologies - Pittsburgh, PA" is too long
+    as a whole)."""
+    if _title_like(line) and not _PLACE_END.search(line):
         return line
     parts = _TITLE_SPLIT.split(line, maxsplit=1)
     if (
@@ -125,11 +153,11 @@ def roles_of(text: str, lines: list[Line], today: date) -> list[Role]:
         if layout is None:
             prev_is_heading = not prev or _is_heading_gap(text, prev[-1].end, line_start)
             layout = "date_first" if prev_is_heading and not before else "title_first"
-        title = _title(before, same_line_after, prev, nxt, layout)
+        title, employer = _title(before, same_line_after, prev, nxt, layout)
         roles.append(
             Role(
                 title=title,
-                employer=_employer(nxt, title),
+                employer=employer or _employer(nxt, title),
                 start=f"{start // 12:04d}-{start % 12 + 1:02d}",
                 end=f"{end // 12:04d}-{end % 12 + 1:02d}",
                 present=present,
@@ -159,18 +187,20 @@ def _is_role_head(m: re.Match[str], before: str, lines: list[Line], has_experien
 
 def _title(
     before: str, same_line_after: str, prev: list[Line], nxt: list[Line], layout: str
-) -> str:
-    if before and _head_title(before):
-        return _head_title(before)
-    if _head_title(same_line_after):
-        return _head_title(same_line_after)
-    if layout == "title_first" and prev and _head_title(prev[-1].text):
-        return _head_title(prev[-1].text)
+) -> tuple[str, str]:
+    """The role's title, and its employer where the title's own line names it."""
+    heads = [before, same_line_after]
+    if layout == "title_first" and prev:
+        heads.append(prev[-1].text)
+    for head in heads:
+        title, employer = _head_parts(head) if head else ("", "")
+        if title:
+            return title, employer
     for ln in nxt:
         cleaned = _clean_title(ln.text)
         if _title_like(cleaned):
-            return cleaned
-    return ""
+            return cleaned, ""
+    return "", ""
 
 
 def _employer(nxt: list[Line], title: str) -> str:

@@ -189,3 +189,29 @@ def test_a_skills_tables_header_row_is_no_skill_and_its_categories_are_kept():
     # Two short cells are a list of two skills when no table follows them.
     alone = [s.label for s in profile_of("Skills\nPython | Excel\n", today=TODAY).skills]
     assert alone == ["Python", "Excel"]
+
+
+@pytest.mark.parametrize(
+    ("head", "title", "employer"),
+    [
+        (
+            "Senior DevOps Engineer, Lakeshore Payments - Chicago, IL",
+            "Senior DevOps Engineer",
+            "Lakeshore Payments",
+        ),
+        (
+            "Staff Nurse, Intensive Care Unit, Mission Bay Medical Center - San Diego, CA",
+            "Staff Nurse",
+            "Mission Bay Medical Center",
+        ),
+        ("Cashier, Harbor Market, Norfolk, VA", "Cashier", "Harbor Market"),
+        ("Engineer at Acme Corp - Remote", "Engineer", "Acme Corp"),
+        # Without a place at the end, the comma may be the title's own.
+        ("Manager, Business Development", "Manager, Business Development", ""),
+    ],
+)
+def test_a_head_line_ending_in_a_place_gives_the_title_and_the_employer(head, title, employer):
+    bullet = "- Grew partner revenue by a fifth across the two regions I ran."
+    text = f"Experience\n{head}\nJan 2020 - Dec 2023\n{bullet}\n"
+    [role] = profile_of(text, today=TODAY).roles
+    assert (role.title, role.employer) == (title, employer)
