@@ -118,15 +118,23 @@ def trap_roles() -> list[dict]:
     return out
 
 
+def todays(role: dict) -> list[date | None]:
+    """The day each of a role's resumes was written, which "present" and a degree dated
+    later are read against: the dev set's real resumes date from its collection
+    (DEV_TODAY); the stuffed and junior resumes (the first two) and our own were written
+    now (None: today), with dates up to 2026."""
+    dev = role["name"].startswith("dev")
+    return [DEV_TODAY if dev and k >= 2 else None for k in range(len(role["resumes"]))]
+
+
 def stored(role: dict, scores: np.ndarray) -> np.ndarray:
     """`scores` as the product stores them: times each pair's credentials factor."""
-    today = DEV_TODAY if role["name"].startswith("dev") else None
     reqs = JobRequirements.of(role["job"])
     embedder = default_embedder()
     return scores * np.array(
         [
-            credentials_factor(judge_all(reqs, ResumeEvidence(r, embedder=embedder, today=today)))
-            for r in role["resumes"]
+            credentials_factor(judge_all(reqs, ResumeEvidence(r, embedder=embedder, today=day)))
+            for r, day in zip(role["resumes"], todays(role), strict=True)
         ]
     )
 

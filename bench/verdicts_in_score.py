@@ -8,9 +8,11 @@ a + (1 - a) x (share of the must-haves judged met, of those judged met or not me
 matching.scoring.judgments.credentials_factor; the product's a is CREDENTIAL_FLOOR), with
 the role set and the role set with neighbours (p@10, MAP) beside it, so a gain on the
 traps is not bought with retrieval. `--kinds all` counts every must-have, not only the
-licences and degrees the product counts.
+licences and degrees the product counts; `--kinds credentials+skills` adds the named
+skills and tools.
 
-    .venv/bin/python bench/verdicts_in_score.py [--no-roles] [--kinds all|credentials]
+    .venv/bin/python bench/verdicts_in_score.py [--no-roles]
+        [--kinds all|credentials|credentials+skills]
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from django.core.management import call_command
-from traps import DEV_TODAY, PRETRAINED, ROOT, trap_roles
+from traps import PRETRAINED, ROOT, todays, trap_roles
 
 from matching.models import Job
 from matching.scoring.evidence import ResumeEvidence, default_embedder
@@ -42,7 +44,11 @@ from matching.scoring.services import texts_score
 
 ROLES = ROOT / "bench" / "data" / "roles"
 SHARES = (1.0, CREDENTIAL_FLOOR, 0.5, 0.3)  # a: the part of the score the verdicts leave alone
-KINDS = {"credentials": SCORED_KINDS, "all": frozenset({YEARS, EDUCATION, LICENCE, SKILL, DOMAIN})}
+KINDS = {
+    "credentials": SCORED_KINDS,
+    "credentials+skills": SCORED_KINDS | {SKILL},
+    "all": frozenset({YEARS, EDUCATION, LICENCE, SKILL, DOMAIN}),
+}
 
 
 def judged(evidence: list[ResumeEvidence], job: Job) -> list[list[dict]]:
@@ -60,8 +66,11 @@ def traps(embedder, kinds: frozenset[str]) -> dict:
         job, resumes = role["job"], role["resumes"]
         pairs = [TextPair(resume=r, job=job.embedded_text, title=job.title) for r in resumes]
         blend, _ = texts_score(pairs=pairs, model=PRETRAINED, cache=False)
-        today = DEV_TODAY if role["name"].startswith("dev") else None
-        verdicts = judged([ResumeEvidence(r, embedder=embedder, today=today) for r in resumes], job)
+        evidence = [
+            ResumeEvidence(r, embedder=embedder, today=day)
+            for r, day in zip(resumes, todays(role), strict=True)
+        ]
+        verdicts = judged(evidence, job)
         row: dict = {
             "candidates": {
                 n: {"score": round(float(b), 3), "met_share": round(float(f), 2)}

@@ -33,6 +33,8 @@ _DATE = (
     rf"|(?:spring|summer|fall|autumn|winter)\s+{YEAR}"
     rf"|{YEAR})"
 )
+# One date as written, on its own.
+DATE = re.compile(rf"\b{_DATE}\b", re.IGNORECASE)
 PRESENT = r"(?:present|current|currently|now|today|date|ongoing)"
 RANGE = re.compile(
     rf"(?P<start>{_DATE})\s*(?:-|\u2013|—|to|through|thru|until|till)\s*(?P<end>{_DATE}|{PRESENT})\b",

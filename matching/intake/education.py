@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
+from matching.intake.dates import DATE, YEAR, month_of
 from matching.intake.sections import CERTIFICATIONS, EDUCATION, HEADER, SUMMARY, Mention
 
 
@@ -88,7 +90,22 @@ _IN_STUDY = re.compile(
 )
 
 
-def degrees_of(mentions: list[Mention]) -> list[Degree]:
+def _dated_later(after: str, today: date) -> bool:
+    """Whether the text after a degree dates it after today ("Associate Degree in Nursing,
+    May 2027", "B.S. Accounting, 2024 - 2027"): a degree not yet conferred. A bare year is
+    later only when its year is: "B.S., 2026" written in 2026 is held."""
+    for d in DATE.finditer(after):
+        month = month_of(d.group(), is_end=True)
+        bare = re.fullmatch(YEAR, d.group().strip()) is not None
+        if month is None:
+            continue
+        if (month // 12 > today.year) if bare else (month > today.year * 12 + today.month - 1):
+            return True
+    return False
+
+
+def degrees_of(mentions: list[Mention], today: date | None = None) -> list[Degree]:
+    today = today or date.today()
     out: list[Degree] = []
     seen: set[tuple[str, str]] = set()
     has_education = any(m.section == EDUCATION for m in mentions)
@@ -101,6 +118,8 @@ def degrees_of(mentions: list[Mention]) -> list[Degree]:
             # "Bachelor of Science in Nursing, State University (in progress)"
             after = re.split(r"[.;]\s", m.text[d.end() :])[0][:80]
             if INTENT.search(clause) or INTENT.search(after) or _IN_STUDY.search(clause):
+                continue
+            if _dated_later(after, today):
                 continue
             word = d.group().lower().rstrip(".")
             if word in ("ba", "bs") and not d.group().isupper():

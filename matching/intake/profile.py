@@ -221,7 +221,7 @@ def profile_of(text: str, *, today: date | None = None) -> Profile:
     loc = _LOCATION.search(head)
     if loc and not PLACEHOLDER.search(loc.group()):
         prof.location = loc.group()
-    prof.degrees = degrees_of(mentions)
+    prof.degrees = degrees_of(mentions, today)
     if prof.degrees:
         prof.education_level = max((d.level for d in prof.degrees), key=LEVEL_RANK.__getitem__)
     elif any(m.section == EDUCATION for m in mentions):

@@ -2,7 +2,8 @@
 months (matching.intake.dates.covered_months), so a one-year role meets "1+ years" and the
 years of roles back to back add up; and each listed skill records where else it stands
 (profile.Skill.found_in, listed_only); a head line ending in a place gives the role's
-employer apart from its title. Profiles are read again for the stored years (shown
+employer apart from its title; a degree dated after the day it is read is not held yet.
+Profiles are read again for the stored years (shown
 on the resume page and read by the score's seniority feature) and skills. Verdicts are judged again
 under RULES_VERSION 6 the next time their pairs are scored; stored scores stay until
 `manage.py activate_model <the live version>` (README, "Upgrading").

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from matching.intake.profile import Profile, profile_of
+from matching.scoring.verdicts import judge_text
 
 TODAY = date(2024, 1, 1)
 
@@ -215,3 +216,23 @@ def test_a_head_line_ending_in_a_place_gives_the_title_and_the_employer(head, ti
     text = f"Experience\n{head}\nJan 2020 - Dec 2023\n{bullet}\n"
     [role] = profile_of(text, today=TODAY).roles
     assert (role.title, role.employer) == (title, employer)
+
+
+@pytest.mark.parametrize(
+    ("line", "held"),
+    [
+        ("Associate Degree in Nursing, Spokane Community College, December 2026", False),
+        ("Bachelor of Science in Nursing, May 2027", False),
+        ("B.S. Accounting, State University, 2024 - 2027", False),
+        ("B.S. Accounting, State University, 2027", False),
+        # A bare year is later only when its year is: written in 2026, "2026" is held.
+        ("B.S. Accounting, State University, 2026", True),
+        ("Associate Degree in Nursing, Spokane Community College, October 2026", True),
+    ],
+)
+def test_a_degree_dated_after_today_is_not_held_yet(line, held):
+    today = date(2026, 11, 15)
+    degrees = profile_of(f"Education\n{line}\n", today=today).degrees
+    assert bool(degrees) is held
+    [verdict] = judge_text(["Associate degree"], f"Education\n{line}\n", today=today)
+    assert (verdict.status == "met") is held
