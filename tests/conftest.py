@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from matching.encoding.windows import DocumentVectors, unit
@@ -60,6 +61,17 @@ def _isolated_storage(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.MODELS_STORE_DIR = tmp_path / "models_store"
     settings.MATCHING_SYNC_TASKS = True
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle counters (and login lockouts' and anything else's entries) live in the
+    cache, which outlives a test: each test starts with none used. Kept to the API tests,
+    the hostile tests' training runs used up the 10-an-hour budget of a user id that a
+    later package's test (the audit of queueing a run) was handed again."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
