@@ -264,11 +264,13 @@ def _skills(lines: list[Line], mentions: list[Mention]) -> list[Skill]:
             if skill is not None and skill.uri not in seen:
                 seen.add(skill.uri)
                 out.append(Skill(label=item, esco_uri=skill.uri, section=SKILLS))
+    if not out:
+        return out
     stems = [(m.section, terms.terms(m.text)) for m in mentions]
     claims = claim_sections({m.section for m in mentions})
     for found in out:
         asked = terms.terms(found.label)
-        named = {section for section, have in stems if _contains(have, asked)}
+        named = {section for section, have in stems if terms.contains_phrase(have, asked)}
         found.found_in = [section for section in SKILL_PLACES if section in named]
         found.listed_only = all(section in claims for section in found.found_in)
     return out
@@ -276,9 +278,3 @@ def _skills(lines: list[Line], mentions: list[Mention]) -> list[Skill]:
 
 # Where a listed skill can also stand, what the candidate did first.
 SKILL_PLACES = (EXPERIENCE, SUMMARY, EDUCATION, CERTIFICATIONS, OBJECTIVE, SKILLS)
-
-
-def _contains(words: list[str], phrase: list[str]) -> bool:
-    """Whether `phrase` occurs in `words` as consecutive words."""
-    n = len(phrase)
-    return n > 0 and any(words[i : i + n] == phrase for i in range(len(words) - n + 1))

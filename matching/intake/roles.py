@@ -109,9 +109,7 @@ def _head_title(line: str) -> str:
 def _head_title_part(line: str) -> str:
     """The first part of a head line when it reads as a title and the line is no sentence
     ("Senior Backend Engineer, Fernhill Freight Technologies - Pittsburgh, PA" is too long
-    as a whole)."""
-    if _title_like(line) and not _PLACE_END.search(line):
-        return line
+    as a whole, and "..., Chicago, IL" ends in a place)."""
     parts = _TITLE_SPLIT.split(line, maxsplit=1)
     if (
         len(parts) == 2

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -67,6 +68,12 @@ def stem(token: str) -> str:
 def terms(text: str) -> list[str]:
     """The index terms of a text: its tokens, stemmed."""
     return [stem(t) for t in tokenize(text)]
+
+
+def contains_phrase(words: Sequence[str], phrase: Sequence[str]) -> bool:
+    """Whether `phrase` occurs in `words` as consecutive words."""
+    n = len(phrase)
+    return n > 0 and any(list(words[i : i + n]) == list(phrase) for i in range(len(words) - n + 1))
 
 
 def term_id(term: str) -> int:

@@ -6,7 +6,7 @@ words in order and "c++" stays one token. Extend freely; order does not matter.
 
 from __future__ import annotations
 
-from matching.intake.terms import tokenize
+from matching.intake.terms import contains_phrase, tokenize
 
 SKILLS = """
 python; java; javascript; typescript; c++; c#; go; golang; rust; ruby; php; scala; kotlin;
@@ -38,12 +38,10 @@ SKILL_PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
 
 
 def _contains(tokens: list[str], phrase: tuple[str, ...], token_set: set[str]) -> bool:
-    if len(phrase) == 1:
+    # The set answers most phrases (one word, or a first word the text lacks) at once.
+    if len(phrase) == 1 or phrase[0] not in token_set:
         return phrase[0] in token_set
-    if phrase[0] not in token_set:
-        return False
-    n = len(phrase)
-    return any(tuple(tokens[i : i + n]) == phrase for i in range(len(tokens) - n + 1))
+    return contains_phrase(tokens, phrase)
 
 
 def skills_in(text: str) -> list[str]:
