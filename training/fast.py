@@ -25,8 +25,9 @@ from scipy.stats import spearmanr
 
 from matching import bands
 from matching.scoring.features import FEATURE_NAMES
-from matching.scoring.heads import TrainedHead, design_matrix
+from matching.scoring.heads import TrainedHead
 from matching.scoring.inputs import PairInputs
+from matching.scoring.vector_terms import design_matrix
 
 ALPHAS = (0.3, 1.0, 3.0)
 RESUME_TEMPERATURE = 0.1

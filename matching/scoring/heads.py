@@ -37,8 +37,9 @@ import numpy as np
 from matching import bands, models_store
 from matching.errors import ModelUnavailable
 from matching.models import ScoringModel
-from matching.scoring.features import FEATURE_NAMES, pretrained_scores
+from matching.scoring.features import pretrained_scores
 from matching.scoring.kernel import MemoryKernel
+from matching.scoring.vector_terms import ABSOLUTE, ROW_BLOCK, SQUARED, linear_part, resume_squares
 
 # (resume vectors [n, dim], job vector [dim] or per-pair job vectors [n, dim], features)
 Scorer = Callable[[np.ndarray, np.ndarray, Mapping[str, np.ndarray]], np.ndarray]
@@ -48,7 +49,6 @@ HEAD_FORMAT = 2  # the format new heads are written in
 # How a format weighs the difference of the two vectors. Format 1 took |u - v|, which has
 # no matrix-product form (82 ms of a 100,000-resume pass on its own); (u - v)^2 does,
 # and cross-validates the same on gulp-dev (docs/benchmarks.md). Format 1 heads still load.
-ABSOLUTE, SQUARED = "absolute", "squared"
 DIFFERENCE_OF_FORMAT = {1: ABSOLUTE, 2: SQUARED}
 _FORMAT_OF_DIFFERENCE = {difference: f for f, difference in DIFFERENCE_OF_FORMAT.items()}
 # The calibration maps its four knots on the raw scale to these scores.
@@ -58,9 +58,6 @@ KNOT_SCORES = np.array(bands.KNOTS)
 MEMORY_CUTOFF = 1e-4
 # Pseudo-weight of the global label mean: a pair with no similar rated pair gets the mean.
 MEMORY_PRIOR = 1e-3
-# Rows per block when applying a head: temporaries of a few MB instead of the n x dim
-# (or n x memory) arrays that dominated the time at 100,000 resumes.
-ROW_BLOCK = 4096
 # What a head keeps of a resume matrix it scores many jobs against: the kernel to its
 # remembered resumes (rows x distinct remembered resumes, float32) when it fits this many
 # bytes, and only for matrices of this many rows or more (smaller ones are quick anyway,
@@ -153,7 +150,7 @@ class TrainedHead:
         side = _ResumeSide(matrix=weakref.ref(resume_vectors))
         dim = resume_vectors.shape[1]
         if self.difference == SQUARED and len(self.coef) >= 2 * dim:
-            side.squares = _squares(resume_vectors, self.coef[dim : 2 * dim])
+            side.squares = resume_squares(resume_vectors, self.coef[dim : 2 * dim])
         resumes, _ = self._distinct_memory_resumes
         if len(resumes) > 0 and resume_vectors.shape[0] * len(resumes) * 4 <= KERNEL_CACHE_BYTES:
             shape = (len(resume_vectors), len(resumes))
@@ -305,73 +302,6 @@ class TrainedHead:
                 )
         except (OSError, ValueError, KeyError, IndexError, zipfile.BadZipFile) as exc:
             raise ModelUnavailable(f"{path} cannot be read: {exc}") from exc
-
-
-def design_matrix(
-    resume_vectors: np.ndarray,
-    job_vectors: np.ndarray,
-    features: Mapping[str, np.ndarray],
-    memory: np.ndarray,
-    feature_names: tuple[str, ...] = FEATURE_NAMES,
-    difference: str = SQUARED,
-) -> np.ndarray:
-    """[u * v, (u - v)^2 or |u - v|, pair features, memory]: the columns the ridge weighs."""
-    columns = [np.asarray(features[name], np.float64)[:, None] for name in feature_names]
-    return np.hstack(
-        [
-            resume_vectors * job_vectors,
-            _difference(resume_vectors, job_vectors, difference),
-            *columns,
-            np.asarray(memory, np.float64)[:, None],
-        ]
-    )
-
-
-def _difference(u: np.ndarray, v: np.ndarray, difference: str) -> np.ndarray:
-    return np.square(u - v) if difference == SQUARED else np.abs(u - v)
-
-
-def _squares(resume_vectors: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """(u * u) @ weights per resume, in row blocks."""
-    w = weights.astype(np.float32)
-    out = np.empty(len(resume_vectors))
-    for start in range(0, len(resume_vectors), ROW_BLOCK):
-        u = resume_vectors[start : start + ROW_BLOCK]
-        out[start : start + ROW_BLOCK] = (u * u) @ w
-    return out
-
-
-def linear_part(
-    resume_vectors: np.ndarray,
-    job_vectors: np.ndarray,
-    coef: np.ndarray,
-    difference: str = SQUARED,
-    *,
-    squares: np.ndarray | None = None,
-) -> np.ndarray:
-    """[u * v, difference] @ coef's first 2 * dim weights without building those columns.
-
-    For one job, (u * v) @ w is u @ (v * w), and (u - v)^2 @ w' is
-    (u * u) @ w' - 2 u @ (v * w') + (v * v) @ w': one matrix-vector product per job, plus
-    the job-independent (u * u) @ w' (`squares`, kept per resume matrix by the head).
-    |u - v| (format 1 heads) and per-pair jobs are taken in float32 row blocks that stay
-    in cache."""
-    dim = resume_vectors.shape[1]
-    w_product = coef[:dim].astype(np.float32)
-    w_difference = coef[dim : 2 * dim].astype(np.float32)
-    if job_vectors.ndim == 1 and difference == SQUARED:
-        v = job_vectors.astype(np.float32)
-        if squares is None:
-            squares = _squares(resume_vectors, w_difference)
-        cross = resume_vectors @ (v * w_product - 2 * v * w_difference)
-        return cross + squares + float((v * v) @ w_difference)
-    out = np.empty(len(resume_vectors))
-    for start in range(0, len(resume_vectors), ROW_BLOCK):
-        u = resume_vectors[start : start + ROW_BLOCK]
-        v = job_vectors if job_vectors.ndim == 1 else job_vectors[start : start + ROW_BLOCK]
-        product = u @ (v * w_product) if job_vectors.ndim == 1 else (u * v) @ w_product
-        out[start : start + ROW_BLOCK] = product + _difference(u, v, difference) @ w_difference
-    return out
 
 
 # --- which scorer serves a model ----------------------------------------------------------

@@ -11,16 +11,9 @@ import pytest
 from matching.errors import ModelUnavailable
 from matching.models_store import HEAD_FILE
 from matching.scoring.features import FEATURE_NAMES
-from matching.scoring.heads import (
-    ABSOLUTE,
-    CACHE_MIN_ROWS,
-    MEMORY_CUTOFF,
-    MEMORY_PRIOR,
-    ROW_BLOCK,
-    TrainedHead,
-    design_matrix,
-)
+from matching.scoring.heads import CACHE_MIN_ROWS, MEMORY_CUTOFF, MEMORY_PRIOR, TrainedHead
 from matching.scoring.inputs import PairInputs
+from matching.scoring.vector_terms import ABSOLUTE, ROW_BLOCK, design_matrix
 from training.fast import group_folds, train_fast
 from training.metrics import evaluate
 
