@@ -1,12 +1,12 @@
-"""Embedding throughput: PyTorch against ONNX Runtime int8, on the same real resumes.
+"""Embedding throughput: PyTorch against ONNX Runtime int8 and OpenVINO, on the same resumes.
 
 Real resumes (the German GULP profiles of /work/shared/datasets/gulp-dev.json when it is
 there, and the demo's TXT and Markdown resumes) are cut into the encoder's windows of
 256 word pieces and embedded by both backends through the same code path the product
 uses (encode_documents: windows, batches of EMBEDDING_BATCH_SIZE, document vectors).
-Repetitions alternate between the backends (and which goes first), so load from other
+Repetitions rotate the backends (and which goes first), so load from other
 processes hits both alike: the ratio is what to read, absolute figures are noisy on a
-shared machine. Also prints the cosine between the two backends' vectors.
+shared machine. Also prints each backend's cosine to PyTorch's vectors.
 
 The ONNX export is made into a temporary MODELS_STORE_DIR, so its time is measured too.
 
@@ -75,7 +75,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--windows", type=int, default=80, help="Windows to embed per run.")
     parser.add_argument("--repeat", type=int, default=5, help="Timed runs per backend.")
-    parser.add_argument("--threads", type=int, default=0, help="Threads for both (0: CPUs).")
+    parser.add_argument("--threads", type=int, default=0, help="Threads for each (0: CPUs).")
     args = parser.parse_args()
 
     import torch
@@ -91,50 +91,47 @@ def main() -> None:
     encoders = {"torch": build_encoder(path, backend="torch")}
     started = time.perf_counter()
     encoders["onnx"] = build_encoder(path, backend="onnx")
-    export_s = time.perf_counter() - started
+    export_s = time.perf_counter() - started  # one export serves onnx and openvino
+    encoders["openvino"] = build_encoder(path, backend="openvino")
+    names = list(encoders)
 
     texts, n_windows = take_windows(encoders["torch"], real_resumes(), args.windows)
     # One untimed run each: first calls allocate and pick kernels.
     vectors = {name: timed(enc, texts)[1] for name, enc in encoders.items()}
-    seconds: dict[str, list[float]] = {"torch": [], "onnx": []}
+    seconds: dict[str, list[float]] = {name: [] for name in names}
     for rep in range(args.repeat):
-        order = ["torch", "onnx"] if rep % 2 == 0 else ["onnx", "torch"]
-        for name in order:
+        # Each backend takes each place in the order in turn: load hits them alike.
+        for name in names[rep % len(names) :] + names[: rep % len(names)]:
             seconds[name].append(timed(encoders[name], texts)[0])
 
-    doc_cos = np.array(
-        [float(a.vector @ b.vector) for a, b in zip(vectors["torch"], vectors["onnx"], strict=True)]
-    )
-    win_cos = np.concatenate(
-        [
-            (a.chunk_vectors * b.chunk_vectors).sum(axis=1)
-            for a, b in zip(vectors["torch"], vectors["onnx"], strict=True)
-        ]
-    )
-    assert all(
-        a.chunk_spans == b.chunk_spans
-        for a, b in zip(vectors["torch"], vectors["onnx"], strict=True)
-    ), "the backends must cut the same windows"
-
     rate = {k: n_windows / statistics.median(v) for k, v in seconds.items()}
-    per_rep = [t / o for t, o in zip(seconds["torch"], seconds["onnx"], strict=True)]
     print(
         f"{len(texts)} resumes, {n_windows} windows of up to {encoders['torch'].window + 2} "
         f"word pieces, {args.repeat} alternating runs per backend, {threads} threads, "
-        f"{os.cpu_count()} CPUs; ONNX export {export_s:.1f}s (once per model folder)\n"
+        f"{os.cpu_count()} CPUs; export {export_s:.1f}s (once per model folder); "
+        f"OpenVINO computes in {getattr(encoders['openvino'], 'precision', '?')}\n"
     )
     print("| backend | windows/s (median) | windows/s (best) | seconds per run (median) |")
     print("|---|---|---|---|")
-    for name in ("torch", "onnx"):
+    for name in names:
         best = n_windows / min(seconds[name])
         med = statistics.median(seconds[name])
         print(f"| {name} | {rate[name]:.1f} | {best:.1f} | {med:.2f} |")
+    for name in names[1:]:
+        compare(name, seconds, rate, vectors)
+
+
+def compare(name: str, seconds: dict, rate: dict, vectors: dict) -> None:
+    """Speed-up over torch and the cosine to torch's vectors of one backend."""
+    pairs = list(zip(vectors["torch"], vectors[name], strict=True))
+    assert all(a.chunk_spans == b.chunk_spans for a, b in pairs), "the same windows"
+    doc_cos = np.array([float(a.vector @ b.vector) for a, b in pairs])
+    win_cos = np.concatenate([(a.chunk_vectors * b.chunk_vectors).sum(axis=1) for a, b in pairs])
+    per_rep = [t / o for t, o in zip(seconds["torch"], seconds[name], strict=True)]
     print(
-        f"\nspeed-up onnx/torch: {rate['onnx'] / rate['torch']:.2f}x of the medians; "
-        f"per alternating pair min {min(per_rep):.2f}x, median {statistics.median(per_rep):.2f}x"
-    )
-    print(
-        f"cosine onnx vs torch: documents mean {doc_cos.mean():.4f} min {doc_cos.min():.4f}; "
+        f"\n{name}/torch: {rate[name] / rate['torch']:.2f}x of the medians; per run "
+        f"min {min(per_rep):.2f}x, median {statistics.median(per_rep):.2f}x; cosine to torch: "
+        f"documents mean {doc_cos.mean():.4f} min {doc_cos.min():.4f}, "
         f"windows mean {win_cos.mean():.4f} min {win_cos.min():.4f}"
     )
 

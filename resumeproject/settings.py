@@ -175,11 +175,11 @@ EMBEDDING_BATCH_SIZE = env_int("EMBEDDING_BATCH_SIZE", 32, minimum=1)
 # sentence-transformers. Both give vectors within 0.99 cosine of each other, so cached
 # vectors stay valid when it changes.
 EMBEDDING_BACKEND = env_str("EMBEDDING_BACKEND", "onnx").strip().lower()
-if EMBEDDING_BACKEND not in {"onnx", "torch"}:
+if EMBEDDING_BACKEND not in {"onnx", "openvino", "torch"}:
     raise ImproperlyConfigured(
-        f"EMBEDDING_BACKEND must be onnx or torch, got {EMBEDDING_BACKEND!r}"
+        f"EMBEDDING_BACKEND must be onnx, openvino or torch, got {EMBEDDING_BACKEND!r}"
     )
-# ONNX Runtime threads per process; 0 means the CPUs this process may run on.
+# ONNX Runtime (and OpenVINO) threads per process; 0 means the CPUs this process may run on.
 EMBEDDING_ONNX_THREADS = env_int("EMBEDDING_ONNX_THREADS", 0, minimum=0)
 # Runs scoring inline instead of through django-q2 (tests, one-off scripts).
 MATCHING_SYNC_TASKS = env_bool("MATCHING_SYNC_TASKS", False)

@@ -35,7 +35,6 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from django.conf import settings
@@ -194,7 +193,6 @@ class OnnxEncoder(WindowedEncoder):
     ) -> None:
         offline()
         # Heavy native libraries, imported here: the parent django-q2 forks from stays light.
-        import onnxruntime
         from transformers import AutoTokenizer
 
         self.path = Path(path)
@@ -206,8 +204,14 @@ class OnnxEncoder(WindowedEncoder):
         self.batch_size = batch_size
         self.dim = int(self.manifest["dim"])
         self.pooling = self.manifest["pooling"]
+        self._start(threads or default_threads())
+
+    def _start(self, threads: int) -> None:
+        """Load the export's int8 graph; sets input_names."""
+        import onnxruntime
+
         options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads or default_threads()
+        options.intra_op_num_threads = threads
         # One graph at a time per process; parallelism comes from the intra-op threads.
         options.inter_op_num_threads = 1
         options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
@@ -216,6 +220,11 @@ class OnnxEncoder(WindowedEncoder):
         )
         # The optimizer may drop an input the graph does not read.
         self.input_names = [i.name for i in self.session.get_inputs()]
+
+    def _hidden(self, feeds: dict[str, np.ndarray]) -> np.ndarray:
+        """The transformer's last hidden state of a tokenized batch."""
+        out: np.ndarray = self.session.run(None, feeds)[0]
+        return out
 
     def encode_texts(self, texts: list[str]) -> np.ndarray:
         if not texts:
@@ -233,5 +242,5 @@ class OnnxEncoder(WindowedEncoder):
         batch = self.tokenizer(
             texts, padding=True, truncation=True, max_length=self.max_length, return_tensors="np"
         )
-        feeds: dict[str, Any] = {n: batch[n].astype(np.int64) for n in self.input_names}
-        return pool(self.session.run(None, feeds)[0], batch["attention_mask"], self.pooling)
+        feeds = {n: batch[n].astype(np.int64) for n in self.input_names}
+        return pool(self._hidden(feeds), batch["attention_mask"], self.pooling)

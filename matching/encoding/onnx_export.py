@@ -1,5 +1,6 @@
 """The ONNX export of an encoder folder: torch.onnx, fused and quantized to int8, checked
-against PyTorch before it is used (matching.encoding.onnx_backend puts it in place).
+against PyTorch before it is used (matching.encoding.onnx_backend puts it in place); beside
+it the unfused float graph as OpenVINO IR, checked the same way (openvino_backend).
 
 The format of an export is defined here: its files, its manifest, how its output is pooled.
 torch, onnx, onnxruntime and sentence_transformers are imported inside the functions that
@@ -12,7 +13,7 @@ import contextlib
 import json
 import logging
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +22,12 @@ import numpy as np
 from matching.encoding.windows import UnsupportedModel, offline
 
 # Bump when the export or its manifest changes: older exports are then made again.
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 MODEL_FILE = "model.onnx"
+# The same transformer, unfused and unquantized, as OpenVINO's IR with float16 weights
+# (EMBEDDING_BACKEND=openvino, matching.encoding.openvino_backend): it computes in
+# bfloat16 on CPUs that have it, faster than int8 there and closer to PyTorch.
+OPENVINO_FILE = "model-openvino.xml"
 MANIFEST_FILE = "manifest.json"
 OPSET = 17
 POOLING_MODES = ("mean", "cls", "max")
@@ -132,10 +137,19 @@ def _check_against_torch(st: Any, model_path: Path, pooling: str) -> float:
     # Heavy native library, imported here: onnxruntime loads only where a model is exported.
     import onnxruntime
 
+    session = onnxruntime.InferenceSession(str(model_path), providers=["CPUExecutionProvider"])
+    names = [i.name for i in session.get_inputs()]
+    return agreement_with_torch(st, pooling, names, lambda feeds: session.run(None, feeds)[0])
+
+
+def agreement_with_torch(
+    st: Any, pooling: str, input_names: list[str], hidden: Callable[[dict], np.ndarray]
+) -> float:
+    """The lowest cosine between PyTorch's vectors of CHECK_TEXTS and those pooled from
+    `hidden` (a tokenized batch to the last hidden state)."""
     expected = st.encode(
         CHECK_TEXTS, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
     )
-    session = onnxruntime.InferenceSession(str(model_path), providers=["CPUExecutionProvider"])
     batch = st.tokenizer(
         CHECK_TEXTS,
         padding=True,
@@ -143,8 +157,8 @@ def _check_against_torch(st: Any, model_path: Path, pooling: str) -> float:
         max_length=st.max_seq_length,
         return_tensors="np",
     )
-    feeds = {i.name: batch[i.name].astype(np.int64) for i in session.get_inputs()}
-    got = pool(session.run(None, feeds)[0], batch["attention_mask"], pooling)
+    feeds = {n: batch[n].astype(np.int64) for n in input_names}
+    got = pool(hidden(feeds), batch["attention_mask"], pooling)
     return float((got * expected).sum(axis=1).min())
 
 
@@ -169,6 +183,9 @@ def export_model(source: Path, folder: Path, *, fingerprint: str) -> dict:
     config = st[0].auto_model.config
     fp32 = folder / "model-fp32.onnx"
     _export_fp32(st, input_names, fp32)
+    openvino = _to_openvino(
+        st, fp32, folder / OPENVINO_FILE, pooling=pipeline["pooling"], input_names=input_names
+    )
     fused = _fuse(fp32, config)
     # Per-tensor int8 activations cannot hold the outliers of the GELU output that the
     # feed-forward down-projections read: quantizing them too costs the worst windows
@@ -193,6 +210,7 @@ def export_model(source: Path, folder: Path, *, fingerprint: str) -> dict:
         keep_fp32=keep_fp32,
         agreement=agreement,
     )
+    manifest["openvino"] = openvino
     # Written last: a folder with a manifest is a complete export.
     (folder / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2))
     return manifest
@@ -257,6 +275,49 @@ def _export_fp32(st: Any, input_names: list[str], fp32: Path) -> None:
             opset_version=OPSET,
             dynamo=False,
         )
+
+
+def _to_openvino(st: Any, fp32: Path, out: Path, *, pooling: str, input_names: list[str]) -> dict:
+    """The unfused fp32 graph as OpenVINO IR (weights stored as float16), checked against
+    PyTorch in the precision this CPU computes it in. What the manifest says of it."""
+    # Heavy native library, imported here: openvino loads only where a model is exported.
+    import openvino
+
+    openvino.save_model(openvino.convert_model(str(fp32)), str(out), compress_to_fp16=True)
+    compiled, precision = openvino_compiled(out, threads=0)
+    agreement = agreement_with_torch(st, pooling, input_names, openvino_runner(compiled))
+    return {
+        "file": out.name,
+        "precision": precision,
+        "check_min_cosine": round(agreement, 5),
+        "version": openvino.get_version(),
+    }
+
+
+def openvino_compiled(path: Path, *, threads: int) -> tuple[Any, str]:
+    """An OpenVINO IR compiled for this CPU, and its precision: bfloat16 where the CPU
+    computes it natively (AVX512-BF16 or AMX), float32 elsewhere. threads 0: OpenVINO's
+    choice."""
+    import openvino
+
+    core = openvino.Core()
+    precision = "bf16" if "BF16" in core.get_property("CPU", "OPTIMIZATION_CAPABILITIES") else "f32"
+    config: dict[str, Any] = {"INFERENCE_PRECISION_HINT": precision, "PERFORMANCE_HINT": "LATENCY"}
+    if threads:
+        config["INFERENCE_NUM_THREADS"] = threads
+    return core.compile_model(str(path), "CPU", config), precision
+
+
+def openvino_runner(compiled: Any) -> Callable[[dict], np.ndarray]:
+    """A tokenized batch to the last hidden state; an infer request per call, so that
+    threads sharing the compiled model never share a request."""
+    output = compiled.output(0)
+
+    def run(feeds: dict) -> np.ndarray:
+        result: np.ndarray = compiled.create_infer_request().infer(feeds)[output]
+        return result
+
+    return run
 
 
 def _quantize(fp32: Path, out: Path, keep_fp32: list[str]) -> None:

@@ -1,9 +1,11 @@
 """Which encoder embeds: the backend (EMBEDDING_BACKEND) and the model folder, loaded
 offline and cached per process.
 
-Two backends embed the windows: "torch", plain sentence-transformers, and "onnx", the same
-model exported to ONNX and quantized to int8 (onnx_backend), about twice as fast on CPU.
-Importing both here is light: torch and onnxruntime load inside the encoders' __init__.
+Three backends embed the windows: "torch", plain sentence-transformers; "onnx", the same
+model exported to ONNX and quantized to int8 (onnx_backend), about twice as fast on CPU;
+"openvino", the same export as OpenVINO IR in bfloat16 (openvino_backend), faster still
+where the CPU computes bfloat16. Importing them here is light: torch, onnxruntime and
+openvino load inside the encoders' __init__.
 """
 
 from __future__ import annotations
@@ -16,13 +18,14 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from matching.encoding.onnx_backend import OnnxEncoder
+from matching.encoding.openvino_backend import OpenVinoEncoder
 from matching.encoding.torch_backend import DocumentEncoder
 from matching.encoding.windows import UnsupportedModel, WindowedEncoder
 from matching.models_store import pretrained_model_path
 
 logger = logging.getLogger(__name__)
 
-BACKENDS = ("onnx", "torch")
+BACKENDS = ("onnx", "openvino", "torch")
 
 
 def check_backend(backend: str) -> str:
@@ -40,7 +43,13 @@ def build_encoder(path: Path, *, backend: str) -> WindowedEncoder:
         "overlap": settings.EMBEDDING_WINDOW_OVERLAP,
         "batch_size": settings.EMBEDDING_BATCH_SIZE,
     }
-    if check_backend(backend) == "onnx":
+    if check_backend(backend) == "openvino":
+        try:
+            return OpenVinoEncoder(path, **options)
+        except UnsupportedModel as exc:
+            logger.warning("%s; embedding with ONNX Runtime instead", exc)
+            backend = "onnx"
+    if backend == "onnx":
         try:
             return OnnxEncoder(path, **options)
         except UnsupportedModel as exc:

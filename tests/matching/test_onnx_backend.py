@@ -30,6 +30,7 @@ from matching.encoding.onnx_backend import (
     export_dir,
 )
 from matching.encoding.onnx_export import MANIFEST_FILE, MODEL_FILE
+from matching.encoding.openvino_backend import OpenVinoEncoder
 from matching.encoding.registry import build_encoder, get_encoder
 from matching.encoding.torch_backend import DocumentEncoder
 from matching.encoding.windows import UnsupportedModel
@@ -63,12 +64,14 @@ def session_store(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def real_encoders(session_store) -> dict:
-    """Both backends of the bundled model; the ONNX export is made here, once."""
+    """The three backends of the bundled model; the export (ONNX and OpenVINO) is made
+    here, once."""
     with override_settings(MODELS_STORE_DIR=session_store):
         path = pretrained_model_path()
         return {
             "torch": build_encoder(path, backend="torch"),
             "onnx": build_encoder(path, backend="onnx"),
+            "openvino": build_encoder(path, backend="openvino"),
         }
 
 
@@ -143,6 +146,44 @@ def test_onnx_vectors_of_short_texts_match_torch_and_are_unit_length(real_encode
     assert o.shape == t.shape == (len(REQUIREMENTS), real_encoders["torch"].dim)
     assert np.allclose(np.linalg.norm(o, axis=1), 1.0, atol=1e-5)
     assert cosines(o, t).min() >= 0.99
+
+
+@pytest.mark.integration
+def test_openvino_vectors_of_real_resumes_match_torch_closer_than_int8(real_encoders, demo_texts):
+    """OpenVINO computes the same export's float graph (in bfloat16 where the CPU has it):
+    the same windows, and vectors at least as close to PyTorch's as the int8 ones."""
+    ov = real_encoders["openvino"]
+    assert isinstance(ov, OpenVinoEncoder)
+    assert ov.manifest["openvino"]["check_min_cosine"] >= 0.99
+    torch_vectors = real_encoders["torch"].encode_documents(demo_texts)
+    ov_vectors = ov.encode_documents(demo_texts)
+    onnx_vectors = real_encoders["onnx"].encode_documents(demo_texts)
+    for t, v, o in zip(torch_vectors, ov_vectors, onnx_vectors, strict=True):
+        assert v.chunk_spans == t.chunk_spans
+        ov_cos = cosines(v.chunk_vectors, t.chunk_vectors)
+        assert ov_cos.min() >= 0.99
+        assert ov_cos.mean() >= cosines(o.chunk_vectors, t.chunk_vectors).mean()
+    short = ov.encode_texts(REQUIREMENTS)
+    assert np.allclose(np.linalg.norm(short, axis=1), 1.0, atol=1e-5)
+    assert cosines(short, real_encoders["torch"].encode_texts(REQUIREMENTS)).min() >= 0.99
+
+
+def test_an_export_without_a_usable_openvino_model_is_embedded_by_onnx(tiny_model, caplog):
+    """An export whose OpenVINO check failed (or made before it had one) falls back to
+    the int8 graph of the same export, never to nothing."""
+    folder, manifest = ensure_export(tiny_model)
+    manifest_path = folder / MANIFEST_FILE
+    original = manifest_path.read_text()
+    try:
+        manifest_path.write_text(
+            json.dumps({**manifest, "openvino": {**manifest["openvino"], "check_min_cosine": 0.5}})
+        )
+        encoder = build_encoder(tiny_model, backend="openvino")
+    finally:
+        manifest_path.write_text(original)
+    assert type(encoder) is OnnxEncoder
+    assert "agrees with PyTorch only to cosine 0.5" in caplog.text
+    assert "embedding with ONNX Runtime instead" in caplog.text
 
 
 @pytest.mark.integration
@@ -322,7 +363,7 @@ def test_two_processes_exporting_at_once_leave_one_complete_export(tiny_model, s
 
 def test_an_unknown_backend_setting_stops_start_up(monkeypatch):
     monkeypatch.setenv("EMBEDDING_BACKEND", "gpu")
-    with pytest.raises(ImproperlyConfigured, match="EMBEDDING_BACKEND must be onnx or torch"):
+    with pytest.raises(ImproperlyConfigured, match="EMBEDDING_BACKEND must be onnx, openvino or"):
         runpy.run_path(str(ROOT / "resumeproject" / "settings.py"))
 
 
