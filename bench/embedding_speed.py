@@ -107,7 +107,7 @@ def main() -> None:
     rate = {k: n_windows / statistics.median(v) for k, v in seconds.items()}
     print(
         f"{len(texts)} resumes, {n_windows} windows of up to {encoders['torch'].window + 2} "
-        f"word pieces, {args.repeat} alternating runs per backend, {threads} threads, "
+        f"word pieces, {args.repeat} rotating runs per backend, {threads} threads, "
         f"{os.cpu_count()} CPUs; export {export_s:.1f}s (once per model folder); "
         f"OpenVINO computes in {getattr(encoders['openvino'], 'precision', '?')}\n"
     )

@@ -171,15 +171,17 @@ EMBEDDING_WINDOW_OVERLAP = env_int("EMBEDDING_WINDOW_OVERLAP", 64, minimum=0)
 EMBEDDING_BATCH_SIZE = env_int("EMBEDDING_BATCH_SIZE", 32, minimum=1)
 # --- embedding backend (matching/encoding/onnx_backend.py; docs/benchmarks.md) ----------
 # "onnx": the model's transformer exported to ONNX and quantized to int8, run by ONNX
-# Runtime (exported once per model folder, kept under MODELS_STORE_DIR); "torch": plain
-# sentence-transformers. Both give vectors within 0.99 cosine of each other, so cached
-# vectors stay valid when it changes.
+# Runtime (exported once per model folder, kept under MODELS_STORE_DIR); "openvino": the
+# same export's float graph run by OpenVINO, in bfloat16 where the CPU has it; "torch":
+# plain sentence-transformers. All give vectors within 0.99 cosine of each other, so
+# cached vectors stay valid when it changes.
 EMBEDDING_BACKEND = env_str("EMBEDDING_BACKEND", "onnx").strip().lower()
 if EMBEDDING_BACKEND not in {"onnx", "openvino", "torch"}:
     raise ImproperlyConfigured(
         f"EMBEDDING_BACKEND must be onnx, openvino or torch, got {EMBEDDING_BACKEND!r}"
     )
-# ONNX Runtime (and OpenVINO) threads per process; 0 means the CPUs this process may run on.
+# ONNX Runtime and OpenVINO threads per process (embedding, and a trained head's memory
+# kernel); 0 means the CPUs this process may run on.
 EMBEDDING_ONNX_THREADS = env_int("EMBEDDING_ONNX_THREADS", 0, minimum=0)
 # Runs scoring inline instead of through django-q2 (tests, one-off scripts).
 MATCHING_SYNC_TASKS = env_bool("MATCHING_SYNC_TASKS", False)

@@ -35,6 +35,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from django.conf import settings
@@ -177,6 +178,18 @@ def default_threads() -> int:
         return os.cpu_count() or 1
 
 
+def session_options(threads: int | None = None) -> Any:
+    """ONNX Runtime's options for a graph of this process: one graph at a time, its
+    parallelism from `threads` intra-op threads (default_threads() when None)."""
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads or default_threads()
+    options.inter_op_num_threads = 1
+    options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
+    return options
+
+
 class OnnxEncoder(WindowedEncoder):
     """The encoder's interface on ONNX Runtime: same windows, vectors within 0.99 cosine."""
 
@@ -210,13 +223,10 @@ class OnnxEncoder(WindowedEncoder):
         """Load the export's int8 graph; sets input_names."""
         import onnxruntime
 
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads
-        # One graph at a time per process; parallelism comes from the intra-op threads.
-        options.inter_op_num_threads = 1
-        options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
         self.session = onnxruntime.InferenceSession(
-            str(self.export_path / MODEL_FILE), options, providers=["CPUExecutionProvider"]
+            str(self.export_path / MODEL_FILE),
+            session_options(threads),
+            providers=["CPUExecutionProvider"],
         )
         # The optimizer may drop an input the graph does not read.
         self.input_names = [i.name for i in self.session.get_inputs()]

@@ -96,7 +96,8 @@ class TrainedHead:
         The weight of a remembered pair is k(resume) * k(job). The job kernel is one
         number per pair here, so pairs that share a remembered resume fold into one
         column: the resume kernel is computed once per distinct remembered resume, in
-        float32 row blocks (the 100,000 x 500 float64 kernel was most of a 0.9 s pass)."""
+        8-bit integers and row blocks (the 100,000 x 500 float64 kernel was most of a
+        0.9 s pass), for every column, of which a job reads those it weighs."""
         prior = float(self.memory_scores.mean()) if len(self.memory_scores) else 0.5
         if len(self.memory_scores) == 0:
             return np.full(len(resume_vectors), prior)
@@ -143,10 +144,21 @@ class TrainedHead:
         side: _ResumeSide | None = self.__dict__.get("_side")
         if side is not None and side.matrix() is resume_vectors:
             return side
+        # One preparation at a time per head: two threads must not both take the spare.
+        with self._side_lock:
+            side = self.__dict__.get("_side")
+            if side is not None and side.matrix() is resume_vectors:
+                return side
+            side = self._prepare_side(resume_vectors, side)
+            # A frozen dataclass: the cache is not part of the head's value.
+            object.__setattr__(self, "_side", side)
+            return side
+
+    def _prepare_side(self, resume_vectors: np.ndarray, old: _ResumeSide | None) -> _ResumeSide:
         # A previous batch that is gone leaves its kernel's memory to the new one: 200 MB
         # of fresh pages cost ~400 ms of page faults in a VM, 20 times the work of
         # filling them. Only when gone: a thread still scoring it holds the matrix.
-        spare = side.kernel if side is not None and side.matrix() is None else None
+        spare = old.kernel if old is not None and old.matrix() is None else None
         side = _ResumeSide(matrix=weakref.ref(resume_vectors))
         dim = resume_vectors.shape[1]
         if self.difference == SQUARED and len(self.coef) >= 2 * dim:
@@ -161,9 +173,13 @@ class TrainedHead:
                 block = resume_vectors[start : start + ROW_BLOCK]
                 self._kernel(block, out=kernel[start : start + ROW_BLOCK])
             side.kernel = kernel
-        # A frozen dataclass: the cache is not part of the head's value.
-        object.__setattr__(self, "_side", side)
         return side
+
+    @property
+    def _side_lock(self) -> threading.Lock:
+        lock: threading.Lock | None = self.__dict__.get("_side_lock_")
+        # setdefault is atomic: two threads asking first get the same lock.
+        return lock or self.__dict__.setdefault("_side_lock_", threading.Lock())
 
     @cached_property
     def _distinct_memory_resumes(self) -> tuple[np.ndarray, np.ndarray]:

@@ -186,6 +186,26 @@ def test_an_export_without_a_usable_openvino_model_is_embedded_by_onnx(tiny_mode
     assert "embedding with ONNX Runtime instead" in caplog.text
 
 
+def test_an_openvino_failure_at_export_leaves_the_int8_export_standing(
+    tmp_path, monkeypatch, caplog
+):
+    """OpenVINO is an extra: when it fails the export still serves int8, the manifest
+    names the failure, and EMBEDDING_BACKEND=openvino embeds with the int8 graph."""
+    import openvino
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("conversion failed on purpose")
+
+    monkeypatch.setattr(openvino, "convert_model", broken)
+    folder = _tiny_model(tmp_path / "tiny-no-openvino")
+    export, manifest = ensure_export(folder)
+    assert (export / MODEL_FILE).is_file()
+    assert manifest["openvino"] == {"error": "RuntimeError: conversion failed on purpose"}
+    encoder = build_encoder(folder, backend="openvino")
+    assert type(encoder) is OnnxEncoder
+    assert "has no OpenVINO model (RuntimeError: conversion failed on purpose)" in caplog.text
+
+
 @pytest.mark.integration
 def test_bundled_model_is_exported_to_the_store_cache_never_beside_it(real_encoders, session_store):
     onnx = real_encoders["onnx"]

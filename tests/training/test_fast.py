@@ -3,7 +3,9 @@ the head it writes (matching.scoring.heads.TrainedHead)."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import threading
 
 import numpy as np
 import pytest
@@ -323,6 +325,51 @@ def test_a_gone_batch_leaves_its_kernel_memory_to_the_next_and_a_live_one_keeps_
     expected = _memory_by_definition(head, nxt, jobs[1].astype(np.float64))
     np.testing.assert_allclose(memory, expected, atol=1e-5)
     np.testing.assert_array_equal(first_kernel, first_values)  # never written over: alive
+    del nxt
+    smaller = _unit_rows(rng, CACHE_MIN_ROWS + 1)  # another shape: a kernel of its own
+    head.memory_scores_for(smaller, jobs[0])
+    assert head._side.kernel is not kept and head._side.kernel.shape[0] == len(smaller)
+
+
+def test_two_threads_preparing_batches_at_once_each_get_their_own_kernel(trained):
+    """The spare kernel of a gone batch goes to one new batch only: two threads that
+    score two new batches at once with one head each get their own batch's memory."""
+    trained_head, _, _, (_, _, _, jobs) = trained
+    head = dataclasses.replace(trained_head)
+    rng = np.random.default_rng(12)
+    gone = _unit_rows(rng, CACHE_MIN_ROWS)
+    head.memory_scores_for(gone, jobs[0])
+    del gone
+    batches = [_unit_rows(rng, CACHE_MIN_ROWS) for _ in range(2)]
+    expected = [_memory_by_definition(head, b, jobs[1].astype(np.float64)) for b in batches]
+    # Each thread's kernel waits for the other's before and after writing (half a second
+    # at most): were both let into the preparation at once, both would write the one
+    # spare, and one would then read the other's kernel.
+    kernel, meet = head._kernel, threading.Barrier(2)
+
+    def kernel_meeting(block, out=None):
+        with contextlib.suppress(threading.BrokenBarrierError):
+            meet.wait(timeout=0.5)
+        written = kernel(block, out=out)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            meet.wait(timeout=0.5)
+        return written
+
+    head.__dict__["_kernel"] = kernel_meeting
+    start = threading.Barrier(2)
+    got: dict[int, np.ndarray] = {}
+
+    def score(k: int) -> None:
+        start.wait()
+        got[k] = head.memory_scores_for(batches[k], jobs[1])
+
+    threads = [threading.Thread(target=score, args=(k,)) for k in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for k in range(2):
+        np.testing.assert_allclose(got[k], expected[k], atol=1e-5)
 
 
 def test_a_small_matrix_is_scored_without_keeping_anything(trained):
