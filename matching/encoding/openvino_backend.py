@@ -3,7 +3,7 @@
 The same export as the ONNX backend (matching.encoding.onnx_export writes both): the
 transformer unfused and unquantized as OpenVINO IR, computed in bfloat16 on CPUs that
 have it natively (AVX512-BF16, AMX) and in float32 elsewhere. On the 2-core AVX512-BF16
-machine it embeds 2.2 times as fast as PyTorch with vectors within 0.9999 cosine of
+machine it embeds 2.1 times as fast as PyTorch with vectors within 0.9999 cosine of
 PyTorch's, against 1.7 times within 0.99 for int8 on ONNX Runtime; without bfloat16 it
 is slower than int8 (docs/benchmarks.md, "Embedding backend"). Windows, tokenization
 and pooling are the ONNX backend's. An export whose OpenVINO model is missing, failed
