@@ -173,12 +173,13 @@ EMBEDDING_BATCH_SIZE = env_int("EMBEDDING_BATCH_SIZE", 32, minimum=1)
 # "onnx": the model's transformer exported to ONNX and quantized to int8, run by ONNX
 # Runtime (exported once per model folder, kept under MODELS_STORE_DIR); "openvino": the
 # same export's float graph run by OpenVINO, in bfloat16 where the CPU has it; "torch":
-# plain sentence-transformers. All give vectors within 0.99 cosine of each other, so
-# cached vectors stay valid when it changes.
-EMBEDDING_BACKEND = env_str("EMBEDDING_BACKEND", "onnx").strip().lower()
-if EMBEDDING_BACKEND not in {"onnx", "openvino", "torch"}:
+# plain sentence-transformers; "auto": openvino on CPUs with bfloat16, onnx elsewhere
+# (matching.encoding.registry.resolved_backend). All give vectors within 0.99 cosine of
+# each other, so cached vectors stay valid when it changes.
+EMBEDDING_BACKEND = env_str("EMBEDDING_BACKEND", "auto").strip().lower()
+if EMBEDDING_BACKEND not in {"auto", "onnx", "openvino", "torch"}:
     raise ImproperlyConfigured(
-        f"EMBEDDING_BACKEND must be onnx, openvino or torch, got {EMBEDDING_BACKEND!r}"
+        f"EMBEDDING_BACKEND must be auto, onnx, openvino or torch, got {EMBEDDING_BACKEND!r}"
     )
 # ONNX Runtime and OpenVINO threads per process (embedding, and a trained head's memory
 # kernel); 0 means the CPUs this process may run on.

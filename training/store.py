@@ -24,6 +24,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from matching.encoding.registry import resolved_backend
 from matching.models_store import (
     ENCODER_DIRNAME,
     METADATA_FILE,
@@ -94,11 +95,11 @@ def code_version() -> str:
 
 
 def export_encoder(folder: Path, *, version: str, encoder_key: str) -> None:
-    """With EMBEDDING_BACKEND=onnx, a version with its own (fine-tuned) encoder is
-    published with its ONNX export inside (encoder/onnx-int8/), so no worker pays the
+    """With the onnx or openvino backend, a version with its own (fine-tuned) encoder is
+    published with its export inside (encoder/onnx-int8/), so no worker pays the
     export on its first request. Usually already there: the run embedded its validation
     set with this encoder. A version that reuses its base's encoder needs nothing."""
-    if settings.EMBEDDING_BACKEND != "onnx" or encoder_key != version:
+    if resolved_backend() not in ("onnx", "openvino") or encoder_key != version:
         return
     from matching.encoding.onnx_backend import ensure_export
     from matching.encoding.windows import UnsupportedModel

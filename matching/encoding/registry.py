@@ -25,7 +25,7 @@ from matching.models_store import pretrained_model_path
 
 logger = logging.getLogger(__name__)
 
-BACKENDS = ("onnx", "openvino", "torch")
+BACKENDS = ("auto", "onnx", "openvino", "torch")
 
 
 def check_backend(backend: str) -> str:
@@ -36,6 +36,29 @@ def check_backend(backend: str) -> str:
     return backend
 
 
+def cpu_computes_bfloat16() -> bool:
+    """Whether this CPU has bfloat16 arithmetic (AVX512-BF16 or AMX), from the flags in
+    /proc/cpuinfo, without loading OpenVINO; False where that file is missing."""
+    try:
+        text = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return False
+    for line in text.splitlines():
+        if line.startswith("flags"):
+            return bool({"avx512_bf16", "amx_bf16"} & set(line.split(":", 1)[-1].split()))
+    return False
+
+
+def resolved_backend(backend: str | None = None) -> str:
+    """The backend that embeds: "auto" (the default) is OpenVINO where the CPU computes
+    bfloat16 (2.1x PyTorch there, against 1.7x for int8) and int8 on ONNX Runtime
+    elsewhere, where OpenVINO would compute in float32, slower than int8."""
+    backend = check_backend(backend or settings.EMBEDDING_BACKEND)
+    if backend == "auto":
+        return "openvino" if cpu_computes_bfloat16() else "onnx"
+    return backend
+
+
 def build_encoder(path: Path, *, backend: str) -> WindowedEncoder:
     """A new encoder of a model folder with the given backend (no cache)."""
     options = {
@@ -43,7 +66,8 @@ def build_encoder(path: Path, *, backend: str) -> WindowedEncoder:
         "overlap": settings.EMBEDDING_WINDOW_OVERLAP,
         "batch_size": settings.EMBEDDING_BATCH_SIZE,
     }
-    if check_backend(backend) == "openvino":
+    backend = resolved_backend(backend)
+    if backend == "openvino":
         try:
             return OpenVinoEncoder(path, **options)
         except UnsupportedModel as exc:
@@ -69,7 +93,7 @@ def get_encoder(path: Path | str | None = None, *, backend: str | None = None) -
     Only the most recently used encoder stays loaded: after an activation the old one is
     dropped, so a long-lived worker does not keep every version in memory.
     """
-    backend = check_backend(backend or settings.EMBEDDING_BACKEND)
+    backend = resolved_backend(backend)
     key = (backend, str(path or pretrained_model_path()))
     with _lock:
         encoder = _encoders.get(key)

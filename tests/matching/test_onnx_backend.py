@@ -23,6 +23,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
+from matching.encoding import registry
 from matching.encoding.onnx_backend import (
     OnnxEncoder,
     encoder_export_onnx,
@@ -383,7 +384,7 @@ def test_two_processes_exporting_at_once_leave_one_complete_export(tiny_model, s
 
 def test_an_unknown_backend_setting_stops_start_up(monkeypatch):
     monkeypatch.setenv("EMBEDDING_BACKEND", "gpu")
-    with pytest.raises(ImproperlyConfigured, match="EMBEDDING_BACKEND must be onnx, openvino or"):
+    with pytest.raises(ImproperlyConfigured, match="EMBEDDING_BACKEND must be auto, onnx, op"):
         runpy.run_path(str(ROOT / "resumeproject" / "settings.py"))
 
 
@@ -393,8 +394,35 @@ def test_an_unknown_backend_at_run_time_fails_loudly(settings):
         get_encoder(pretrained_model_path())
 
 
-def test_default_backend_is_onnx():
+def test_default_backend_is_auto():
     # The measured choice (docs/benchmarks.md): run without EMBEDDING_BACKEND set.
     if "EMBEDDING_BACKEND" in os.environ:
         pytest.skip("EMBEDDING_BACKEND is set in this environment")
-    assert django_settings.EMBEDDING_BACKEND == "onnx"
+    assert django_settings.EMBEDDING_BACKEND == "auto"
+
+
+def test_auto_is_openvino_where_the_cpu_computes_bfloat16_and_int8_elsewhere(settings, monkeypatch):
+    settings.EMBEDDING_BACKEND = "auto"
+    monkeypatch.setattr(registry, "cpu_computes_bfloat16", lambda: True)
+    assert registry.resolved_backend() == "openvino"
+    monkeypatch.setattr(registry, "cpu_computes_bfloat16", lambda: False)
+    assert registry.resolved_backend() == "onnx"
+    assert registry.resolved_backend("torch") == "torch"  # a named backend is kept
+
+
+def test_the_cpu_flags_are_read_from_proc_cpuinfo(monkeypatch, tmp_path):
+    cpuinfo = tmp_path / "cpuinfo"
+    real_path = registry.Path
+
+    def at(flags: str):
+        cpuinfo.write_text(f"processor\t: 0\nflags\t\t: fpu sse2 {flags}\n\n")
+        monkeypatch.setattr(
+            registry, "Path", lambda p: cpuinfo if p == "/proc/cpuinfo" else real_path(p)
+        )
+        return registry.cpu_computes_bfloat16()
+
+    assert at("avx512f avx512_vnni avx512_bf16") is True
+    assert at("amx_tile amx_bf16") is True
+    assert at("avx512f avx512_vnni") is False
+    cpuinfo.unlink()
+    assert registry.cpu_computes_bfloat16() is False  # no such file: no bfloat16
