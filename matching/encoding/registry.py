@@ -10,6 +10,7 @@ openvino load inside the encoders' __init__.
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from pathlib import Path
@@ -36,9 +37,11 @@ def check_backend(backend: str) -> str:
     return backend
 
 
+@functools.cache
 def cpu_computes_bfloat16() -> bool:
     """Whether this CPU has bfloat16 arithmetic (AVX512-BF16 or AMX), from the flags in
-    /proc/cpuinfo, without loading OpenVINO; False where that file is missing."""
+    /proc/cpuinfo, without loading OpenVINO; False where that file is missing. Read once
+    per process: get_encoder asks on every call."""
     try:
         text = Path("/proc/cpuinfo").read_text()
     except OSError:

@@ -1,8 +1,8 @@
 """The memory kernel of a trained head, exp((u . r - 1) / T), in 8-bit integers.
 
 The kernel of 100,000 resumes against 500 remembered ones is a 100,000 x 500 x 384 matrix
-product: 207 ms of numpy's float32 BLAS on CI's CPU, most of a new job's first pass with a
-trained head (docs/benchmarks.md). numpy has no 8-bit matrix product; ONNX Runtime's
+product: 207 ms of numpy's float32 BLAS on a 2-core AMD EPYC, most of a new job's first
+pass with a trained head (docs/benchmarks.md). numpy has no 8-bit matrix product; ONNX Runtime's
 MatMulIntegerToFloat multiplies uint8 by int8 with the CPU's VNNI instructions and the
 exponential runs in the same graph on all cores.
 
@@ -39,12 +39,12 @@ class MemoryKernel:
         remembered = np.asarray(remembered, np.float32)
         self.columns = remembered.shape[0]
         largest = float(np.abs(remembered).max()) if remembered.size else 1.0
-        self.row_scale = np.float32(max(largest, 1e-6) * RESUME_RANGE / _INT8_MAX)
+        row_scale = np.float32(max(largest, 1e-6) * RESUME_RANGE / _INT8_MAX)
         column_scale = np.maximum(np.abs(remembered).max(axis=1), 1e-12) / _INT8_MAX
         quantized = np.round(remembered / column_scale[:, None]).astype(np.int8)
         self._session = _session(
             quantized.T.copy(),
-            row_scale=self.row_scale,
+            row_scale=row_scale,
             # (u . r) / T - 1 / T: the temperature folds into the column scales and a bias.
             column_scale=(column_scale / temperature).astype(np.float32),
             bias=np.full(self.columns, -1.0 / temperature, np.float32),

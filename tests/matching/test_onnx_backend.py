@@ -419,10 +419,14 @@ def test_the_cpu_flags_are_read_from_proc_cpuinfo(monkeypatch, tmp_path):
         monkeypatch.setattr(
             registry, "Path", lambda p: cpuinfo if p == "/proc/cpuinfo" else real_path(p)
         )
+        registry.cpu_computes_bfloat16.cache_clear()  # read once per process
         return registry.cpu_computes_bfloat16()
 
     assert at("avx512f avx512_vnni avx512_bf16") is True
     assert at("amx_tile amx_bf16") is True
     assert at("avx512f avx512_vnni") is False
     cpuinfo.unlink()
+    registry.cpu_computes_bfloat16.cache_clear()
     assert registry.cpu_computes_bfloat16() is False  # no such file: no bfloat16
+    monkeypatch.undo()
+    registry.cpu_computes_bfloat16.cache_clear()  # the real CPU's answer for later tests
