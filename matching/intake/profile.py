@@ -18,6 +18,7 @@ from datetime import date
 
 from matching.intake import terms
 from matching.intake.education import LEVEL_RANK, Degree, degrees_of
+from matching.intake.logistics import US_PLACE, work_terms_of
 from matching.intake.roles import PLACEHOLDER, TITLE_WORDS, Role, months_merged, roles_of
 from matching.intake.sections import (
     CERTIFICATIONS,
@@ -66,6 +67,9 @@ class Profile:
     certifications: list[str] = field(default_factory=list)
     skills: list[Skill] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
+    # Where and from when the candidate works (logistics.WorkTerms as JSON), read in any
+    # language: labelled lines and place names, not English prose.
+    work_terms: dict = field(default_factory=dict)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -95,7 +99,6 @@ class Profile:
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?:\+?\d{1,3}[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}\b")
-_LOCATION = re.compile(r"\b([A-Z][a-z]+(?:[ -][A-Z][a-z]+)*),\s*([A-Z]{2})\b(?:\s+\d{5})?")
 _BULLET = re.compile(r"^\s*(?:[-•●▪◦*·\u2013]|\d+[.)])\s+")
 _FOREIGN_WORDS = frozenset(
     """der die das und mit für von bei ist sind als auf eine einer wir ich zur zum im des
@@ -193,10 +196,10 @@ def profile_of(text: str, *, today: date | None = None) -> Profile:
     if not lines:
         return Profile()
     if not is_english(text):
-        return Profile(language="other")
+        return Profile(language="other", work_terms=work_terms_of(text).to_json())
     roles = roles_of(text, lines, today)
     mentions = _mentions(text, lines, roles)
-    prof = Profile(roles=roles, mentions=mentions)
+    prof = Profile(roles=roles, mentions=mentions, work_terms=work_terms_of(text).to_json())
     prof.years_total = _years_total(roles)
     if roles:
         latest = max(roles, key=lambda r: (r.present, r.end))
@@ -218,7 +221,7 @@ def profile_of(text: str, *, today: date | None = None) -> Profile:
         and heading(first) is None
     ):
         prof.name = first
-    loc = _LOCATION.search(head)
+    loc = US_PLACE.search(head)
     if loc and not PLACEHOLDER.search(loc.group()):
         prof.location = loc.group()
     prof.degrees = degrees_of(mentions, today)

@@ -44,10 +44,14 @@ PROFILE_CONTACT = ("name", "email", "phone", "location")
 
 def resume_display_profile(*, profile: dict, anonymized: bool) -> dict:
     """A resume's stored profile as pages and the API show it: in the anonymized view,
-    without the candidate's name, e-mail, phone and location."""
+    without the candidate's name, e-mail, phone, location and the places they work from
+    (their availability stays)."""
     if not anonymized:
         return profile
-    return {**profile, **{key: "" for key in PROFILE_CONTACT if key in profile}}
+    hidden: dict[str, object] = {key: "" for key in PROFILE_CONTACT if key in profile}
+    if profile.get("work_terms"):
+        hidden["work_terms"] = {**profile["work_terms"], "places": []}
+    return {**profile, **hidden}
 
 
 def resume_display_text(*, text: str, anonymized: bool) -> str:

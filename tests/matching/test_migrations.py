@@ -143,3 +143,22 @@ def test_0020_reads_profiles_again_so_a_role_counts_its_end_month():
         assert [r["years"] for r in resume.profile["roles"]] == [1.0]
     finally:
         _migrate(_migrate_leaves())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_0021_reads_where_and_from_when_a_candidate_works():
+    apps = _migrate([("matching", "0020_roles_count_their_end_month")])
+    try:
+        Resume = apps.get_model("matching", "Resume")
+        text = "Projektleiter\nverfügbar ab\n01.11.2019\nStädte\nMünchen\n200 km\nKontaktwunsch\n"
+        resume = Resume.objects.create(
+            original_name="a.txt", sha256="b" * 64, text=text, profile={"language": "other"}
+        )
+
+        apps = _migrate([("matching", "0021_work_places_and_availability")])
+
+        work = apps.get_model("matching", "Resume").objects.get(pk=resume.pk).profile["work_terms"]
+        assert work["available_from"] == "2019-11-01"
+        assert [(p["name"], p["radius_km"]) for p in work["places"]] == [("München", 200.0)]
+    finally:
+        _migrate(_migrate_leaves())

@@ -95,7 +95,9 @@ class ResumeDetailOut(ResumeOut):
             "Read from the text at import (docs/judgments.md): name, email, phone, location "
             "(blank when anonymized), title, roles (title, employer, start, end, present, "
             "years), years_total, education_level, degrees, certifications, skills (ESCO), "
-            "language, as_of. Empty fields where the resume does not say."
+            "work_terms (places with latitude, longitude and radius_km, blank when "
+            "anonymized; relocates; available_from), language, as_of. Empty fields where "
+            "the resume does not say."
         ),
     )
 

