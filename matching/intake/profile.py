@@ -18,7 +18,7 @@ from datetime import date
 
 from matching.intake import terms
 from matching.intake.education import LEVEL_RANK, Degree, degrees_of
-from matching.intake.logistics import US_PLACE, work_terms_of
+from matching.intake.logistics import head_place, work_terms_of
 from matching.intake.roles import PLACEHOLDER, TITLE_WORDS, Role, months_merged, roles_of
 from matching.intake.sections import (
     CERTIFICATIONS,
@@ -172,6 +172,22 @@ _CERT_CUE = re.compile(
     r"accredited|registered)\b",
     re.IGNORECASE,
 )
+# Outside a certifications section a credential is a short item ("CCRN (Adult), AACN,
+# 2021"), not a sentence of the summary that uses the word ("Registered nurse with seven
+# years of ...") nor a head line of contact details.
+_CREDENTIAL_WORDS = 12
+
+
+def _is_credential(m: Mention) -> bool:
+    if m.section == CERTIFICATIONS:
+        return True
+    return (
+        m.section in (SKILLS, EDUCATION, SUMMARY, HEADER)
+        and _CERT_CUE.search(m.text) is not None
+        and len(m.text.split()) <= _CREDENTIAL_WORDS
+        and _EMAIL.search(m.text) is None
+        and _PHONE.search(m.text) is None
+    )
 
 
 def years_of(text: str, *, today: date | None = None) -> float | None:
@@ -221,20 +237,14 @@ def profile_of(text: str, *, today: date | None = None) -> Profile:
         and heading(first) is None
     ):
         prof.name = first
-    loc = US_PLACE.search(head)
-    if loc and not PLACEHOLDER.search(loc.group()):
-        prof.location = loc.group()
+    if (place := head_place(text)) is not None and not PLACEHOLDER.search(place[0]):
+        prof.location = place[0]
     prof.degrees = degrees_of(mentions, today)
     if prof.degrees:
         prof.education_level = max((d.level for d in prof.degrees), key=LEVEL_RANK.__getitem__)
     elif any(m.section == EDUCATION for m in mentions):
         prof.education_level = "none"
-    prof.certifications = [
-        m.text
-        for m in mentions
-        if m.section == CERTIFICATIONS
-        or (m.section in (SKILLS, EDUCATION, SUMMARY, HEADER) and _CERT_CUE.search(m.text))
-    ]
+    prof.certifications = [m.text for m in mentions if _is_credential(m)]
     prof.skills = _skills(lines, mentions)
     return prof
 

@@ -159,3 +159,18 @@ def test_a_batch_without_stored_work_terms_scores_them_as_unknown():
     assert list(location_fit(arrays["places"], posting)) == [1.0, 1.0]
     assert list(availability_fit(arrays["available"], posting)) == [1.0, 1.0]
     assert Point(0.0, 0.0) != geocode("Hamburg")
+
+
+def test_the_head_place_is_a_city_and_state_not_the_name_and_its_credentials():
+    text = (
+        "Rosa Delgado, RN, BSN, CCRN\nRegistered Nurse - Critical Care\n"
+        "rosa.delgado@example.com | (619) 555-0154 | San Diego, CA\n\nSUMMARY\nNurse.\n"
+    )
+    profile = profile_of(text, today=date(2026, 1, 1))
+    assert profile.location == "San Diego, CA"
+    assert [p.name for p in work_terms_of(text).places] == ["San Diego, CA"]
+    # A doctor's "MD" names a state, but the name is no city; a town too small for the
+    # gazetteer is shown and has no coordinates.
+    small = "Jane Roe, MD\nFamily physician\nTinytownville, MD\n"
+    assert profile_of(small, today=date(2026, 1, 1)).location == "Tinytownville, MD"
+    assert work_terms_of(small).places == []

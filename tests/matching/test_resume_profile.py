@@ -5,12 +5,14 @@ for resumes imported before."""
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
 from matching.intake import resumes as intake_resumes
+from matching.intake.profile import profile_of
 from matching.models import Resume
 from tests.api.helpers import token_client
 
@@ -145,3 +147,53 @@ def test_a_profile_read_before_skills_recorded_their_place_shows_them_unmarked(c
     chips = html.split('id="profile-skills"')[1].split("</ul>")[0]
     assert chips.count('class="chip"') == 3 and "listed without experience" not in chips
     assert 'id="skills-note"' not in html
+
+
+def test_licences_outside_a_certifications_section_are_short_items_not_summary_prose():
+    text = (
+        "Rosa Delgado, RN, BSN, CCRN\nRegistered Nurse - Critical Care\n"
+        "rosa.delgado@example.com | (619) 555-0154 | San Diego, CA\n\nSUMMARY\n"
+        "Registered nurse with seven years of acute care experience, including five years "
+        "in a mixed medical-surgical intensive care unit at a Level II trauma center.\n"
+        "CCRN certified, bilingual in English and Spanish, and a regular preceptor for new "
+        "graduate nurses.\n\nCERTIFICATIONS\nCCRN (Adult), AACN, 2021\n"
+        "NIH Stroke Scale certification, current\n"
+    )
+    assert profile_of(text, today=date(2026, 1, 1)).certifications == [
+        "CCRN (Adult), AACN, 2021",
+        "NIH Stroke Scale certification, current",
+    ]
+
+
+WORK_TERMS = """Jonas Weber
+Location: Hamburg (within 50 km)
+Available from: 01.03.2027
+Willing to relocate.
+Experience
+Backend Developer
+January 2020 - Present
+Nordlicht GmbH
+Built payment services in Java.
+"""
+
+
+def test_where_and_from_when_on_the_page_and_in_the_api_places_hidden_when_anonymized(
+    client, reviewer
+):
+    resume = intake_resumes.resume_create(name="w.txt", data=WORK_TERMS.encode()).resume
+    client.force_login(reviewer)
+    html = client.get(reverse("matching:resume_detail", args=[resume.pk])).content.decode()
+    work_html = html.split('id="profile-work"')[1].split("</ul>")[0]
+    assert "Works from Hamburg (50 km)" in work_html
+    assert "Would relocate" in work_html and "Available from 2027-03-01" in work_html
+
+    api = token_client(reviewer)
+    plain = api.get(f"/api/v1/resumes/{resume.pk}/?anonymize=false").json()["profile"]
+    assert [p["name"] for p in plain["work_terms"]["places"]] == ["Hamburg"]
+    masked = api.get(f"/api/v1/resumes/{resume.pk}/?anonymize=true").json()["profile"]
+    assert masked["work_terms"]["places"] == []
+    assert masked["work_terms"]["available_from"] == "2027-03-01"
+
+    client.post(reverse("matching:anonymize_toggle"), {"anonymize": "on", "next": "/"})
+    html = client.get(reverse("matching:resume_detail", args=[resume.pk])).content.decode()
+    assert "Hamburg" not in html.split('id="profile"')[1].split("</section>")[0]
