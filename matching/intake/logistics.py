@@ -1,16 +1,15 @@
-"""Where and when, as resumes and postings write it, in English or German.
+"""Where and from when a candidate works, as resumes write it, in English or German.
 
-A resume: the places a candidate works from, each with a travel radius where one is
-stated ("Städte / München / 200 km", "Location: Chicago, IL", a "City, ST" head line),
-whether they would go anywhere ("willing to relocate", "bundesweit"), and the day they
-are available ("verfügbar ab 01.11.2019", "Available from: March 2025").
-A posting: its place ("Einsatzort: Hannover", "Location: Austin, TX"), whether it is
-fully remote, and its start ("Beginn 15.10.2019", "Start date: 2025-03-01").
+The places a candidate works from, each with a travel radius where one is stated
+("Städte / München / 200 km", "Location: Austin, TX (within 30 miles)", a "City, ST"
+head line), whether they would go anywhere ("willing to relocate", "bundesweit"), and
+the day they are available ("verfügbar ab 01.11.2019", "Available from: March 2025").
 
-Read from labelled lines only, the way both kinds of document state them; what is not
-stated is unknown (None), never guessed: the pair features that read these
-(matching.scoring.features.location_fit, availability_fit) treat unknown as no obstacle.
-"As soon as possible" is unknown too: it asks nothing a date could miss.
+Read from labelled lines above the first dated role (not where past roles were) and
+short lines only, the way resumes state them; what is not stated is unknown, never
+guessed. Stored in the profile (Resume.profile["work_terms"]) and shown on the resume
+page. Weighed by no score: as features of a trained head they lowered gulp-dev's grouped
+cross-validation (docs/benchmarks.md, "Custom training").
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
-from matching.intake.dates import month_of
+from matching.intake.dates import RANGE
 from matching.intake.places import Point, geocode, us_state_codes
 
 # "Chicago, IL 60601" in a resume's head lines (also the profile's displayed location).
@@ -27,44 +26,70 @@ US_PLACE = re.compile(r"\b([A-Z][a-z]+(?:[ -][A-Z][a-z]+)*),\s*([A-Z]{2})\b(?:\s
 HEAD_LINES = 8
 # Lines read after a label line: GULP lists one city per line, each with its radius.
 _FOLLOWING = 12
-_RESUME_PLACE_LABEL = re.compile(
-    r"^\s*(?:städte|orte|einsatzorte?|wohnort|standort|location|locations|"
-    r"preferred locations?|based in|city|cities|residence|current location)\s*:?\s*(.*)$",
-    re.IGNORECASE,
+
+
+def _label(names: str) -> re.Pattern[str]:
+    """A line that starts with one of these labels, then a colon or nothing: the value
+    is the rest of the line ("Start date: March 2025") or the lines below it ("Beginn" /
+    "15.10.2019"). "Startup environment" and "Citywide programs" are not labels."""
+    return re.compile(rf"^\s*(?:{names})\s*(?::\s*(.*?)\s*)?$", re.IGNORECASE)
+
+
+_RESUME_PLACE_LABEL = _label(
+    r"städte|orte|einsatzorte?|wohnort|standorte?|locations?|preferred locations?|"
+    r"based in|city|cities|residence|current location"
 )
-_POSTING_PLACE_LABEL = re.compile(
-    r"^\s*(?:einsatzort|arbeitsort|standort|dienstort|location|job location|work location|"
-    r"place of work|office location)\s*:?\s*(.*)$",
-    re.IGNORECASE,
-)
-_AVAILABLE_LABEL = re.compile(
-    r"^\s*(?:verfügbar ab|verfügbarkeit|available(?: from| as of| starting)?|availability)"
-    r"\s*:?\s*(.*)$",
-    re.IGNORECASE,
-)
-_START_LABEL = re.compile(
-    r"^\s*(?:beginn|start|startdatum|starttermin|projektstart|start date|starting date|"
-    r"anticipated start|start of work)\s*:?\s*(.*)$",
-    re.IGNORECASE,
+_AVAILABLE_LABEL = _label(
+    r"verfügbar ab|verfügbarkeit|available(?: from| as of| starting)?|availability"
 )
 _RADIUS = re.compile(
     r"(?:umkreis|within|radius)?\s*(\d{1,4})\s*(km|kilomet(?:er|re)s?|miles?|mi)\b", re.I
 )
 _RADIUS_LINE = re.compile(rf"^\s*(?:\+\s*)?{_RADIUS.pattern}\s*$", re.IGNORECASE)
+# Said of the candidate on a line of its own, not prose about employers ("a company
+# operating worldwide", "nationwide accounts").
 _ANYWHERE = re.compile(
     r"\b(?:willing to relocate|open to relocation|open to relocating|relocation (?:possible|"
-    r"welcome)|umzugsbereit|bundesweit|deutschlandweit|europaweit|weltweit|nationwide|"
-    r"anywhere)\b",
+    r"welcome)|umzugsbereit|bundesweit|deutschlandweit|europaweit)\b",
     re.IGNORECASE,
 )
-_FULLY_REMOTE = re.compile(
-    r"\b(?:100\s?%|fully|full|completely|komplett|vollständig|rein|nur)[\s-]*remote\b|"
-    r"\bremote[\s-]*(?:only|100\s?%)|^\s*remote\s*$",
-    re.IGNORECASE | re.MULTILINE,
-)
+_SHORT_LINE_WORDS = 10
+_NEGATION = re.compile(r"\b(?:not|no|never|kein|keine|nicht)\b", re.IGNORECASE)
 _DAY = re.compile(
     r"\b(\d{1,2})\.\s?(\d{1,2})\.\s?((?:19|20)\d\d)\b|\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b"
 )
+# "03/01/2025" is US month-first; "15/03/2025" can only be day-first.
+_SLASHED_DAY = re.compile(r"\b(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)\b")
+_MONTH_YEAR = re.compile(r"\b(\d{1,2})\s*[/.-]\s*((?:19|20)\d\d)\b")
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            "jan january januar jän",
+            "feb february februar",
+            "mar march märz maerz mär",
+            "apr april",
+            "may mai",
+            "jun june juni",
+            "jul july juli",
+            "aug august",
+            "sep sept september",
+            "oct october oktober okt",
+            "nov november",
+            "dec december dezember dez",
+        ],
+        start=1,
+    )
+    for name in names.split()
+}
+_MONTH_WORDS = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_MONTH_NAME = re.compile(
+    rf"\b({_MONTH_WORDS})\.?\s+(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?((?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+_UNDATED = re.compile(r"\b(?:asap|as soon as possible|sofort|immediately|now)\b", re.I)
+# A value longer than this is prose ("Available for weekend shifts since 2019"), not a date.
+_DATE_VALUE_WORDS = 5
 KM_PER_MILE = 1.609344
 
 
@@ -88,45 +113,36 @@ class WorkTerms:
         return asdict(self)
 
 
-@dataclass
-class PostingTerms:
-    """Where and from when a posting needs someone."""
-
-    place: WorkPlace | None = None
-    remote: bool = False
-    start: date | None = None
-
-
 def day_of(text: str) -> date | None:
-    """A date as written ("01.11.2019", "2025-03-01", "March 2025", "11/2019"; a month
-    means its first day); None for anything else, "ab sofort" and "ASAP" included."""
+    """A date as written on its own ("01.11.2019", "2025-03-01", "03/01/2025", "March
+    2025", "1st March 2025", "März 2025", "11/2019"; a month means its first day); None
+    for anything else: "ab sofort", "ASAP", a bare year, prose around a date."""
+    if len(text.split()) > _DATE_VALUE_WORDS or _UNDATED.search(text):
+        return None
     if (m := _DAY.search(text)) is not None:
-        day, month, year = (
-            (m.group(1), m.group(2), m.group(3))
-            if m.group(1)
-            else (
-                m.group(6),
-                m.group(5),
-                m.group(4),
-            )
-        )
-        try:
-            return date(int(year), int(month), int(day))
-        except ValueError:
-            return None
-    months = month_of(text, is_end=False) if len(text) <= 40 else None
-    if months is None or not re.search(r"[a-z]{3}|\d{1,2}\s*[/.-]\s*\d{4}", text, re.I):
-        return None  # a bare year is too vague to be a start
-    return date(months // 12, months % 12 + 1, 1)
+        day, month, year = m.group(1, 2, 3) if m.group(1) else m.group(6, 5, 4)
+    elif (m := _SLASHED_DAY.search(text)) is not None:
+        first, second, year = m.groups()
+        month, day = (second, first) if int(first) > 12 else (first, second)
+    elif (m := _MONTH_NAME.search(text)) is not None:
+        day, month, year = "1", str(_MONTHS[m.group(1).lower()]), m.group(2)
+    elif (m := _MONTH_YEAR.search(text)) is not None:
+        day, month, year = "1", m.group(1), m.group(2)
+    else:
+        return None
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return None
 
 
 def _labelled(lines: list[str], label: re.Pattern[str]) -> list[tuple[int, str]]:
     """(line index, the value) of each labelled line: the text after the label on its
-    line, else "" (the value is below it) and the next non-empty line's text."""
+    line, else "" (the value is below it)."""
     found = []
     for i, line in enumerate(lines):
         if (m := label.match(line)) is not None:
-            found.append((i, m.group(1).strip()))
+            found.append((i, (m.group(1) or "").strip()))
     return found
 
 
@@ -146,11 +162,13 @@ def _places_after(lines: list[str], i: int, value: str) -> list[WorkPlace]:
     """The places of a label line: its own value, or the lines below it, each city
     followed by an optional radius line, until a line that is neither."""
     if value:
-        point = geocode(value)
-        if point is None:
-            return []
-        name = re.sub(r"\(\s*\)", "", _RADIUS.sub("", value)).strip(" ,;-")
-        return [WorkPlace(name, point.latitude, point.longitude, _radius_km(value))]
+        # "Chicago, IL; Denver, CO", "Hamburg oder Berlin": each a place.
+        found = []
+        for part in re.split(r";|\s/\s|\s(?:oder|or|und|and)\s", value):
+            if (point := geocode(part)) is not None:
+                name = re.sub(r"\(\s*\)", "", _RADIUS.sub("", part)).strip(" ,;-")
+                found.append(WorkPlace(name, point.latitude, point.longitude, _radius_km(part)))
+        return found
     places: list[WorkPlace] = []
     for line in lines[i + 1 : i + 1 + _FOLLOWING]:
         text = line.strip()
@@ -168,49 +186,45 @@ def _places_after(lines: list[str], i: int, value: str) -> list[WorkPlace]:
 
 def head_place(text: str) -> tuple[str, Point | None] | None:
     """The "City, ST" of a resume's head lines and where it is: the first that names a
-    city ("Springfield, IL", "Berlin, BE"; "Rosa Delgado, RN" names none), else the first
-    below the name line that names a US state (a town too small for the gazetteer, shown
-    without coordinates)."""
+    US state or a city ("Springfield, IL", "Berlin, BE"), below the name line unless it
+    names a city ("Rosa Delgado, RN" and "Jane Roe, MD" do not); a town too small for the
+    gazetteer is shown without coordinates."""
     head = [line for line in text.split("\n") if line.strip()][:HEAD_LINES]
-    unplaced = None
     for number, line in enumerate(head):
         for m in US_PLACE.finditer(line):
-            if (point := geocode(m.group())) is not None:
+            point = geocode(m.group())
+            if point is not None or (number > 0 and m.group(2) in us_state_codes()):
                 return m.group(), point
-            if number > 0 and unplaced is None and m.group(2) in us_state_codes():
-                unplaced = m.group()
-    return (unplaced, None) if unplaced else None
+    return None
+
+
+def _before_experience(lines: list[str]) -> list[str]:
+    """The lines above the first dated range: where a resume says where its candidate
+    works, not where past roles were ("Location: Dallas, TX" under a 2015 - 2018 role)."""
+    first = next((i for i, line in enumerate(lines) if RANGE.search(line)), len(lines))
+    return lines[:first]
 
 
 def work_terms_of(text: str) -> WorkTerms:
     """The candidate's places, relocation and availability, as the resume states them."""
-    lines = text.replace("\r\n", "\n").split("\n")
+    lines = _before_experience(text.replace("\r\n", "\n").split("\n"))
     terms = WorkTerms()
     for i, value in _labelled(lines, _RESUME_PLACE_LABEL):
         terms.places.extend(_places_after(lines, i, value))
-    if not terms.places and (found := head_place(text)) is not None and found[1] is not None:
-        terms.places.append(WorkPlace(found[0], found[1].latitude, found[1].longitude))
-    terms.relocates = _ANYWHERE.search(text) is not None
+    found = head_place(text)
+    if found is not None and found[1] is not None:
+        point = found[1]
+        if all(
+            (p.latitude, p.longitude) != (point.latitude, point.longitude) for p in terms.places
+        ):
+            terms.places.append(WorkPlace(found[0], point.latitude, point.longitude))
+    terms.relocates = any(
+        _ANYWHERE.search(line) and not _NEGATION.search(line)
+        for line in lines
+        if len(line.split()) <= _SHORT_LINE_WORDS
+    )
     for i, value in _labelled(lines, _AVAILABLE_LABEL):
         if (day := day_of(value or _below(lines, i))) is not None:
             terms.available_from = day.isoformat()
-            break
-    return terms
-
-
-def posting_terms_of(text: str) -> PostingTerms:
-    """A posting's place, whether it is fully remote, and its start, as stated."""
-    lines = text.replace("\r\n", "\n").split("\n")
-    terms = PostingTerms(remote=_FULLY_REMOTE.search(text) is not None)
-    for i, value in _labelled(lines, _POSTING_PLACE_LABEL):
-        value = value or _below(lines, i)
-        if re.search(r"\bremote\b|home\s?office", value, re.IGNORECASE) and not geocode(value):
-            terms.remote = True
-        if (point := geocode(value)) is not None:
-            terms.place = WorkPlace(value, point.latitude, point.longitude)
-            break
-    for i, value in _labelled(lines, _START_LABEL):
-        if (day := day_of(value or _below(lines, i))) is not None:
-            terms.start = day
             break
     return terms

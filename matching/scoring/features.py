@@ -9,10 +9,7 @@ The pre-trained scorer is a fixed, calibrated blend that needs no training data:
 - coverage: the IDF-weighted share of the job's must-have requirements (or, with none
   given, its title) that the resume names, on the same stemmed terms,
 - seniority: the candidate's years of dated experience over the years the must-haves
-  ask, at most 1 (1 when either is not stated: an unknown is not a shortfall),
-- location_fit and availability_fit (read by trained heads only, not by the blend): how
-  far beyond their travel radius the candidate would work, and how long after the start
-  they are free (matching.intake.logistics; 1 when either side does not say).
+  ask, at most 1 (1 when either is not stated: an unknown is not a shortfall).
 All of them read the resume's evidence (matching.intake.sections.evidence_text): an
 objective or a skills list is not read, so a posting's words pasted there buy nothing.
 Weights were chosen on gulp-dev and the English role set together, and the blend beats
@@ -30,15 +27,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from functools import cached_property
 
 import numpy as np
 from scipy import sparse
 
 from matching.intake import terms as intake_terms
-from matching.intake.logistics import PostingTerms
-from matching.intake.places import Point, distance_km
 from matching.scoring import lexical
 
 FEATURE_NAMES = (
@@ -49,8 +43,6 @@ FEATURE_NAMES = (
     "coverage",
     "nice_coverage",
     "seniority",
-    "location_fit",
-    "availability_fit",
 )
 
 # Blend of the pre-trained scorer on raw feature values, then a logistic calibration
@@ -72,14 +64,6 @@ SENIORITY_FLOOR = 0.5
 # Resume windows per block when several job windows are compared in one pass: 1,024 x 384
 # float32 is 1.5 MB, which stays in cache while each job window reads it.
 WINDOW_BLOCK = 1024
-# A candidate's place without a stated radius: a commute. Beyond the radius the fit falls
-# by e per LOCATION_SCALE_KM, and per AVAILABILITY_SCALE_DAYS of being free after the
-# start. Scales, not thresholds: a trained head weighs the features.
-DEFAULT_RADIUS_KM = 50.0
-LOCATION_SCALE_KM = 200.0
-AVAILABILITY_SCALE_DAYS = 60.0
-# Work places kept per resume in a batch (GULP profiles list up to five cities).
-MAX_PLACES = 4
 
 
 @dataclass
@@ -92,7 +76,6 @@ class JobInput:
     chunk_vectors: np.ndarray  # float32[m, dim]
     terms: intake_terms.TermVector
     years_required: float | None = None  # the most years any must-have asks
-    posting: PostingTerms = field(default_factory=PostingTerms)  # place, remote, start
 
 
 @dataclass
@@ -106,11 +89,6 @@ class ResumeBatch:
     idf: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))
     # Years of dated experience (Resume.profile), NaN where the resume does not say.
     years: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, np.float32))
-    # Where each resume's candidate works: [latitude, longitude, radius km] per place,
-    # NaN-padded to MAX_PLACES (radius inf: would relocate; NaN: not stated); and the day
-    # they are free, in days since 1970 (NaN: not stated). From Resume.profile.
-    places: np.ndarray = field(repr=False, default_factory=lambda: np.zeros((0, MAX_PLACES, 3)))
-    available: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))
 
     def __len__(self) -> int:
         return int(self.vectors.shape[0])
@@ -130,7 +108,6 @@ class ResumeBatch:
         terms: Sequence[intake_terms.TermVector],
         idf: np.ndarray | None = None,
         years: Sequence[float | None] | None = None,
-        work_terms: Sequence[dict | None] | None = None,
     ) -> ResumeBatch:
         dim = vectors[0].shape[0] if len(vectors) else 384
         counts = np.fromiter((c.shape[0] for c in chunk_vectors), np.int64, len(chunk_vectors))
@@ -148,32 +125,7 @@ class ResumeBatch:
                 [np.nan if y is None else y for y in years or [None] * len(vectors)],
                 np.float32,
             ),
-            **work_arrays(work_terms or [None] * len(vectors)),
         )
-
-
-def work_arrays(work_terms: Sequence[dict | None]) -> dict[str, np.ndarray]:
-    """ResumeBatch's places and available from stored WorkTerms (logistics.WorkTerms
-    as JSON; None for a resume read before they were)."""
-    places = np.full((len(work_terms), MAX_PLACES, 3), np.nan)
-    available = np.full(len(work_terms), np.nan)
-    for i, work in enumerate(work_terms):
-        if not work:
-            continue
-        for k, place in enumerate(work.get("places", [])[:MAX_PLACES]):
-            radius = place.get("radius_km")
-            places[i, k] = (
-                place["latitude"],
-                place["longitude"],
-                np.inf if work.get("relocates") else np.nan if radius is None else radius,
-            )
-        if work.get("available_from"):
-            available[i] = _days(date.fromisoformat(work["available_from"]))
-    return {"places": places, "available": available}
-
-
-def _days(day: date) -> float:
-    return float((day - date(1970, 1, 1)).days)
 
 
 def _segment_max(values: np.ndarray, offsets: np.ndarray) -> np.ndarray:
@@ -237,8 +189,6 @@ def pair_features(job: JobInput, batch: ResumeBatch) -> dict[str, np.ndarray]:
         "coverage": cov.mean(axis=1) if cov.shape[1] else np.zeros(n, np.float32),
         "nice_coverage": nice.mean(axis=1) if nice.shape[1] else np.zeros(n, np.float32),
         "seniority": seniority(batch.years, job.years_required),
-        "location_fit": location_fit(batch.places, job.posting),
-        "availability_fit": availability_fit(batch.available, job.posting),
     }
 
 
@@ -288,34 +238,3 @@ def calibrate(raw: np.ndarray) -> np.ndarray:
     above = np.maximum(raw - CALIBRATION_STRONG_RAW, 0.0)
     tail = CALIBRATION_STRONG + (1 - CALIBRATION_STRONG) * -np.expm1(-above / CALIBRATION_TAIL)
     return np.where(raw > CALIBRATION_STRONG_RAW, tail, logistic).astype(np.float32)
-
-
-def location_fit(places: np.ndarray, posting: PostingTerms) -> np.ndarray:
-    """exp(-(km beyond the candidate's radius, from their nearest place) / scale);
-    1 where the posting is remote or states no place, or the resume states none."""
-    n = len(places)
-    if posting.place is None or posting.remote or n == 0:
-        return np.ones(n, np.float32)
-    point = Point(posting.place.latitude, posting.place.longitude)
-    known = ~np.isnan(places[:, :, 0])
-    if not known.any():
-        return np.ones(n, np.float32)
-    rows, slots = np.nonzero(known)
-    radius = places[rows, slots, 2]
-    beyond = distance_km(places[rows, slots, 0], places[rows, slots, 1], point) - np.where(
-        np.isnan(radius), DEFAULT_RADIUS_KM, radius
-    )
-    excess = np.zeros(n)  # no place stated: no obstacle
-    nearest = np.full(n, np.inf)
-    np.minimum.at(nearest, rows, np.maximum(beyond, 0.0))
-    excess[np.isfinite(nearest)] = nearest[np.isfinite(nearest)]
-    return np.exp(-excess / LOCATION_SCALE_KM).astype(np.float32)
-
-
-def availability_fit(available: np.ndarray, posting: PostingTerms) -> np.ndarray:
-    """exp(-(days the candidate is free after the start) / scale); 1 where either side
-    does not say, or the candidate is free by the start."""
-    if posting.start is None or available.size == 0:
-        return np.ones(available.size, np.float32)
-    late = np.nan_to_num(available - _days(posting.start), nan=0.0)
-    return np.exp(-np.maximum(late, 0.0) / AVAILABILITY_SCALE_DAYS).astype(np.float32)

@@ -15,7 +15,6 @@ from matching.encoding.cache import (
 )
 from matching.encoding.windows import DocumentVectors
 from matching.intake import terms as intake_terms
-from matching.intake.logistics import posting_terms_of, work_terms_of
 from matching.intake.profile import years_of
 from matching.intake.sections import evidence_text
 from matching.models import Job, Resume
@@ -38,14 +37,7 @@ def resume_batch(
     rows = list(
         Resume.objects.filter(pk__in=resume_ids, status=Resume.Status.EXTRACTED)
         .order_by("pk")
-        .values_list(
-            "pk",
-            "text_sha256",
-            "term_ids",
-            "term_counts",
-            "profile__years_total",
-            "profile__work_terms",
-        )
+        .values_list("pk", "text_sha256", "term_ids", "term_counts", "profile__years_total")
     )
     hashes = {row[1] for row in rows}
     key = resume_cache_key(encoder_key)
@@ -63,7 +55,6 @@ def resume_batch(
         terms=[intake_terms.TermVector.from_bytes(bytes(row[2]), bytes(row[3])) for row in rows],
         idf=model_idf(scoring_model_active())[1] if idf is None else idf,
         years=[row[4] for row in rows],
-        work_terms=[row[5] for row in rows],
     )
     return batch, [row[0] for row in rows]
 
@@ -124,10 +115,9 @@ def texts_features(*, pairs: list[TextPair], encoder_key: str, cache: bool = Tru
     resume_vectors = embed(
         {h: evidence_text(t) for h, t in resumes.items()}, resume_cache_key(encoder_key)
     )
-    # Read as stored resumes are at import (resume_term_vector, the profile's years and
-    # work terms).
+    # Read as stored resumes are at import (resume_term_vector, the profile's years).
     terms = {h: intake_terms.resume_term_vector(t) for h, t in resumes.items()}
-    read = {h: (years_of(t), work_terms_of(t).to_json()) for h, t in resumes.items()}
+    years = {h: years_of(t) for h, t in resumes.items()}
     resume_hashes = [text_hash(p.resume) for p in pairs]
     idf = (
         lexical.idf_from(lexical.stack(list(terms.values())))
@@ -140,7 +130,10 @@ def texts_features(*, pairs: list[TextPair], encoder_key: str, cache: bool = Tru
         job_vectors=np.zeros((len(pairs), dim), np.float32),
         features={name: np.zeros(len(pairs), dtype=np.float32) for name in FEATURE_NAMES},
     )
-    for jh, idx in _rows_by_job(pairs).items():
+    by_job: dict[str, list[int]] = {}
+    for i, p in enumerate(pairs):
+        by_job.setdefault(text_hash(p.job), []).append(i)
+    for jh, idx in by_job.items():
         job = job_input_from_text(
             jobs[jh],
             title=pairs[idx[0]].title,
@@ -153,21 +146,13 @@ def texts_features(*, pairs: list[TextPair], encoder_key: str, cache: bool = Tru
             chunk_vectors=[resume_vectors[h].chunk_vectors for h in hashes],
             terms=[terms[h] for h in hashes],
             idf=idf,
-            years=[read[h][0] for h in hashes],
-            work_terms=[read[h][1] for h in hashes],
+            years=[years[h] for h in hashes],
         )
         out.resume_vectors[idx] = batch.vectors
         out.job_vectors[idx] = job.vector
         for name, values in pair_features(job, batch).items():
             out.features[name][idx] = values
     return out
-
-
-def _rows_by_job(pairs: list[TextPair]) -> dict[str, list[int]]:
-    by_job: dict[str, list[int]] = {}
-    for i, p in enumerate(pairs):
-        by_job.setdefault(text_hash(p.job), []).append(i)
-    return by_job
 
 
 # Below this many distinct resumes, IDF from the texts themselves is meaningless.
@@ -189,5 +174,4 @@ def job_input_from_text(
         chunk_vectors=vectors.chunk_vectors,
         terms=terms,
         years_required=max(asked, default=None),
-        posting=posting_terms_of(text),
     )
