@@ -6,19 +6,28 @@ from __future__ import annotations
 import re
 from datetime import date
 
-_MONTHS = {
-    "jan": 1,
-    "feb": 2,
-    "mar": 3,
-    "apr": 4,
-    "may": 5,
-    "jun": 6,
-    "jul": 7,
-    "aug": 8,
-    "sep": 9,
-    "oct": 10,
-    "nov": 11,
-    "dec": 12,
+# Month names and abbreviations, English and German, to their number. Role ranges are
+# read in English (_MONTH below); the availability line (intake.logistics) in either.
+MONTH_NUMBERS = {
+    name: number
+    for number, names in enumerate(
+        [
+            "jan january januar jän",
+            "feb february februar",
+            "mar march märz maerz mär",
+            "apr april",
+            "may mai",
+            "jun june juni",
+            "jul july juli",
+            "aug august",
+            "sep sept september",
+            "oct october oktober okt",
+            "nov november",
+            "dec december dezember dez",
+        ],
+        start=1,
+    )
+    for name in names.split()
 }
 _SEASONS = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}
 _MONTH = (
@@ -52,7 +61,7 @@ def month_of(text: str, *, is_end: bool) -> int | None:
     month = None
     word = re.search(r"[a-z]+", t)
     if word:
-        month = _SEASONS.get(word.group()) or _MONTHS.get(word.group()[:3])
+        month = _SEASONS.get(word.group()) or MONTH_NUMBERS.get(word.group()[:3])
     else:
         num = re.match(r"\s*(\d{1,2})\s*[/.-]", t)
         if num:

@@ -18,7 +18,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
-from matching.intake.dates import RANGE
+from matching.intake.dates import MONTH_NUMBERS, RANGE
 from matching.intake.places import Point, geocode, us_state_codes
 
 # "Chicago, IL 60601" in a resume's head lines (also the profile's displayed location).
@@ -61,28 +61,7 @@ _DAY = re.compile(
 # "03/01/2025" is US month-first; "15/03/2025" can only be day-first.
 _SLASHED_DAY = re.compile(r"\b(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)\b")
 _MONTH_YEAR = re.compile(r"\b(\d{1,2})\s*[/.-]\s*((?:19|20)\d\d)\b")
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            "jan january januar jän",
-            "feb february februar",
-            "mar march märz maerz mär",
-            "apr april",
-            "may mai",
-            "jun june juni",
-            "jul july juli",
-            "aug august",
-            "sep sept september",
-            "oct october oktober okt",
-            "nov november",
-            "dec december dezember dez",
-        ],
-        start=1,
-    )
-    for name in names.split()
-}
-_MONTH_WORDS = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_MONTH_WORDS = "|".join(sorted(MONTH_NUMBERS, key=len, reverse=True))
 _MONTH_NAME = re.compile(
     rf"\b({_MONTH_WORDS})\.?\s+(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?((?:19|20)\d\d)\b",
     re.IGNORECASE,
@@ -125,7 +104,7 @@ def day_of(text: str) -> date | None:
         first, second, year = m.groups()
         month, day = (second, first) if int(first) > 12 else (first, second)
     elif (m := _MONTH_NAME.search(text)) is not None:
-        day, month, year = "1", str(_MONTHS[m.group(1).lower()]), m.group(2)
+        day, month, year = "1", str(MONTH_NUMBERS[m.group(1).lower()]), m.group(2)
     elif (m := _MONTH_YEAR.search(text)) is not None:
         day, month, year = "1", m.group(1), m.group(2)
     else:

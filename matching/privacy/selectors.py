@@ -54,6 +54,17 @@ def resume_display_profile(*, profile: dict, anonymized: bool) -> dict:
     return {**profile, **hidden}
 
 
+def resume_work_places(*, profile: dict) -> list[dict]:
+    """The places a shown profile says the candidate works from, for "Works from ...":
+    none when the only one is the head line's town without a radius, which the page
+    already shows as the location."""
+    places: list[dict] = (profile.get("work_terms") or {}).get("places") or []
+    only = places[0] if len(places) == 1 else None
+    if only and only.get("radius_km") is None and only.get("name") == profile.get("location"):
+        return []
+    return places
+
+
 def resume_display_text(*, text: str, anonymized: bool) -> str:
     if not anonymized:
         return text

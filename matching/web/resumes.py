@@ -41,6 +41,9 @@ def resume_detail(request: HttpRequest, resume_id: int) -> HttpResponse:
         for pair in best
     ]
     anonymized = privacy_selectors.reviewer_anonymizes(user=request.user)
+    profile = privacy_selectors.resume_display_profile(
+        profile=resume.profile, anonymized=anonymized
+    )
     return render(
         request,
         "matching/resume_detail.html",
@@ -50,9 +53,8 @@ def resume_detail(request: HttpRequest, resume_id: int) -> HttpResponse:
                 text=resume.text, anonymized=anonymized
             ),
             "best_jobs": jobs,
-            "profile": privacy_selectors.resume_display_profile(
-                profile=resume.profile, anonymized=anonymized
-            ),
+            "profile": profile,
+            "work_places": privacy_selectors.resume_work_places(profile=profile),
             "has_file": bool(resume.file) and resume.error_code != "too_large",
             "file_withheld": not resume.file_downloadable_by(request.user),
         },

@@ -14,6 +14,7 @@ from django.urls import reverse
 from matching.intake import resumes as intake_resumes
 from matching.intake.profile import profile_of
 from matching.models import Resume
+from matching.privacy import selectors as privacy_selectors
 from tests.api.helpers import token_client
 
 pytestmark = pytest.mark.django_db
@@ -197,3 +198,21 @@ def test_where_and_from_when_on_the_page_and_in_the_api_places_hidden_when_anony
     client.post(reverse("matching:anonymize_toggle"), {"anonymize": "on", "next": "/"})
     html = client.get(reverse("matching:resume_detail", args=[resume.pk])).content.decode()
     assert "Hamburg" not in html.split('id="profile"')[1].split("</section>")[0]
+
+
+def test_works_from_is_not_repeated_when_it_only_restates_the_location():
+    town = {"name": "Hamburg", "latitude": 53.55, "longitude": 9.99, "radius_km": None}
+    only_town = {"location": "Hamburg", "work_terms": {"places": [town]}}
+    assert privacy_selectors.resume_work_places(profile=only_town) == []
+    with_radius = {**town, "radius_km": 50.0}
+    assert privacy_selectors.resume_work_places(
+        profile={"location": "Hamburg", "work_terms": {"places": [with_radius]}}
+    ) == [with_radius]
+    assert privacy_selectors.resume_work_places(
+        profile={"location": "", "work_terms": {"places": [town]}}
+    ) == [town]
+    berlin = {**town, "name": "Berlin"}
+    assert privacy_selectors.resume_work_places(
+        profile={"location": "Hamburg", "work_terms": {"places": [town, berlin]}}
+    ) == [town, berlin]
+    assert privacy_selectors.resume_work_places(profile={}) == []
