@@ -8,11 +8,15 @@ warm-up that loads it:
 - judging: `pairs_judge` of every pair (profiles, sentence vectors, verdicts, stored),
 - judging again with nothing changed (what every later re-scoring pays: the keys only).
 
-    .venv/bin/python bench/judge_speed.py
+    .venv/bin/python bench/judge_speed.py [--verdicts OUT]
+
+--verdicts writes every pair's stored verdicts to OUT (JSON, by resume and job): two
+commits' files compare whether a change to judging changed any decision.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import sys
@@ -45,6 +49,9 @@ ROLES = ROOT / "bench" / "data" / "roles" / "roles.json"
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--verdicts", type=Path, help="Write every pair's verdicts here.")
+    args = parser.parse_args()
     call_command("migrate", verbosity=0)
     data = json.loads(ROLES.read_text())
     for job in data["jobs"]:
@@ -86,6 +93,11 @@ def main() -> None:
         "judged_again": again,
     }
     print(json.dumps(out, indent=2))
+    if args.verdicts:
+        stored = Pair.objects.order_by("resume__original_name", "job__title").values_list(
+            "resume__original_name", "job__title", "verdicts"
+        )
+        args.verdicts.write_text(json.dumps([list(row) for row in stored], indent=1))
 
 
 if __name__ == "__main__":

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 
 from matching.intake import terms
 from matching.intake.education import INTENT
@@ -48,11 +51,34 @@ CREDENTIAL = re.compile(
 )
 
 
+_NOT_COMPACT = re.compile(r"[^a-z0-9+#]")
+
+
 def _compact(text: str) -> str:
-    return re.sub(r"[^a-z0-9+#]", "", text.lower())
+    return _NOT_COMPACT.sub("", text.lower())
 
 
-def _core(name: str) -> list[str]:
+@dataclass(frozen=True)
+class _Words:
+    """A text's words as find_name reads them: as written, lower case, stemmed and
+    compacted. Read once per text: a mention is searched for every requirement's names
+    (reading them per call was a third of judging a pair)."""
+
+    raw: tuple[str, ...]
+    lower: tuple[str, ...]
+    stems: tuple[str, ...]
+    compact: tuple[str, ...]
+
+
+@lru_cache(maxsize=8192)
+def _words(text: str) -> _Words:
+    raw = tuple(word_list(text))
+    lower = tuple(w.lower() for w in raw)
+    return _Words(raw, lower, tuple(terms.stem(w) for w in lower), tuple(_compact(w) for w in raw))
+
+
+@lru_cache(maxsize=4096)
+def _core(name: str) -> tuple[str, ...]:
     """The words of a name that identify it: a product's capitalised words and acronyms
     ("Blackbaud Financial Edge"), else every content word."""
     words = word_list(name)
@@ -68,10 +94,10 @@ def _core(name: str) -> list[str]:
     content = [w for w in words if w.lower() not in GENERIC_WORDS]
     named = [w for w in named if w.lower() not in GENERIC_WORDS]
     core = named or content
-    return core or words
+    return tuple(core or words)
 
 
-def _acronym_in(acronym: str, stems_text: list[str], raw_words: list[str]) -> int | None:
+def _acronym_in(acronym: str, stems_text: Sequence[str], raw_words: Sequence[str]) -> int | None:
     """Index in raw_words where consecutive words' initials spell the acronym, if any.
     A word in capitals is an acronym itself, never part of a spelled-out one: "Raleigh,
     NC" is no "RN"."""
@@ -97,16 +123,18 @@ def find_name(name: str, mention_text: str, *, partial: bool = True) -> int | No
     core = _core(name)
     if not core:
         return None
-    raw = word_list(mention_text)
+    words = _words(mention_text)
+    raw, lower, stems = words.raw, words.lower, words.stems
     if not raw:
         return None
-    lower = [w.lower() for w in raw]
-    stems = [terms.stem(w) for w in lower]
     target = _compact("".join(core))
-    # written together or apart
+    # written together or apart: the compacted words from i on spell the name. A word
+    # that does not begin the name begins no run that spells it.
     for size in range(1, 5):
         for i in range(len(raw) - size + 1):
-            if _compact("".join(raw[i : i + size])) == target:
+            if not target.startswith(words.compact[i]):
+                continue
+            if "".join(words.compact[i : i + size]) == target:
                 return _pos(mention_text, raw, i)
     core_stems = [terms.stem(w.lower()) for w in core]
     if len(core_stems) > 1:
@@ -134,7 +162,7 @@ def find_name(name: str, mention_text: str, *, partial: bool = True) -> int | No
     return None
 
 
-def _pos(text: str, raw: list[str], i: int) -> int:
+def _pos(text: str, raw: Sequence[str], i: int) -> int:
     pos = 0
     for w in raw[: i + 1]:
         pos = text.find(w, pos) + (len(w) if w is not raw[i] else 0)
