@@ -33,7 +33,7 @@ from matching.scoring.heads import scorer_for  # noqa: E402
 from matching.scoring.inputs import PairInputs  # noqa: E402
 from training.datasets import Example, split_by_resume  # noqa: E402
 from training.fast import train_fast  # noqa: E402
-from training.metrics import evaluate, evaluate_with_ci  # noqa: E402
+from training.metrics import evaluate, evaluate_with_ci, within_group_spearman  # noqa: E402
 from training.steps import examples_features  # noqa: E402
 
 PRETRAINED = scratch.pretrained()
@@ -95,13 +95,15 @@ def fast_cross_validation(
         coef, intercept = _ridge(plain[rest], y[rest], 1.0)
         ridge[fold] = plain[fold] @ coef + intercept
     pre = scorer_for(PRETRAINED)(u, v, inputs.features)
+    jobs = np.array([e.key[1] for e in examples])
+    predictions = (("fast", pred), ("plain_ridge", ridge), ("pretrained", pre))
     return {
         "folds": folds,
         "grouped_by": by,
-        **{
-            name: evaluate_with_ci(y, p, resumes)
-            for name, p in (("fast", pred), ("plain_ridge", ridge), ("pretrained", pre))
-        },
+        **{name: evaluate_with_ci(y, p, resumes) for name, p in predictions},
+        # The order within each job, as a ranking page shows it. Read it where the folds
+        # hold out jobs: there one head predicts all of a job's pairs.
+        "within_job": {name: within_group_spearman(y, p, jobs) for name, p in predictions},
     }
 
 

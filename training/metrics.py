@@ -42,6 +42,31 @@ def calibration_by_band(human: np.ndarray, predicted: np.ndarray) -> list[dict]:
     return out
 
 
+# A job's order is measured where it has at least this many pairs with varied grades.
+WITHIN_MIN_PAIRS = 3
+
+
+def within_group_spearman(
+    human: np.ndarray, predicted: np.ndarray, groups: np.ndarray
+) -> dict[str, float | int | None]:
+    """The mean Spearman within each group (a job: the order a ranking page shows), over
+    the groups of WITHIN_MIN_PAIRS or more pairs where both sides vary."""
+    human, predicted = np.asarray(human, np.float64), np.asarray(predicted, np.float64)
+    _, inverse = np.unique(np.asarray(groups), return_inverse=True)
+    inverse = inverse.ravel()
+    values = []
+    for g in range(int(inverse.max()) + 1 if len(inverse) else 0):
+        rows = np.flatnonzero(inverse == g)
+        if len(rows) >= WITHIN_MIN_PAIRS:
+            rho = _spearman(human[rows], predicted[rows])
+            if np.isfinite(rho):
+                values.append(rho)
+    return {
+        "spearman": round(float(np.mean(values)), 4) if values else None,
+        "groups": len(values),
+    }
+
+
 # --- confidence intervals -------------------------------------------------------------------
 #
 # Pairs of one resume are not independent (one resume misread skews all its pairs), so the

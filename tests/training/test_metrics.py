@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from matching.bands import band_index
-from training.metrics import calibration_by_band, evaluate
+from training.metrics import calibration_by_band, evaluate, within_group_spearman
 
 
 def test_metrics_of_a_hand_computed_case():
@@ -70,3 +70,16 @@ def test_calibration_by_band_groups_by_predicted_band():
         {"band": "partial", "n": 0, "human_mean": None, "predicted_mean": None},
         {"band": "good", "n": 2, "human_mean": 0.75, "predicted_mean": 0.775},
     ]
+
+
+def test_within_group_spearman_averages_each_jobs_order_and_skips_what_has_none():
+    human = np.array([0.1, 0.5, 0.9, 0.2, 0.4, 0.6, 0.3, 0.3, 0.3, 0.8, 0.1])
+    # Job a in order, job b reversed, job c's grades all equal, job d too small.
+    predicted = np.array([0.2, 0.3, 0.4, 0.9, 0.5, 0.1, 0.1, 0.2, 0.3, 0.5, 0.6])
+    jobs = np.array(["a", "a", "a", "b", "b", "b", "c", "c", "c", "d", "d"])
+    assert within_group_spearman(human, predicted, jobs) == {"spearman": 0.0, "groups": 2}
+    assert within_group_spearman(human[:3], predicted[:3], jobs[:3])["spearman"] == 1.0
+    assert within_group_spearman(human[9:], predicted[9:], jobs[9:]) == {
+        "spearman": None,
+        "groups": 0,
+    }
