@@ -43,8 +43,6 @@ class FastParams:
     resume_temperature: float = RESUME_TEMPERATURE
     job_temperature: float = JOB_TEMPERATURE
     folds: int = FOLDS
-    # Weight of the within-job (pairwise) squared loss beside the pointwise one; 0: off.
-    pairwise: float = 0.0
 
 
 def group_folds(groups: np.ndarray, folds: int) -> list[np.ndarray]:
@@ -100,32 +98,6 @@ def _ridge(x: np.ndarray, y: np.ndarray, alpha: float) -> tuple[np.ndarray, floa
     return coef, float(y_mean - x_mean @ coef)
 
 
-def _ridge_pairwise(
-    x: np.ndarray, y: np.ndarray, jobs: np.ndarray, alpha: float, weight: float
-) -> tuple[np.ndarray, float]:
-    """Ridge whose loss adds, with `weight`, the squared error of every difference
-    between two pairs of the same job: the order within a job, which is what a ranking
-    shows. Over all pairs of a job of n rows that sum is 2n times the squared error of
-    the job-centred rows, so it is solved in closed form with those."""
-    x_mean, y_mean = x.mean(axis=0), y.mean()
-    xc, yc = x - x_mean, y - y_mean
-    _, job_of, sizes = np.unique(jobs, return_inverse=True, return_counts=True)
-    job_of = job_of.ravel()
-    x_job = np.zeros((len(sizes), x.shape[1]))
-    np.add.at(x_job, job_of, x)
-    x_job /= sizes[:, None]
-    y_job = np.bincount(job_of, weights=y) / sizes
-    # Per row sqrt(n / mean n over rows): at weight 1 the term weighs as much as the
-    # pointwise loss, and a job's rows weigh with the number of pairs they form.
-    per_row = sizes[job_of].astype(np.float64)
-    scale = np.sqrt(per_row / per_row.mean())[:, None]
-    xw = (x - x_job[job_of]) * scale
-    yw = (y - y_job[job_of]) * scale[:, 0]
-    gram = xc.T @ xc + weight * xw.T @ xw + alpha * np.eye(x.shape[1])
-    coef = np.linalg.solve(gram, xc.T @ yc + weight * xw.T @ yw)
-    return coef, float(y_mean - x_mean @ coef)
-
-
 def _band_knots(raw: np.ndarray, human: np.ndarray) -> np.ndarray:
     """Knots (min, t_poor, t_good, max) whose bands best match the human bands."""
     target = bands.band_index(human)
@@ -165,25 +137,18 @@ def train_fast(
 
     # Out-of-fold predictions per penalty: choose the penalty, then fit the calibration
     # on the chosen one's predictions (data the ridge did not see).
-    jobs = np.unique(inputs.job_vectors, axis=0, return_inverse=True)[1].ravel()
-
-    def fit(part: np.ndarray, alpha: float) -> tuple[np.ndarray, float]:
-        if p.pairwise > 0:
-            return _ridge_pairwise(x[part], scores[part], jobs[part], alpha, p.pairwise)
-        return _ridge(x[part], scores[part], alpha)
-
     oof = {alpha: np.empty(len(scores)) for alpha in p.alphas}
     for k, fold in enumerate(folds):
         report(0.2 + 0.6 * k / len(folds), f"cross-validation fold {k + 1} of {len(folds)}")
         rest = np.setdiff1d(rows, fold)
         for alpha in p.alphas:
-            coef, intercept = fit(rest, alpha)
+            coef, intercept = _ridge(x[rest], scores[rest], alpha)
             oof[alpha][fold] = x[fold] @ coef + intercept
     cv = {alpha: float(spearmanr(pred, scores)[0]) for alpha, pred in oof.items()}
     alpha = max(cv, key=lambda a: (np.nan_to_num(cv[a], nan=-1.0), a))
 
     report(0.85, "final fit")
-    coef, intercept = fit(rows, alpha)
+    coef, intercept = _ridge(x, scores, alpha)
     knots = _band_knots(oof[alpha], scores)
     head = TrainedHead(
         coef=coef,
