@@ -187,6 +187,11 @@ def session_options(threads: int | None = None) -> Any:
     options.intra_op_num_threads = threads or default_threads()
     options.inter_op_num_threads = 1
     options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
+    # After a run, ONNX Runtime's threads spin waiting for the next one by default. They
+    # then take the cores from what runs next: numpy's products in the same pass, another
+    # graph (the memory kernel after the encoder), twice as slow on two cores
+    # (docs/benchmarks.md). Threads that sleep when done cost each run a wake-up instead.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     return options
 
 
