@@ -62,7 +62,9 @@ def _compact(text: str) -> str:
 class _Words:
     """A text's words as find_name reads them: as written, lower case, stemmed and
     compacted. Read once per text: a mention is searched for every requirement's names
-    (reading them per call was a third of judging a pair)."""
+    (reading them per call was a third of judging a pair). The cache holds resume
+    sentences: bounded, and emptied by forget_words when a judging pass is done with
+    them, so a worker keeps no candidate's text."""
 
     raw: tuple[str, ...]
     lower: tuple[str, ...]
@@ -70,11 +72,16 @@ class _Words:
     compact: tuple[str, ...]
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)
 def _words(text: str) -> _Words:
     raw = tuple(word_list(text))
     lower = tuple(w.lower() for w in raw)
     return _Words(raw, lower, tuple(terms.stem(w) for w in lower), tuple(_compact(w) for w in raw))
+
+
+def forget_words() -> None:
+    """Drop the sentences read so far (see _Words)."""
+    _words.cache_clear()
 
 
 @lru_cache(maxsize=4096)

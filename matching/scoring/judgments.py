@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from matching.models import Job, Pair, Resume, ScoringPause
+from matching.scoring.cues import forget_words
 from matching.scoring.evidence import MET, NOT_MET, ResumeEvidence, default_embedder
 from matching.scoring.requirements import EDUCATION, LICENCE, Requirement, parse_requirement
 from matching.scoring.verdicts import judge_one
@@ -129,7 +130,9 @@ def pairs_judged(
         written += len(judged)
         Pair.objects.bulk_update(judged, ["verdicts", "verdicts_key"])
         judged.clear()
-        embedder.forget()  # sentence vectors of resumes already judged are not needed again
+        # What was read of resumes already judged is not needed again.
+        embedder.forget()
+        forget_words()
     logger.info("judged the requirements of %d pairs", written)
     done: dict[int, list[int]] = {}
     for _, resume_id, job_id, _ in todo:
