@@ -50,17 +50,18 @@ def within_group_spearman(
     human: np.ndarray, predicted: np.ndarray, groups: np.ndarray
 ) -> dict[str, float | int | None]:
     """The mean Spearman within each group (a job: the order a ranking page shows), over
-    the groups of WITHIN_MIN_PAIRS or more pairs where both sides vary."""
+    the groups of WITHIN_MIN_PAIRS or more pairs whose grades vary. A model that scores
+    such a group's pairs all alike counts 0 there, so that every model is measured on the
+    same groups."""
     human, predicted = np.asarray(human, np.float64), np.asarray(predicted, np.float64)
     _, inverse = np.unique(np.asarray(groups), return_inverse=True)
     inverse = inverse.ravel()
     values = []
     for g in range(int(inverse.max()) + 1 if len(inverse) else 0):
         rows = np.flatnonzero(inverse == g)
-        if len(rows) >= WITHIN_MIN_PAIRS:
+        if len(rows) >= WITHIN_MIN_PAIRS and human[rows].std() > 0:
             rho = _spearman(human[rows], predicted[rows])
-            if np.isfinite(rho):
-                values.append(rho)
+            values.append(rho if np.isfinite(rho) else 0.0)
     return {
         "spearman": round(float(np.mean(values)), 4) if values else None,
         "groups": len(values),

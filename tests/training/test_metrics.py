@@ -83,3 +83,7 @@ def test_within_group_spearman_averages_each_jobs_order_and_skips_what_has_none(
         "spearman": None,
         "groups": 0,
     }
+    # A model that scores job a's pairs alike counts 0 there, on the same two jobs.
+    flat = predicted.copy()
+    flat[:3] = 0.5
+    assert within_group_spearman(human, flat, jobs) == {"spearman": -0.5, "groups": 2}
