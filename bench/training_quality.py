@@ -83,7 +83,8 @@ def fast_cross_validation(
 
     y = np.array([e.score for e in examples])
     resumes = np.array([e.group for e in examples])
-    groups = resumes if by == "resume" else np.array([e.key[1] for e in examples])
+    jobs = np.array([e.key[1] for e in examples])
+    groups = resumes if by == "resume" else jobs
     u, v = inputs.resume_vectors, inputs.job_vectors
     plain = np.hstack([u * v, np.abs(u - v)])
     pred, ridge = np.empty(len(y)), np.empty(len(y))
@@ -95,7 +96,6 @@ def fast_cross_validation(
         coef, intercept = _ridge(plain[rest], y[rest], 1.0)
         ridge[fold] = plain[fold] @ coef + intercept
     pre = scorer_for(PRETRAINED)(u, v, inputs.features)
-    jobs = np.array([e.key[1] for e in examples])
     predictions = (("fast", pred), ("plain_ridge", ridge), ("pretrained", pre))
     return {
         "folds": folds,

@@ -54,11 +54,8 @@ def within_group_spearman(
     such a group's pairs all alike counts 0 there, so that every model is measured on the
     same groups."""
     human, predicted = np.asarray(human, np.float64), np.asarray(predicted, np.float64)
-    _, inverse = np.unique(np.asarray(groups), return_inverse=True)
-    inverse = inverse.ravel()
     values = []
-    for g in range(int(inverse.max()) + 1 if len(inverse) else 0):
-        rows = np.flatnonzero(inverse == g)
+    for rows in _group_rows(groups):
         if len(rows) >= WITHIN_MIN_PAIRS and human[rows].std() > 0:
             rho = _spearman(human[rows], predicted[rows])
             values.append(rho if np.isfinite(rho) else 0.0)
@@ -82,15 +79,20 @@ CI_METRICS = ("spearman", "pearson", "band_accuracy", "mae")
 CI_MIN_GROUPS = 3
 
 
-def _draws(groups: np.ndarray, resamples: int, seed: int) -> list[np.ndarray]:
-    """Row indices of each resample: as many groups as there are, drawn with replacement
-    (none when there are too few groups for an interval)."""
+def _group_rows(groups: np.ndarray) -> list[np.ndarray]:
+    """The row indices of each group, in the groups' sorted order."""
     _, inverse = np.unique(np.asarray(groups), return_inverse=True)
     inverse = inverse.ravel()
     count = int(inverse.max()) + 1 if len(inverse) else 0
-    if count < CI_MIN_GROUPS:
+    return [np.flatnonzero(inverse == g) for g in range(count)]
+
+
+def _draws(groups: np.ndarray, resamples: int, seed: int) -> list[np.ndarray]:
+    """Row indices of each resample: as many groups as there are, drawn with replacement
+    (none when there are too few groups for an interval)."""
+    members = _group_rows(groups)
+    if len(members) < CI_MIN_GROUPS:
         return []
-    members = [np.flatnonzero(inverse == g) for g in range(count)]
     rng = np.random.default_rng(seed)
     out = []
     for _ in range(resamples):
