@@ -6,7 +6,10 @@ the real pre-trained encoder on the configured backend (ONNX int8 by default), a
 warm-up that loads it:
 - scoring: `pairs_score` of every pair (resumes embedded first, as an import does),
 - judging: `pairs_judge` of every pair (profiles, sentence vectors, verdicts, stored),
-- judging again with nothing changed (what every later re-scoring pays: the keys only).
+- judging again with nothing changed (what every later re-scoring pays: the keys only),
+- judging every pair again as for jobs opened or edited later: the resumes' sentence
+  vectors are read from those kept at the first judging, not embedded again; the
+  verdicts are compared with the first judging's.
 
     .venv/bin/python bench/judge_speed.py [--verdicts OUT]
 
@@ -41,7 +44,8 @@ from django.core.management import call_command  # noqa: E402
 from matching.encoding.registry import get_encoder  # noqa: E402
 from matching.intake import jobs as intake_jobs  # noqa: E402
 from matching.intake import resumes as intake_resumes  # noqa: E402
-from matching.models import Pair  # noqa: E402
+from matching.models import Embedding, Pair  # noqa: E402
+from matching.models_store import SENTENCES_VIEW  # noqa: E402
 from matching.scoring.judgments import pairs_judge  # noqa: E402
 from matching.scoring.services import pairs_score  # noqa: E402
 
@@ -76,6 +80,10 @@ def main() -> None:
     t0 = time.perf_counter()
     again = pairs_judge()
     t_again = time.perf_counter() - t0
+    first = verdicts()
+    t0 = time.perf_counter()
+    pairs_judge(force=True)
+    t_kept = time.perf_counter() - t0
 
     requirements = sum(len(p.verdicts) for p in Pair.objects.only("verdicts"))
     resumes, jobs = len(data["resumes"]), len(data["jobs"])
@@ -91,13 +99,29 @@ def main() -> None:
         "judge_over_score": round(t_judge / t_score, 2),
         "judge_again_s": round(t_again, 3),
         "judged_again": again,
+        "judge_kept_vectors_s": round(t_kept, 2),
+        "judge_over_judge_kept": round(t_judge / t_kept, 2),
+        "kept_vectors_same_verdicts": verdicts() == first,
+        "kept_vectors_bytes_per_resume": round(
+            sum(
+                len(bytes(v))
+                for v in Embedding.objects.filter(encoder_key__contains=SENTENCES_VIEW).values_list(
+                    "chunk_vectors", flat=True
+                )
+            )
+            / resumes
+        ),
     }
     print(json.dumps(out, indent=2))
     if args.verdicts:
-        stored = Pair.objects.order_by("resume__original_name", "job__title").values_list(
-            "resume__original_name", "job__title", "verdicts"
-        )
-        args.verdicts.write_text(json.dumps([list(row) for row in stored], indent=1))
+        args.verdicts.write_text(json.dumps(verdicts(), indent=1))
+
+
+def verdicts() -> list[list]:
+    stored = Pair.objects.order_by("resume__original_name", "job__title").values_list(
+        "resume__original_name", "job__title", "verdicts"
+    )
+    return [list(row) for row in stored]
 
 
 if __name__ == "__main__":

@@ -30,6 +30,9 @@ PRETRAINED_KEY = "all-MiniLM-L6-v2"
 # An Embedding.encoder_key is the encoder's key, then views of the text it read after
 # VIEW_MARK (matching.encoding.cache.resume_cache_key): the same encoder folder reads them.
 VIEW_MARK = "#"
+# The view under which a resume's sentence vectors are kept for judging
+# (matching.encoding.cache.sentences_key): no resume vector, so no memory of a head.
+SENTENCES_VIEW = f"{VIEW_MARK}sentences-"
 ENCODER_DIRNAME = "encoder"
 HEAD_FILE = "head.npz"
 METADATA_FILE = "training_metadata.json"

@@ -6,15 +6,17 @@ monkeypatch.setattr("matching.encoding.cache.get_encoder", ...).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
 
 import numpy as np
+from django.db import transaction
 from django.db.models import Q
 
 from matching.encoding.registry import get_encoder
 from matching.encoding.windows import DocumentVectors
 from matching.models import Embedding
-from matching.models_store import VIEW_MARK, encoder_path
+from matching.models_store import SENTENCES_VIEW, VIEW_MARK, encoder_path
 
 # Bump when matching.intake.sections.evidence_text keeps other parts of a resume, or the
 # personal details it blanks (matching.privacy.detectors) are found differently: resume
@@ -90,3 +92,64 @@ def encode_uncached(*, texts: dict[str, str], encoder_key: str) -> dict[str, Doc
     """Vectors of texts without reading or writing the cache (texts nobody wants kept)."""
     encoder = get_encoder(encoder_path(encoder_key))
     return dict(zip(texts.keys(), encoder.encode_documents(list(texts.values())), strict=True))
+
+
+# --- a resume's sentence vectors, kept for judging -----------------------------------------
+# The verdicts (matching.scoring.evidence) read one vector per sentence of a resume. A job
+# opened or edited later is judged against every resume, so the vectors are kept: reading
+# them back costs a fraction of embedding them again. One row per resume text, under
+# "<encoder>#sentences-<digest of the sentences>": rules that cut a resume into other
+# sentences give another key, and the row is replaced, never read for the wrong
+# sentences. Keyed by the resume text's hash, so erasure removes it with the rest.
+
+
+def sentences_key(encoder_key: str, sentences: Iterable[str]) -> str:
+    digest = hashlib.sha256("\x1f".join(sentences).encode()).hexdigest()[:16]
+    return f"{encoder_key}{SENTENCES_VIEW}{digest}"
+
+
+def stored_sentence_vectors(
+    *, hashes: Iterable[str], encoder_key: str
+) -> dict[tuple[str, str], np.ndarray]:
+    """{(text hash, sentences_key): float32[n_sentences, dim]} of the texts given."""
+    rows = Embedding.objects.filter(
+        text_sha256__in=set(hashes), encoder_key__startswith=f"{encoder_key}{SENTENCES_VIEW}"
+    ).only("text_sha256", "encoder_key", "dim", "chunk_vectors")
+    return {
+        (row.text_sha256, row.encoder_key): np.frombuffer(
+            bytes(row.chunk_vectors), dtype=np.float32
+        ).reshape(-1, row.dim)
+        for row in rows.iterator(chunk_size=500)
+    }
+
+
+def store_sentence_vectors(rows: Iterable[tuple[str, str, np.ndarray]], *, encoder_key: str) -> int:
+    """Keep (text hash, sentences_key, vectors) rows of `encoder_key`, replacing a text's
+    row under an older sentences_key; returns the rows written."""
+    new = [
+        Embedding(
+            text_sha256=text_sha,
+            encoder_key=key,
+            dim=vectors.shape[1],
+            vector=_unit(vectors.mean(axis=0)).tobytes(),
+            chunk_vectors=np.ascontiguousarray(vectors, dtype=np.float32).tobytes(),
+        )
+        for text_sha, key, vectors in rows
+        if len(vectors)
+    ]
+    if not new:
+        return 0
+    stale = Embedding.objects.filter(
+        text_sha256__in={row.text_sha256 for row in new},
+        encoder_key__startswith=f"{encoder_key}{SENTENCES_VIEW}",
+    ).exclude(encoder_key__in={row.encoder_key for row in new})
+    with transaction.atomic():
+        stale.delete()
+        # Another worker may have kept the same sentences meanwhile: both are equal.
+        Embedding.objects.bulk_create(new, ignore_conflicts=True, batch_size=200)
+    return len(new)
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    norm = float(np.linalg.norm(v))
+    return (v / norm if norm else v).astype(np.float32)

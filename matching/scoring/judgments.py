@@ -20,9 +20,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from matching.encoding.cache import sentences_key, store_sentence_vectors, stored_sentence_vectors
 from matching.models import Job, Pair, Resume, ScoringPause
 from matching.scoring.cues import forget_words
-from matching.scoring.evidence import MET, NOT_MET, ResumeEvidence, default_embedder
+from matching.scoring.evidence import MET, NOT_MET, Embedder, ResumeEvidence, default_embedder
 from matching.scoring.requirements import EDUCATION, LICENCE, Requirement, parse_requirement
 from matching.scoring.verdicts import judge_one
 from matching.texts import split_requirements
@@ -116,13 +117,18 @@ def pairs_judged(
     written = 0
     for start in range(0, len(todo), JUDGE_BATCH):
         chunk = todo[start : start + JUDGE_BATCH]
-        texts = dict(
-            Resume.objects.filter(pk__in={r for _, r, _, _ in chunk}).values_list("pk", "text")
-        )
+        resumes = {
+            pk: (text, sha)
+            for pk, text, sha in Resume.objects.filter(
+                pk__in={r for _, r, _, _ in chunk}
+            ).values_list("pk", "text", "text_sha256")
+        }
+        kept = SentenceVectors(embedder, [sha for _, sha in resumes.values()])
         evidence: dict[int, ResumeEvidence] = {}
         for pk, resume_id, job_id, key in chunk:
             if resume_id not in evidence:
-                evidence = {resume_id: ResumeEvidence(texts[resume_id], embedder=embedder)}
+                text, sha = resumes[resume_id]
+                evidence = {resume_id: kept.evidence(text, sha)}
             reqs = requirements[job_id]
             judged.append(
                 Pair(pk=pk, verdicts=judge_all(reqs, evidence[resume_id]), verdicts_key=key)
@@ -130,6 +136,7 @@ def pairs_judged(
         written += len(judged)
         Pair.objects.bulk_update(judged, ["verdicts", "verdicts_key"])
         judged.clear()
+        kept.save()
         # What was read of resumes already judged is not needed again.
         embedder.forget()
         forget_words()
@@ -138,6 +145,42 @@ def pairs_judged(
     for _, resume_id, job_id, _ in todo:
         done.setdefault(job_id, []).append(resume_id)
     return done
+
+
+class SentenceVectors:
+    """Resume evidence whose sentence vectors are read from those kept with the resume
+    (matching.encoding.cache), and the vectors embedded meanwhile, kept by save(): a job
+    opened later reads them instead of embedding every resume's sentences again."""
+
+    def __init__(self, embedder: Embedder, hashes: list[str]) -> None:
+        self.embedder = embedder
+        self.stored = (
+            stored_sentence_vectors(hashes=hashes, encoder_key=embedder.key) if embedder.key else {}
+        )
+        self.built: list[tuple[str, str, ResumeEvidence]] = []
+
+    def evidence(self, text: str, text_sha: str) -> ResumeEvidence:
+        ev = ResumeEvidence(text, embedder=self.embedder)
+        if not self.embedder.key:
+            return ev
+        key = sentences_key(self.embedder.key, ev.sentences)
+        vectors = self.stored.get((text_sha, key))
+        if vectors is not None and len(vectors) == len(ev.sentences):
+            ev.use_vectors(vectors)
+        else:
+            self.built.append((text_sha, key, ev))
+        return ev
+
+    def save(self) -> int:
+        rows = [
+            (sha, key, ev.sentence_vectors)
+            for sha, key, ev in self.built
+            if ev.embedded and ev.sentence_vectors is not None
+        ]
+        self.built.clear()
+        if not rows or not self.embedder.key:
+            return 0
+        return store_sentence_vectors(rows, encoder_key=self.embedder.key)
 
 
 def judge_all(requirements: JobRequirements, evidence: ResumeEvidence) -> list[dict]:

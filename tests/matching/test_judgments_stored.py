@@ -7,16 +7,22 @@ from __future__ import annotations
 import csv
 import io
 
+import numpy as np
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from matching.encoding.cache import sentences_key, store_sentence_vectors, stored_sentence_vectors
 from matching.intake import jobs as intake_jobs
 from matching.intake import resumes as intake_resumes
-from matching.models import Pair
+from matching.intake.erasure import resume_delete
+from matching.intake.profile import profile_of
+from matching.models import Embedding, Pair
+from matching.models_store import PRETRAINED_KEY, SENTENCES_VIEW
 from matching.scoring import judgments
 from matching.scoring.judgments import pairs_judge
 from tests.api.helpers import token_client
+from tests.conftest import FakeEncoder
 
 pytestmark = pytest.mark.django_db
 
@@ -208,3 +214,66 @@ def test_the_pair_admin_shows_the_verdicts_read_only(client, reviewer, job):
     page = client.get(reverse("admin:matching_pair_change", args=[pair.pk])).content.decode()
     assert "✓ CPA license (credential held)" in page
     assert 'name="verdicts"' not in page and 'name="verdicts_key"' not in page
+
+
+def kept_sentences(resume) -> Embedding:
+    return Embedding.objects.get(
+        text_sha256=resume.text_sha256, encoder_key__contains=SENTENCES_VIEW
+    )
+
+
+def test_a_resumes_sentence_vectors_are_kept_and_a_job_opened_later_reads_them(job, monkeypatch):
+    """A new job is judged against every resume: it reads the sentence vectors kept when
+    the resume was first judged instead of embedding its sentences again, and decides the
+    same."""
+    resume = upload("ana.txt", ACCOUNTANT)
+    row = kept_sentences(resume)
+    assert row.encoder_key.startswith(PRETRAINED_KEY)
+    vectors = np.frombuffer(bytes(row.chunk_vectors), dtype=np.float32).reshape(-1, row.dim)
+    assert len(vectors) == len(profile_of(resume.text).mentions)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-5)
+
+    embedded: list[str] = []
+
+    class Counting(FakeEncoder):
+        def encode_texts(self, texts: list[str]) -> np.ndarray:
+            embedded.extend(texts)
+            return super().encode_texts(texts)
+
+    fake = Counting()
+    monkeypatch.setattr("matching.scoring.evidence.get_encoder", lambda path=None: fake)
+    payroll = intake_jobs.job_create(
+        title="Payroll lead",
+        description="Payroll for a food company.",
+        must_have="Payroll taxes across several states",
+    )
+    pair = pair_of(resume, payroll)
+    assert pair.verdicts_key
+    assert not set(embedded) & {m.text for m in profile_of(resume.text).mentions}
+    # The same verdicts as with the sentences embedded afresh.
+    row.delete()
+    embedded.clear()
+    assert pairs_judge(jobs=[payroll], force=True) == 1
+    assert embedded  # the sentences, this time
+    assert Pair.objects.get(pk=pair.pk).verdicts == pair.verdicts
+    assert kept_sentences(resume)  # kept again
+
+
+def test_sentences_cut_by_other_rules_replace_the_kept_row_and_erasure_removes_it(job, reviewer):
+    resume = upload("ana.txt", ACCOUNTANT)
+    old = kept_sentences(resume)
+    other = np.eye(3, 384, dtype=np.float32)
+    written = store_sentence_vectors(
+        [(resume.text_sha256, sentences_key(PRETRAINED_KEY, ["a", "b", "c"]), other)],
+        encoder_key=PRETRAINED_KEY,
+    )
+    assert written == 1
+    row = kept_sentences(resume)  # one row: the older one was replaced
+    assert row.encoder_key != old.encoder_key and row.dim == 384
+    # The old key is no longer found; the new one is, with its vectors.
+    found = stored_sentence_vectors(hashes=[resume.text_sha256], encoder_key=PRETRAINED_KEY)
+    assert list(found) == [(resume.text_sha256, row.encoder_key)]
+    assert np.array_equal(next(iter(found.values())), other)
+
+    resume_delete(resume=resume, actor=reviewer)
+    assert not Embedding.objects.filter(text_sha256=resume.text_sha256).exists()
