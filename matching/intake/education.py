@@ -146,6 +146,10 @@ def degrees_of(mentions: list[Mention], today: date | None = None) -> list[Degre
             fields = [f.strip() for f in re.split(r",|/|\band\b|&", field_text) if f.strip()]
             named = DEGREE_FIELDS.get(word)
             if named:
+                # Post-nominal letters ("Rosa Delgado, RN, BSN, CCRN"): what follows is more
+                # credentials, not a field of study.
+                if re.match(r"\s*,\s*[A-Z]{2,}\b", m.text[d.end() :]):
+                    fields = []
                 fields.append(named)
             key = (level, m.text)
             if key in seen:

@@ -77,6 +77,8 @@ def _clean_title(text: str) -> str:
 _TITLE_SPLIT = re.compile(r"\s*,\s*|\s+[-\u2013\u2014|@]\s+|\s+at\s+")
 
 
+_BULLET_LINE = re.compile(r"\s*(?:[-*\u2022\u25cf\u25aa\u2013]\s|\d+[.)]\s)")
+
 # A head line that ends in a place ("..., Chicago, IL", "... - Remote") names the employer
 # and the place after the title, however short: "Senior DevOps Engineer, Lakeshore
 # Payments - Chicago, IL". Without one, a comma may be the title's own ("Manager, Business
@@ -84,10 +86,21 @@ _TITLE_SPLIT = re.compile(r"\s*,\s*|\s+[-\u2013\u2014|@]\s+|\s+at\s+")
 _PLACE_END = re.compile(r",\s*[A-Z]{2}$|\bRemote$")
 
 
+# What names an organisation after a title's comma ("Nurse, St Mary", "Analyst, Acme
+# Inc"), where "Manager, Business Development" is one title.
+_ORG = re.compile(
+    r"\b(?:Inc|LLC|LLP|Ltd|PLC|GmbH|AG|Corp|Corporation|Company|Co|Hospital|Clinic|Bank|"
+    r"University|College|St|Saint|Foods|Technologies|Partners)\b\.?"
+)
+
+
 def _head_parts(line: str) -> tuple[str, str]:
     """The title and the employer a role's head line gives ("" where it gives none)."""
     line = _clean_title(line)
     if _title_like(line) and not _PLACE_END.search(line):
+        title, comma, rest = line.partition(",")
+        if comma and _ORG.search(rest) and _title_like(title.strip()):
+            return title.strip(), rest.strip()
         return line, ""
     title = _head_title_part(line)
     if not title:
@@ -203,6 +216,8 @@ def _title(
 
 def _employer(nxt: list[Line], title: str) -> str:
     for ln in nxt[:2]:
+        if _BULLET_LINE.match(ln.text):
+            continue  # "- Precepted new graduates.": what was done there, not where
         cleaned = _clean_title(ln.text)
         if cleaned and cleaned != title and _title_like(cleaned):
             return cleaned

@@ -207,8 +207,11 @@ def test_a_skills_tables_header_row_is_no_skill_and_its_categories_are_kept():
         ),
         ("Cashier, Harbor Market, Norfolk, VA", "Cashier", "Harbor Market"),
         ("Engineer at Acme Corp - Remote", "Engineer", "Acme Corp"),
-        # Without a place at the end, the comma may be the title's own.
+        # Without a place at the end, the comma may be the title's own...
         ("Manager, Business Development", "Manager, Business Development", ""),
+        # ...unless what follows it names an organisation.
+        ("Nurse, St Mary", "Nurse", "St Mary"),
+        ("Analyst, Acme Inc", "Analyst", "Acme Inc"),
     ],
 )
 def test_a_head_line_ending_in_a_place_gives_the_title_and_the_employer(head, title, employer):
@@ -236,3 +239,26 @@ def test_a_degree_dated_after_today_is_not_held_yet(line, held):
     assert bool(degrees) is held
     [verdict] = judge_text(["Associate degree"], f"Education\n{line}\n", today=today)
     assert (verdict.status == "met") is held
+
+
+def test_a_bullet_under_a_role_is_never_taken_for_its_employer():
+    """A short achievement ("- Precepted new graduates.") reads like a name once its dash
+    and full stop are cleaned off; it was the employer of the role above it."""
+    text = (
+        "Experience\nJan 2019 - Present Staff Nurse\n"
+        "- Cared for six patients per shift on a surgical floor.\n"
+        "- Precepted new graduates.\n"
+    )
+    [role] = profile_of(text, today=TODAY).roles
+    assert (role.title, role.employer) == ("Staff Nurse", "")
+
+
+def test_credentials_after_a_name_are_no_field_of_study():
+    """ "Rosa Delgado, RN, BSN, CCRN": the BSN is a bachelor's in nursing; CCRN after it is
+    another credential, not what she studied."""
+    profile = profile_of("Rosa Delgado, RN, BSN, CCRN\nStaff Nurse\n", today=TODAY)
+    assert [(d.level, d.fields) for d in profile.degrees] == [("bachelor", ["nursing"])]
+    mba = profile_of("Education\nMBA in Finance, Kellogg School, 2015\n", today=TODAY)
+    assert [(d.level, d.fields) for d in mba.degrees] == [
+        ("master", ["Finance", "business administration"])
+    ]
