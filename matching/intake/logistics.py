@@ -3,7 +3,8 @@
 The places a candidate works from, each with a travel radius where one is stated
 ("Städte / München / 200 km", "Location: Austin, TX (within 30 miles)", a "City, ST"
 head line), whether they would go anywhere ("willing to relocate", "bundesweit"), and
-the day they are available ("verfügbar ab 01.11.2019", "Available from: March 2025").
+the day they are available ("verfügbar ab 01.11.2019", "Available from: March 2025"),
+and the rate they ask ("Stundensatz: 85 EUR", "Hourly rate: $90/hr"; rates.py).
 
 Read from labelled lines above the first dated role (not where past roles were) and
 short lines only, the way resumes state them; what is not stated is unknown, never
@@ -19,7 +20,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from matching.intake.dates import MONTH_NUMBERS, RANGE
+from matching.intake.labels import below, label_pattern, labelled
 from matching.intake.places import Point, geocode, us_state_codes
+from matching.intake.rates import candidate_rate
 
 # "Chicago, IL 60601" in a resume's head lines (also the profile's displayed location).
 US_PLACE = re.compile(r"\b([A-Z][a-z]+(?:[ -][A-Z][a-z]+)*),\s*([A-Z]{2})\b(?:\s+\d{5})?")
@@ -28,18 +31,11 @@ HEAD_LINES = 8
 _FOLLOWING = 12
 
 
-def _label(names: str) -> re.Pattern[str]:
-    """A line that starts with one of these labels, then a colon or nothing: the value
-    is the rest of the line ("Start date: March 2025") or the lines below it ("Beginn" /
-    "15.10.2019"). "Startup environment" and "Citywide programs" are not labels."""
-    return re.compile(rf"^\s*(?:{names})\s*(?::\s*(.*?)\s*)?$", re.IGNORECASE)
-
-
-_RESUME_PLACE_LABEL = _label(
+_RESUME_PLACE_LABEL = label_pattern(
     r"städte|orte|einsatzorte?|wohnort|standorte?|locations?|preferred locations?|"
     r"based in|city|cities|residence|current location"
 )
-_AVAILABLE_LABEL = _label(
+_AVAILABLE_LABEL = label_pattern(
     r"verfügbar ab|verfügbarkeit|available(?: from| as of| starting)?|availability"
 )
 _RADIUS = re.compile(
@@ -87,6 +83,7 @@ class WorkTerms:
     places: list[WorkPlace] = field(default_factory=list)
     relocates: bool = False
     available_from: str = ""  # ISO date; "" when not stated
+    rate: dict | None = None  # the rate asked (rates.Rate as JSON); None when not stated
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -113,20 +110,6 @@ def day_of(text: str) -> date | None:
         return date(int(year), int(month), int(day))
     except ValueError:
         return None
-
-
-def _labelled(lines: list[str], label: re.Pattern[str]) -> list[tuple[int, str]]:
-    """(line index, the value) of each labelled line: the text after the label on its
-    line, else "" (the value is below it)."""
-    found = []
-    for i, line in enumerate(lines):
-        if (m := label.match(line)) is not None:
-            found.append((i, (m.group(1) or "").strip()))
-    return found
-
-
-def _below(lines: list[str], i: int) -> str:
-    return next((ln.strip() for ln in lines[i + 1 : i + 3] if ln.strip()), "")
 
 
 def _radius_km(text: str) -> float | None:
@@ -188,7 +171,7 @@ def work_terms_of(text: str) -> WorkTerms:
     """The candidate's places, relocation and availability, as the resume states them."""
     lines = _before_experience(text.replace("\r\n", "\n").split("\n"))
     terms = WorkTerms()
-    for i, value in _labelled(lines, _RESUME_PLACE_LABEL):
+    for i, value in labelled(lines, _RESUME_PLACE_LABEL):
         terms.places.extend(_places_after(lines, i, value))
     found = head_place(text)
     if found is not None and found[1] is not None:
@@ -202,8 +185,10 @@ def work_terms_of(text: str) -> WorkTerms:
         for line in lines
         if len(line.split()) <= _SHORT_LINE_WORDS
     )
-    for i, value in _labelled(lines, _AVAILABLE_LABEL):
-        if (day := day_of(value or _below(lines, i))) is not None:
+    for i, value in labelled(lines, _AVAILABLE_LABEL):
+        if (day := day_of(value or below(lines, i))) is not None:
             terms.available_from = day.isoformat()
             break
+    if (rate := candidate_rate(lines)) is not None:
+        terms.rate = rate.to_json()
     return terms

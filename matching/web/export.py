@@ -10,6 +10,7 @@ from django.http import HttpRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.text import slugify
 
+from matching.intake import rates
 from matching.models import Job, Pair, Resume
 from matching.privacy import selectors as privacy_selectors
 from matching.scoring import explain as scoring_explain
@@ -31,6 +32,8 @@ EXPORT_HEADER = [
     "must_have_missing",
     "must_have_unclear",
     "must_have_evidence",
+    "asks",
+    "over_budget",
 ]
 
 
@@ -54,6 +57,7 @@ def _export_rows(
     job: Job, pairs: QuerySet[Pair], *, anonymized: bool = False
 ) -> Iterator[list[object]]:
     yield EXPORT_HEADER
+    budget = rates.posting_budget(job.description)
     rank = 0
     for batch in _batches(pairs.iterator(chunk_size=EXPORT_BATCH), EXPORT_BATCH):
         texts = dict(
@@ -65,6 +69,7 @@ def _export_rows(
                 pair=pair, job=job, text=texts.get(pair.resume_id, ""), anonymized=anonymized
             )
             must = [v for v in verdicts if v.must]
+            asks, over = rates.pay_against_budget(pair.resume.profile, budget)
             yield [
                 rank,
                 f"{pair.score:.4f}",
@@ -79,6 +84,8 @@ def _export_rows(
                 _cell("; ".join(v.requirement for v in must if v.status in ("unclear", ""))),
                 # What decides each verdict: the requirement, then the resume's sentence.
                 _cell(" | ".join(f"{v.requirement}: {v.evidence[0]}" for v in must if v.evidence)),
+                asks.shown() if asks else "",
+                "" if over is None else f"{over:.4f}",
             ]
 
 

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from matching import bands
+from matching.intake import rates
 from matching.intake import terms as intake_terms
 from matching.models import Job, Pair, Resume
 from matching.privacy import selectors as privacy_selectors
@@ -88,10 +89,27 @@ class RankingRow:
     stale: bool  # scored by a model that is no longer the live one
     other_skills_found: list[str]
     other_skills_missing: list[str]
+    asks: str = ""  # the rate the resume asks, as shown ("85 €/h"); "" when not stated
+    over_budget_pct: int | None = None  # how far above the posting's budget; None: unknown
 
-    @property
-    def level(self) -> str:
-        return bands.css_level(self.pair.score)
+
+def _skills_and_pay(
+    pair: Pair,
+    why: scoring_explain.Explanation,
+    requirement_terms: set[str],
+    budget: rates.Rate | None,
+) -> dict:
+    """The row's skills beyond the requirements, and the rate the candidate asks with how
+    far it is above the budget."""
+    out: dict = {
+        "other_skills_found": _not_a_requirement(why.skills_found, requirement_terms),
+        "other_skills_missing": _not_a_requirement(why.skills_missing, requirement_terms),
+    }
+    asked, over = rates.pay_against_budget(pair.resume.profile, budget)
+    if asked is not None:
+        out["asks"] = asked.shown()
+        out["over_budget_pct"] = None if over is None else round(100 * over)
+    return out
 
 
 def _not_a_requirement(skills: list[str], requirement_terms: set[str]) -> list[str]:
@@ -147,6 +165,7 @@ def job_ranking(request: HttpRequest, job_id: int) -> HttpResponse:
     must_have = split_requirements(job.must_have)
     nice_to_have = split_requirements(job.nice_to_have)
     requirement_terms = set(intake_terms.terms(" ".join(must_have + nice_to_have)))
+    budget = rates.posting_budget(job.description)
     rows = [
         RankingRow(
             rank=page.start_index() + i,
@@ -159,8 +178,7 @@ def job_ranking(request: HttpRequest, job_id: int) -> HttpResponse:
             # The rating screen of the labeling queue: blind, side by side, any reviewer.
             rate_url=reverse("matching:review_pair", args=[pair.pk]),
             stale=pair.scoring_model_id is not None and pair.scoring_model_id != active.pk,
-            other_skills_found=_not_a_requirement(why[pair.pk].skills_found, requirement_terms),
-            other_skills_missing=_not_a_requirement(why[pair.pk].skills_missing, requirement_terms),
+            **_skills_and_pay(pair, why[pair.pk], requirement_terms, budget),
         )
         for i, pair in enumerate(page_pairs)
     ]
@@ -175,6 +193,7 @@ def job_ranking(request: HttpRequest, job_id: int) -> HttpResponse:
             "active_model": active,
             "must_have": must_have,
             "nice_to_have": nice_to_have,
+            "budget": budget.shown() if budget else "",
             "filtered": filtered,
             "progress": scoring_progress.job_scoring_progress(job=job),
             "disagreement_threshold_pct": percent(settings.DISAGREEMENT_THRESHOLD),

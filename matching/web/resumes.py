@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from matching import bands
+from matching.intake import rates
 from matching.models import Resume
 from matching.privacy import selectors as privacy_selectors
 from matching.privacy.anonymize import ORIGINAL_FILE_HIDDEN
@@ -55,6 +56,7 @@ def resume_detail(request: HttpRequest, resume_id: int) -> HttpResponse:
             "best_jobs": jobs,
             "profile": profile,
             "work_places": privacy_selectors.resume_work_places(profile=profile),
+            "asks": rates.rate_shown((profile or {}).get("work_terms")),
             "has_file": bool(resume.file) and resume.error_code != "too_large",
             "file_withheld": not resume.file_downloadable_by(request.user),
         },

@@ -285,6 +285,8 @@ def test_csv_export_streams_the_filtered_ranking_with_requirements(logged_in, ma
             "must_have_missing",
             "must_have_unclear",
             "must_have_evidence",
+            "asks",
+            "over_budget",
         ],
         [
             "1",
@@ -297,6 +299,8 @@ def test_csv_export_streams_the_filtered_ranking_with_requirements(logged_in, ma
             "",
             "Python: Python developer, five years of Django and PostgreSQL on AWS. | "
             "Django: Python developer, five years of Django and PostgreSQL on AWS.",
+            "",
+            "",
         ],
         [
             "2",
@@ -308,6 +312,8 @@ def test_csv_export_streams_the_filtered_ranking_with_requirements(logged_in, ma
             "Django",
             "",
             "Python: Java engineer, Spring Boot and Kafka; some Python scripting.",
+            "",
+            "",
         ],
     ]
 

@@ -30,6 +30,8 @@ class RankedPair:
     pair: Pair
     explanation: Explanation | None = None
     stale: bool = False
+    asks: dict | None = None  # the rate the resume asks (rates.Rate as JSON)
+    over_budget: float | None = None
 
     @property
     def ratings_hidden(self) -> bool:
@@ -143,6 +145,17 @@ class RankingRowOut(serializers.Serializer):
         help_text="Scored by a model that is no longer the live one (re-scoring pending)."
     )
     explanation = ExplanationOut()
+    asks = serializers.JSONField(
+        allow_null=True,
+        help_text="The rate the resume asks (low, high, currency, per: hour, day, month or "
+        "year); null when it states none. Read by no score.",
+    )
+    over_budget = serializers.FloatField(
+        allow_null=True,
+        help_text="How far the least the candidate asks is above the most the job's "
+        "budget offers, as a share of the budget (0: within it); null when either is not "
+        "stated or they cannot be compared (another currency, an hourly rate and a salary).",
+    )
 
 
 class BestJobOut(serializers.Serializer):

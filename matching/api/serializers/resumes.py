@@ -96,7 +96,8 @@ class ResumeDetailOut(ResumeOut):
             "(blank when anonymized), title, roles (title, employer, start, end, present, "
             "years), years_total, education_level, degrees, certifications, skills (ESCO), "
             "work_terms (places with latitude, longitude and radius_km, blank when "
-            "anonymized; relocates; available_from), language, as_of. Empty fields where "
+            "anonymized; relocates; available_from; rate: low, high, currency, per, or "
+            "null), language, as_of. Empty fields where "
             "the resume does not say."
         ),
     )

@@ -11,6 +11,7 @@ from matching.api.filters import JobFilter
 from matching.api.serializers.jobs import JobIn, JobOut
 from matching.api.serializers.rankings import RankedPair, RankingQueryIn, RankingRowOut
 from matching.intake import jobs as intake_jobs
+from matching.intake import rates
 from matching.models import Job
 from matching.privacy import selectors as privacy_selectors
 from matching.review import visibility as review_visibility
@@ -123,14 +124,19 @@ class JobRankingApi(generics.GenericAPIView):
             job=job, pairs=page, encoder_key=active.encoder_key, anonymized=anonymized
         )
         start = self.paginator.page_start
-        rows = [
-            RankedPair(
-                rank=start + i,
-                pair=pair,
-                explanation=why[pair.pk],
-                stale=pair.scoring_model_id is not None and pair.scoring_model_id != active.pk,
+        budget = rates.posting_budget(job.description)
+        rows = []
+        for i, pair in enumerate(page):
+            asks, over = rates.pay_against_budget(pair.resume.profile, budget)
+            rows.append(
+                RankedPair(
+                    rank=start + i,
+                    pair=pair,
+                    explanation=why[pair.pk],
+                    stale=pair.scoring_model_id is not None and pair.scoring_model_id != active.pk,
+                    asks=asks.to_json() if asks else None,
+                    over_budget=over,
+                )
             )
-            for i, pair in enumerate(page)
-        ]
         out = RankingRowOut(rows, many=True, context={"anonymized": anonymized})
         return self.get_paginated_response(out.data)
