@@ -146,7 +146,9 @@ def main() -> None:
     model = fast_head_model(jobs[0], rng)
     counting = CountingEncoder()
     encoding_cache.get_encoder = lambda path=None: counting
-    embeddings_before = Embedding.objects.count()
+    # Resume and job vectors; the sentence vectors the verdicts keep are no re-embedding.
+    documents = Embedding.objects.exclude(encoder_key__contains=models_store.SENTENCES_VIEW)
+    embeddings_before = documents.count()
     t = time.perf_counter()
     scoring_activation.scoring_model_activate(model=model)
     activation_s = time.perf_counter() - t
@@ -160,16 +162,14 @@ def main() -> None:
         "ratio_fast_head_over_baseline": round(activation_s / baseline_s, 2),
         "pairs_rescored_by_fast_head": rescored,
         "texts_sent_to_encoder": counting.texts,
-        "new_embedding_rows": Embedding.objects.count() - embeddings_before,
+        "new_embedding_rows": documents.count() - embeddings_before,
     }
     assert rescored == pairs, "not every pair was re-scored"
     if args.embed_sample:
         encoding_cache.get_encoder = get_encoder
         sample = embedding_sample(args.embed_sample)
         # Per window, since the corpus's resumes are longer than the role set's.
-        corpus_windows = sum(
-            len(s) for s in Embedding.objects.values_list("chunk_spans", flat=True)
-        )
+        corpus_windows = sum(len(s) for s in documents.values_list("chunk_spans", flat=True))
         estimate = sample["seconds"] / sample["windows"] * corpus_windows
         result["embedding_sample"] = sample
         result["corpus_windows"] = corpus_windows

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from django.contrib import admin, messages
+from django.db.models import Q
 from django.utils.html import format_html
 
 from matching import models_store
@@ -111,10 +112,32 @@ class ScoringModelAdmin(admin.ModelAdmin):
         self._activate(request, queryset, force=True)
 
 
+class EmbeddingKindFilter(admin.SimpleListFilter):
+    """What the vectors are of: a whole text, a resume's evidence, or a resume's sentences
+    (one key per resume: as a filter of keys they would list one entry per resume)."""
+
+    title = "vectors of"
+    parameter_name = "kind"
+    _VIEW = Q(encoder_key__contains=models_store.VIEW_MARK)
+    _SENTENCES = Q(encoder_key__contains=models_store.SENTENCES_VIEW)
+    KINDS = {
+        "text": ("whole texts (jobs)", ~_VIEW),
+        "evidence": ("resume evidence", _VIEW & ~_SENTENCES),
+        "sentences": ("resume sentences (verdicts)", _SENTENCES),
+    }
+
+    def lookups(self, request, model_admin):
+        return [(kind, label) for kind, (label, _) in self.KINDS.items()]
+
+    def queryset(self, request, queryset):
+        kind = self.KINDS.get(self.value() or "")
+        return queryset.filter(kind[1]) if kind else queryset
+
+
 @admin.register(Embedding)
 class EmbeddingAdmin(admin.ModelAdmin):
     list_display = ["text_sha256", "encoder_key", "dim", "created_at"]
-    list_filter = ["encoder_key"]
+    list_filter = [EmbeddingKindFilter]
     fields = ["text_sha256", "encoder_key", "dim", "chunk_spans", "created_at"]
     readonly_fields = fields
     paginator = LargeTablePaginator

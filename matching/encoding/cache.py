@@ -15,7 +15,7 @@ from django.db.models import Q
 
 from matching.encoding.registry import get_encoder
 from matching.encoding.windows import DocumentVectors
-from matching.models import Embedding
+from matching.models import Embedding, Resume
 from matching.models_store import SENTENCES_VIEW, VIEW_MARK, encoder_path
 
 # Bump when matching.intake.sections.evidence_text keeps other parts of a resume, or the
@@ -139,15 +139,26 @@ def store_sentence_vectors(rows: Iterable[tuple[str, str, np.ndarray]], *, encod
     ]
     if not new:
         return 0
+    with transaction.atomic():
+        # A resume erased while its sentences were embedded keeps none of them.
+        kept = set(
+            Resume.objects.filter(text_sha256__in={row.text_sha256 for row in new}).values_list(
+                "text_sha256", flat=True
+            )
+        )
+        new = [row for row in new if row.text_sha256 in kept]
+        _replace_sentence_rows(new, encoder_key=encoder_key)
+    return len(new)
+
+
+def _replace_sentence_rows(new: list[Embedding], *, encoder_key: str) -> None:
     stale = Embedding.objects.filter(
         text_sha256__in={row.text_sha256 for row in new},
         encoder_key__startswith=f"{encoder_key}{SENTENCES_VIEW}",
     ).exclude(encoder_key__in={row.encoder_key for row in new})
-    with transaction.atomic():
-        stale.delete()
-        # Another worker may have kept the same sentences meanwhile: both are equal.
-        Embedding.objects.bulk_create(new, ignore_conflicts=True, batch_size=200)
-    return len(new)
+    stale.delete()
+    # Another worker may have kept the same sentences meanwhile: both are equal.
+    Embedding.objects.bulk_create(new, ignore_conflicts=True, batch_size=200)
 
 
 def _unit(v: np.ndarray) -> np.ndarray:

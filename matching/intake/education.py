@@ -68,6 +68,7 @@ _FIELD_STOP = re.compile(
     r"graduated|expected|honors|cum laude|minor)\b",
     re.IGNORECASE,
 )
+_CREDENTIALS_AFTER = re.compile(r"(?:\s*,\s*[A-Z][A-Z-]+)+\s*")
 _SCHOOL = re.compile(r"\b(?:university|college|school|institute)\b", re.IGNORECASE)
 
 # Intent before a credential: it is not held yet ("working towards a master's degree").
@@ -144,12 +145,12 @@ def degrees_of(mentions: list[Mention], today: date | None = None) -> list[Degre
             )
             field_text = re.split(r"[;()]|\s[-\u2013]\s", rest)[0].strip(" ,.:")
             fields = [f.strip() for f in re.split(r",|/|\band\b|&", field_text) if f.strip()]
+            # Post-nominal letters ("Rosa Delgado, RN, BSN, CCRN"): what follows is more
+            # credentials, not a field of study ("MBA, IT Management" names one).
+            if _CREDENTIALS_AFTER.fullmatch(m.text[d.end() :]):
+                fields = []
             named = DEGREE_FIELDS.get(word)
             if named:
-                # Post-nominal letters ("Rosa Delgado, RN, BSN, CCRN"): what follows is more
-                # credentials, not a field of study.
-                if re.match(r"\s*,\s*[A-Z]{2,}\b", m.text[d.end() :]):
-                    fields = []
                 fields.append(named)
             key = (level, m.text)
             if key in seen:

@@ -87,10 +87,14 @@ _PLACE_END = re.compile(r",\s*[A-Z]{2}$|\bRemote$")
 
 
 # What names an organisation after a title's comma ("Nurse, St Mary", "Analyst, Acme
-# Inc"), where "Manager, Business Development" is one title.
+# Inc", "Lecturer, University of Leeds"), where "Manager, Business Development" and
+# "Director, University Relations" are one title: a legal form at the end, a saint's name
+# at the start, or an institution named as such.
 _ORG = re.compile(
-    r"\b(?:Inc|LLC|LLP|Ltd|PLC|GmbH|AG|Corp|Corporation|Company|Co|Hospital|Clinic|Bank|"
-    r"University|College|St|Saint|Foods|Technologies|Partners)\b\.?"
+    r"^(?:St\.?|Saint)\s+[A-Z]|"
+    r"\b(?:Inc|LLC|LLP|Ltd|PLC|GmbH|AG|Corp|Corporation|Company|Co)\.?$|"
+    r"^(?:University|College) of [A-Z]|"
+    r"\b(?:University|College|Hospital|Clinic|Medical Center|Bank)$"
 )
 
 
@@ -99,7 +103,7 @@ def _head_parts(line: str) -> tuple[str, str]:
     line = _clean_title(line)
     if _title_like(line) and not _PLACE_END.search(line):
         title, comma, rest = line.partition(",")
-        if comma and _ORG.search(rest) and _title_like(title.strip()):
+        if comma and _ORG.search(rest.strip()) and _title_like(title.strip()):
             return title.strip(), rest.strip()
         return line, ""
     title = _head_title_part(line)
@@ -217,7 +221,7 @@ def _title(
 def _employer(nxt: list[Line], title: str) -> str:
     for ln in nxt[:2]:
         if _BULLET_LINE.match(ln.text):
-            continue  # "- Precepted new graduates.": what was done there, not where
+            break  # "- Precepted new graduates.": what was done there, not where
         cleaned = _clean_title(ln.text)
         if cleaned and cleaned != title and _title_like(cleaned):
             return cleaned

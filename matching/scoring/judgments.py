@@ -157,9 +157,13 @@ class SentenceVectors:
         self.stored = (
             stored_sentence_vectors(hashes=hashes, encoder_key=embedder.key) if embedder.key else {}
         )
-        self.built: list[tuple[str, str, ResumeEvidence]] = []
+        # The evidence being judged, whose vectors are taken once it is done, so that
+        # only one resume's evidence is held at a time.
+        self._judging: tuple[str, str, ResumeEvidence] | None = None
+        self._new: list[tuple[str, str, np.ndarray]] = []
 
     def evidence(self, text: str, text_sha: str) -> ResumeEvidence:
+        self._take_vectors()
         ev = ResumeEvidence(text, embedder=self.embedder)
         if not self.embedder.key:
             return ev
@@ -168,16 +172,19 @@ class SentenceVectors:
         if vectors is not None and len(vectors) == len(ev.sentences):
             ev.use_vectors(vectors)
         else:
-            self.built.append((text_sha, key, ev))
+            self._judging = (text_sha, key, ev)
         return ev
 
+    def _take_vectors(self) -> None:
+        if self._judging is not None:
+            text_sha, key, ev = self._judging
+            if ev.embedded and ev.sentence_vectors is not None:
+                self._new.append((text_sha, key, ev.sentence_vectors))
+            self._judging = None
+
     def save(self) -> int:
-        rows = [
-            (sha, key, ev.sentence_vectors)
-            for sha, key, ev in self.built
-            if ev.embedded and ev.sentence_vectors is not None
-        ]
-        self.built.clear()
+        self._take_vectors()
+        rows, self._new = self._new, []
         if not rows or not self.embedder.key:
             return 0
         return store_sentence_vectors(rows, encoder_key=self.embedder.key)

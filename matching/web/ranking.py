@@ -6,6 +6,7 @@ scoring.activation; the only logic here is shaping rows for templates.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -108,7 +109,8 @@ def _skills_and_pay(
     asked, over = rates.pay_against_budget(pair.resume.profile, budget)
     if asked is not None:
         out["asks"] = asked.shown()
-        out["over_budget_pct"] = None if over is None else round(100 * over)
+        # Up: 0.4% above the budget is above it, not "within".
+        out["over_budget_pct"] = None if over is None else math.ceil(round(100 * over, 6))
     return out
 
 

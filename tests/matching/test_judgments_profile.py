@@ -212,6 +212,15 @@ def test_a_skills_tables_header_row_is_no_skill_and_its_categories_are_kept():
         # ...unless what follows it names an organisation.
         ("Nurse, St Mary", "Nurse", "St Mary"),
         ("Analyst, Acme Inc", "Analyst", "Acme Inc"),
+        ("Lecturer, University of Leeds", "Lecturer", "University of Leeds"),
+        ("Resident, Boston Children's Hospital", "Resident", "Boston Children's Hospital"),
+        # A department or a field after the comma is still the title's own.
+        ("Manager, Channel Partners", "Manager, Channel Partners", ""),
+        ("Director, University Relations", "Director, University Relations", ""),
+        ("Manager, Clinic Operations", "Manager, Clinic Operations", ""),
+        ("Director, Hospital Medicine", "Director, Hospital Medicine", ""),
+        ("Vice President, Company Operations", "Vice President, Company Operations", ""),
+        ("Coordinator, Co-op Programs", "Coordinator, Co-op Programs", ""),
     ],
 )
 def test_a_head_line_ending_in_a_place_gives_the_title_and_the_employer(head, title, employer):
@@ -258,7 +267,13 @@ def test_credentials_after_a_name_are_no_field_of_study():
     another credential, not what she studied."""
     profile = profile_of("Rosa Delgado, RN, BSN, CCRN\nStaff Nurse\n", today=TODAY)
     assert [(d.level, d.fields) for d in profile.degrees] == [("bachelor", ["nursing"])]
+    bs = profile_of("Rosa Delgado, RN, BS, CCRN\nStaff Nurse\n", today=TODAY)
+    assert [(d.level, d.fields) for d in bs.degrees] == [("bachelor", [])]
     mba = profile_of("Education\nMBA in Finance, Kellogg School, 2015\n", today=TODAY)
     assert [(d.level, d.fields) for d in mba.degrees] == [
         ("master", ["Finance", "business administration"])
+    ]
+    it = profile_of("Education\nMBA, IT Management\n", today=TODAY)
+    assert [(d.level, d.fields) for d in it.degrees] == [
+        ("master", ["IT Management", "business administration"])
     ]

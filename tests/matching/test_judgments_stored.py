@@ -277,3 +277,47 @@ def test_sentences_cut_by_other_rules_replace_the_kept_row_and_erasure_removes_i
 
     resume_delete(resume=resume, actor=reviewer)
     assert not Embedding.objects.filter(text_sha256=resume.text_sha256).exists()
+
+
+def test_kept_sentences_are_written_once_and_never_for_an_erased_resume(job, reviewer):
+    resume = upload("ana.txt", ACCOUNTANT)
+    row = kept_sentences(resume)
+    vectors = np.frombuffer(bytes(row.chunk_vectors), dtype=np.float32).reshape(-1, row.dim)
+    again = [(resume.text_sha256, row.encoder_key, vectors)]
+    # Two workers keeping the same sentences: one row.
+    assert store_sentence_vectors(again, encoder_key=PRETRAINED_KEY) == 1
+    assert Embedding.objects.filter(encoder_key__contains=SENTENCES_VIEW).count() == 1
+    # Erased while a judging pass was embedding its sentences: they are not kept.
+    resume_delete(resume=resume, actor=reviewer)
+    assert store_sentence_vectors(again, encoder_key=PRETRAINED_KEY) == 0
+    assert not Embedding.objects.filter(text_sha256=resume.text_sha256).exists()
+
+
+def test_erasure_tells_training_of_resume_vectors_not_of_kept_sentences(job, reviewer):
+    from matching.signals import resume_erased
+
+    resume = upload("ana.txt", ACCOUNTANT)
+    assert kept_sentences(resume)
+    received: list[set[str]] = []
+
+    def receiver(sender, vectors, **kwargs):
+        received.append(set(vectors))
+
+    resume_erased.connect(receiver, dispatch_uid="test_sentences_not_sent")
+    try:
+        resume_delete(resume=resume, actor=reviewer)
+    finally:
+        resume_erased.disconnect(dispatch_uid="test_sentences_not_sent")
+    [keys] = received
+    assert keys and not any(SENTENCES_VIEW in key for key in keys)
+
+
+def test_the_embedding_admin_filters_by_what_the_vectors_are_of(client, reviewer, job):
+    upload("ana.txt", ACCOUNTANT)
+    client.force_login(reviewer)
+    url = reverse("admin:matching_embedding_changelist")
+    counts = {
+        kind: client.get(f"{url}?kind={kind}").context["cl"].result_count
+        for kind in ("text", "evidence", "sentences")
+    }
+    assert counts == {"text": 1, "evidence": 1, "sentences": 1}

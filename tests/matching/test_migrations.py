@@ -162,3 +162,30 @@ def test_0021_reads_where_and_from_when_a_candidate_works():
         assert [(p["name"], p["radius_km"]) for p in work["places"]] == [("München", 200.0)]
     finally:
         _migrate(_migrate_leaves())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_0022_reads_the_rate_a_candidate_asks_and_the_employer_of_a_role():
+    apps = _migrate([("matching", "0021_work_places_and_availability")])
+    try:
+        Resume = apps.get_model("matching", "Resume")
+        text = (
+            "Jan Becker\nStundensatz: 85 EUR\nExperience\nJan 2019 - Present Nurse, St Mary\n"
+            "- Cared for six patients per shift on a surgical floor.\n- Precepted nurses.\n"
+        )
+        resume = Resume.objects.create(
+            original_name="a.txt", sha256="c" * 64, text=text, profile={"language": "en"}
+        )
+
+        apps = _migrate([("matching", "0022_rates_employers_and_credentials")])
+
+        profile = apps.get_model("matching", "Resume").objects.get(pk=resume.pk).profile
+        assert profile["work_terms"]["rate"] == {
+            "low": 85.0,
+            "high": 85.0,
+            "currency": "EUR",
+            "per": "hour",
+        }
+        assert [(r["title"], r["employer"]) for r in profile["roles"]] == [("Nurse", "St Mary")]
+    finally:
+        _migrate(_migrate_leaves())

@@ -10,7 +10,7 @@ from django.urls import reverse
 from matching.intake import jobs as intake_jobs
 from matching.intake import resumes as intake_resumes
 from matching.intake.logistics import work_terms_of
-from matching.intake.rates import DAY, HOUR, YEAR, Rate, over_budget, posting_budget, rate_in
+from matching.intake.rates import DAY, HOUR, MONTH, YEAR, Rate, over_budget, posting_budget, rate_in
 from tests.api.helpers import token_client
 
 GULP_POSTING = """PROJEKTBESCHREIBUNG
@@ -43,6 +43,21 @@ Entwicklung von Microservices mit Spring Boot.
         ("Tagessatz: 1.200 €", Rate(1200, 1200, "EUR", DAY)),
         ("Vergütung\n600 EUR pro Tag", Rate(600, 600, "EUR", DAY)),
         ("Hourly rate: 85,50 €", Rate(85.5, 85.5, "EUR", HOUR)),
+        # The figure that has a currency or unit of its own, with the unit right after it.
+        ("Budget: 3-6 months, $90/hr", Rate(90, 90, "USD", HOUR)),
+        ("Budget: 10 days, 800 €/day", Rate(800, 800, "EUR", DAY)),
+        ("Vergütung\n40 Stunden/Woche, 85 €/h", Rate(85, 85, "EUR", HOUR)),
+        ("Salary: $120,000 annually plus hourly overtime", Rate(120_000, 120_000, "USD", YEAR)),
+        ("Rate: 650 €/day, billed hourly", Rate(650, 650, "EUR", DAY)),
+        ("Gehalt: 5.000 € brutto monatlich", Rate(5000, 5000, "EUR", MONTH)),
+        ("Rate: 450 GBP per diem", Rate(450, 450, "GBP", DAY)),
+        # The label gives the unit where the figure has none.
+        ("Hourly rate: 85", Rate(85, 85, "", HOUR)),
+        ("Salary: 120,000 - 140,000", Rate(120_000, 140_000, "", YEAR)),
+        ("Salary: $85,000 - 100k", Rate(85_000, 100_000, "USD", YEAR)),
+        ("Budget: 60-70 T€", Rate(60_000, 70_000, "EUR", YEAR)),
+        ("Salary: CA$120,000", Rate(120_000, 120_000, "CAD", YEAR)),
+        ("Rate: 85,- €/h", Rate(85, 85, "EUR", HOUR)),
     ],
 )
 def test_a_posting_states_its_budget_with_currency_and_unit(text, rate):
@@ -57,6 +72,9 @@ def test_a_posting_states_its_budget_with_currency_and_unit(text, rate):
         "Rate: 4 of 5",
         "We grew revenue by $2M in a year.",  # prose, no label
         "Startup budget planning for 3 teams",  # "budget" opens no labelled line here
+        "Budget\nThe project budget is $2M over 18 months.",  # millions are no rate
+        "Pay: $1,500 weekly",  # a weekly wage compares with neither
+        "Rate: 650 €",  # a day rate or a monthly one? unknown, not an hourly 650
     ],
 )
 def test_what_is_no_stated_pay_is_unknown(text):
@@ -78,6 +96,9 @@ def test_over_budget_compares_like_with_like_and_says_unknown_otherwise():
     # The least the candidate asks against the most the posting offers.
     assert over_budget(rate_in("80-100 €/h"), rate_in("70-80 €/h")) == 0
     assert over_budget(rate_in("85 EUR/h"), None) is None
+    assert over_budget(rate_in("90/h"), rate_in("$80/hr")) is None  # a currency unsaid
+    monthly = rate_in("6.000 € monatlich", label="Gehaltsvorstellung")
+    assert over_budget(monthly, rate_in("60.000 € p.a.")) == pytest.approx(0.2)
 
 
 @pytest.mark.django_db
