@@ -9,7 +9,10 @@ warm-up that loads it:
 - judging again with nothing changed (what every later re-scoring pays: the keys only),
 - judging every pair again as for jobs opened or edited later: the resumes' sentence
   vectors are read from those kept at the first judging, not embedded again; the
-  verdicts are compared with the first judging's.
+  verdicts are compared with the first judging's,
+- a job opened afterwards (the first job's requirements under another title), judged
+  against every resume with the kept sentence vectors, then again with none kept (as
+  before they were kept: every resume's sentences embedded for the one job).
 
     .venv/bin/python bench/judge_speed.py [--verdicts OUT]
 
@@ -84,6 +87,8 @@ def main() -> None:
     t0 = time.perf_counter()
     pairs_judge(force=True)
     t_kept = time.perf_counter() - t0
+    same = verdicts() == first
+    t_new_kept, t_new_fresh = new_job(data["jobs"][0])
 
     requirements = sum(len(p.verdicts) for p in Pair.objects.only("verdicts"))
     resumes, jobs = len(data["resumes"]), len(data["jobs"])
@@ -101,7 +106,10 @@ def main() -> None:
         "judged_again": again,
         "judge_kept_vectors_s": round(t_kept, 2),
         "judge_over_judge_kept": round(t_judge / t_kept, 2),
-        "kept_vectors_same_verdicts": verdicts() == first,
+        "kept_vectors_same_verdicts": same,
+        "new_job_kept_s": round(t_new_kept, 2),
+        "new_job_none_kept_s": round(t_new_fresh, 2),
+        "new_job_speedup": round(t_new_fresh / t_new_kept, 2),
         "kept_vectors_bytes_per_resume": round(
             sum(
                 len(bytes(v))
@@ -115,6 +123,25 @@ def main() -> None:
     print(json.dumps(out, indent=2))
     if args.verdicts:
         args.verdicts.write_text(json.dumps(verdicts(), indent=1))
+
+
+def new_job(job: dict) -> tuple[float, float]:
+    """Seconds to judge a job opened after the others against every resume: with the
+    sentence vectors kept, and with none kept."""
+    new = intake_jobs.job_create(
+        title=f"{job['title']} (opened later)",
+        description=job["description"],
+        must_have="\n".join(job["must_have"]),
+        nice_to_have="\n".join(job["nice_to_have"]),
+    )
+    pairs_score(jobs=[new])
+    t0 = time.perf_counter()
+    pairs_judge(jobs=[new])
+    t_kept = time.perf_counter() - t0
+    Embedding.objects.filter(encoder_key__contains=SENTENCES_VIEW).delete()
+    t0 = time.perf_counter()
+    pairs_judge(jobs=[new], force=True)
+    return t_kept, time.perf_counter() - t0
 
 
 def verdicts() -> list[list]:
