@@ -88,9 +88,9 @@ def main() -> None:
     pairs_judge(force=True)
     t_kept = time.perf_counter() - t0
     same = verdicts() == first
+    requirements = sum(len(p.verdicts) for p in Pair.objects.only("verdicts"))
     t_new_kept, t_new_fresh = new_job(data["jobs"][0])
 
-    requirements = sum(len(p.verdicts) for p in Pair.objects.only("verdicts"))
     resumes, jobs = len(data["resumes"]), len(data["jobs"])
     out = {
         "resumes": resumes,
