@@ -36,12 +36,19 @@ _TRAINING = re.compile(
 )
 # The thing named belongs to someone the candidate works with, not to the candidate:
 # "liaison with Certified Public Accountants", "worked alongside RNs"; not "PGCE with QTS".
-_OTHERS = re.compile(
+_WITH = (
     r"\b(?:(?:work(?:s|ed|ing)?|collaborat\w*|partner\w*|coordinat\w*|liais\w*|"
     r"communicat\w*|together|closely|team(?:ed)?)\s+with|liaison|alongside|supported|"
-    r"supporting|assisted|assisting)\s+(?:the\s+|our\s+|other\s+|\w+\s+)?$",
-    re.IGNORECASE,
+    r"supporting|assisted|assisting)\s+"
 )
+_OTHERS = re.compile(_WITH + r"(?:the\s+|our\s+|other\s+|\w+\s+)?$", re.IGNORECASE)
+# ... or to where they come from: "coordinated with external auditors from a Big Four
+# firm". Unlike the above, this holds for tools too: "worked with Python" is using it,
+# "worked with consultants from Deloitte" is not working at Deloitte.
+_OTHERS_FROM = re.compile(
+    _WITH + r"(?:[\w-]+\s+){1,4}(?:from|at)\s+(?:an?\s+|the\s+|our\s+)?$", re.IGNORECASE
+)
+OTHERS, OTHERS_FROM = "others", "others_from"
 CREDENTIAL = re.compile(
     r"\b(?:certified|certification|certifications|certificate|certs?|licensed|license|licence|"
     r"licensure|credential|credentialed|accredited|registered|holder|designation|"
@@ -195,8 +202,10 @@ def read_cues(text: str, pos: int, *, licence: bool = False, strong: bool = Fals
         _WEAK.search(" ".join(before.split()[-4:])) or _WEAK_AFTER.search(near_after)
     ):
         return "weak"
+    if _OTHERS_FROM.search(before):
+        return OTHERS_FROM
     if _OTHERS.search(before):
-        return "others"
+        return OTHERS
     # "PMP exam prep course", "Administration Workshop PMP - Project Management": a course
     # about the credential, not the credential.
     course = near_after.split(".")[0][:60]

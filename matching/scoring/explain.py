@@ -30,6 +30,7 @@ CUE_WORDS = {
     "intent": "only planned or in progress",
     "weak": "basic level only",
     "others": "done by others, not the candidate",
+    "others_from": "the employer of others, not of the candidate",
     "training": "training for it, not holding it",
 }
 

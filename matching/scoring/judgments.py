@@ -32,7 +32,7 @@ logger = logging.getLogger(__name__)
 
 # Bump when a rule in verdicts.py, records.py, cues.py or the profile changes what it
 # decides: every pair is judged again the next time it is scored (or by judge_pairs).
-RULES_VERSION = "7"
+RULES_VERSION = "8"
 
 # Pairs written per bulk update; a resume's evidence is built once for all its pairs.
 JUDGE_BATCH = 500

@@ -41,7 +41,14 @@ from matching.intake.sections import (
     SUMMARY,
     Mention,
 )
-from matching.scoring.cues import CREDENTIAL, find_name, read_cues, sentence_cues
+from matching.scoring.cues import (
+    CREDENTIAL,
+    OTHERS,
+    OTHERS_FROM,
+    find_name,
+    read_cues,
+    sentence_cues,
+)
 from matching.scoring.evidence import (
     GENERIC_WORDS,
     MET,
@@ -213,7 +220,7 @@ def _judge_skill(req: Requirement, ev: ResumeEvidence) -> Verdict:
             if pos is None:
                 continue
             why = read_cues(m.text, pos)
-            if why == "others":
+            if why == OTHERS:
                 why = ""  # working with a tool is using it
             if why:
                 refused.append((m, why))
@@ -321,10 +328,10 @@ def _semantic(
             continue
         why = sentence_cues(m.text)
         shared = _first_shared_word(req.text, m.text)
-        if not why and shared is not None and read_cues(m.text, shared) == "others":
+        if not why and shared is not None and read_cues(m.text, shared) in (OTHERS, OTHERS_FROM):
             # "Worked together with the pastry team" for "Led a pastry team".
-            why = "others"
-        if why == "others":
+            why = OTHERS
+        if why == OTHERS:
             best_refused = best_refused or (m, why)
             continue
         if why in ("negated", "intent", "weak"):

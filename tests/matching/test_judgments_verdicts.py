@@ -228,3 +228,20 @@ def test_finishing_a_degree_is_not_holding_it():
     assert verdict("Bachelor's degree in accounting", text).status == NOT_MET
     held = text.replace("finishing a", "holding a")
     assert verdict("Bachelor's degree in accounting", held).status == MET
+
+
+@pytest.mark.parametrize(
+    ("sentence", "status"),
+    [
+        (
+            "Coordinated with external auditors from a Big Four firm during the annual audit.",
+            NOT_MET,
+        ),
+        ("Worked closely with consultants at a Big Four firm on the audit.", NOT_MET),
+        ("Senior auditor at a Big Four firm: led the annual audit of retail clients.", MET),
+    ],
+)
+def test_others_from_an_organisation_do_not_give_the_candidate_its_experience(sentence, status):
+    text = f"Experience\nAuditor\nJanuary 2018 - Present\nAcme\n{sentence}\n"
+    [v] = judge_text(["Big Four audit experience"], text, today=TODAY)
+    assert v.status == status, v
