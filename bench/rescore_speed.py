@@ -27,8 +27,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ["DJANGO_SETTINGS_MODULE"] = "resumeproject.settings"
@@ -42,6 +40,8 @@ import django  # noqa: E402
 
 django.setup()
 
+# numpy after the project package: it sets how OpenBLAS's threads wait (resumeproject/).
+import numpy as np  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 

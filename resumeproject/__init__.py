@@ -6,6 +6,7 @@ are read once, when the library loads, belong here.
 """
 
 import os
+import sys
 
 # OpenBLAS, numpy's BLAS, keeps its threads spinning for 2^28 cycles (~0.1 s) after each
 # product by default. A scoring pass runs ONNX Runtime's graphs (the memory kernel of a
@@ -14,3 +15,7 @@ import os
 # (docs/benchmarks.md). 2^20 cycles (under a millisecond) keeps the threads warm between
 # back-to-back products. A value set by whoever runs the process wins.
 os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "20")
+
+# Whether numpy was loaded before this package, so the setting above came too late: only
+# scripts that import numpy before Django do that (tests/matching/test_native_threads.py).
+NUMPY_LOADED_FIRST = "numpy" in sys.modules

@@ -38,15 +38,28 @@ _TRAINING = re.compile(
 # "liaison with Certified Public Accountants", "worked alongside RNs"; not "PGCE with QTS".
 _WITH = (
     r"\b(?:(?:work(?:s|ed|ing)?|collaborat\w*|partner\w*|coordinat\w*|liais\w*|"
-    r"communicat\w*|together|closely|team(?:ed)?)\s+with|liaison|alongside|supported|"
-    r"supporting|assisted|assisting)\s+"
+    r"communicat\w*|together|closely|team(?:ed)?)\s+with|liaison|alongside)\s+"
 )
-_OTHERS = re.compile(_WITH + r"(?:the\s+|our\s+|other\s+|\w+\s+)?$", re.IGNORECASE)
-# ... or to where they come from: "coordinated with external auditors from a Big Four
-# firm". Unlike the above, this holds for tools too: "worked with Python" is using it,
-# "worked with consultants from Deloitte" is not working at Deloitte.
+_OTHERS = re.compile(
+    r"(?:" + _WITH + r"|\b(?:supported|supporting|assisted|assisting)\s+)"
+    r"(?:the\s+|our\s+|other\s+|\w+\s+)?$",
+    re.IGNORECASE,
+)
+# ... or to the organisation those people come from: "coordinated with external auditors
+# from a Big Four firm" is not Big Four experience, for a tool as much as a domain
+# ("consultants from Salesforce"). Only people, and only "from": "worked with Python and
+# SQL at Google", "collaborated with physicians at a trauma center" and "data from
+# Bloomberg" are the candidate's own.
+_PEOPLE = (
+    r"(?:auditors?|consultants?|engineers?|developers?|vendors?|suppliers?|contractors?|"
+    r"partners?|clients?|customers?|colleagues?|counterparts?|staff|teams?|analysts?|"
+    r"specialists?|experts?|advis[eo]rs?|attorneys?|lawyers?|counsel|officials?|officers?|"
+    r"representatives?|reps|managers?|executives?|members?|personnel|recruiters?|agents?|"
+    r"physicians?|doctors?|nurses?|researchers?|scientists?|people|employees?)"
+)
 _OTHERS_FROM = re.compile(
-    _WITH + r"(?:[\w-]+\s+){1,4}(?:from|at)\s+(?:an?\s+|the\s+|our\s+)?$", re.IGNORECASE
+    _WITH + r"(?:[\w-]+\s+){0,3}" + _PEOPLE + r"\s+from\s+(?:an?\s+|the\s+|our\s+)?$",
+    re.IGNORECASE,
 )
 OTHERS, OTHERS_FROM = "others", "others_from"
 CREDENTIAL = re.compile(

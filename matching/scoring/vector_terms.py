@@ -46,11 +46,13 @@ def _difference(u: np.ndarray, v: np.ndarray, difference: str) -> np.ndarray:
 
 
 def resume_squares(resume_vectors: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """(u * u) @ weights per resume, in small row blocks through one scratch array."""
-    w = weights.astype(np.float32)
+    """(u * u) @ weights per resume, in small row blocks through one scratch array, in the
+    vectors' precision (float32 from the cache, float64 where training passes it)."""
+    dtype = np.result_type(resume_vectors.dtype, np.float32)
+    w = weights.astype(dtype)
     n = len(resume_vectors)
-    out = np.empty(n, np.float32)
-    scratch = np.empty((min(n, SQUARE_BLOCK), resume_vectors.shape[1]), np.float32)
+    out = np.empty(n, dtype)
+    scratch = np.empty((min(n, SQUARE_BLOCK), len(w)), dtype)
     for start in range(0, n, SQUARE_BLOCK):
         u = resume_vectors[start : start + SQUARE_BLOCK]
         squares = scratch[: len(u)]

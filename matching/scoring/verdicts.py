@@ -216,12 +216,9 @@ def _judge_skill(req: Requirement, ev: ResumeEvidence) -> Verdict:
         for m in ev.by_strength:
             if m.section == OBJECTIVE:
                 continue
-            pos = find_name(name, m.text)
+            pos, why = _tool_mention(name, m.text)
             if pos is None:
                 continue
-            why = read_cues(m.text, pos)
-            if why == OTHERS:
-                why = ""  # working with a tool is using it
             if why:
                 refused.append((m, why))
                 continue
@@ -246,6 +243,26 @@ def _judge_skill(req: Requirement, ev: ResumeEvidence) -> Verdict:
     return _semantic(
         req, ev, SKILL_MET, sections=(EXPERIENCE, SUMMARY, SKILLS, HEADER, CERTIFICATIONS)
     )
+
+
+def _tool_mention(name: str, text: str) -> tuple[int | None, str]:
+    """Where a skill or tool stands in a sentence, and why it does not count ("" when it
+    does). Working with a tool is using it; a mention naming where others come from
+    ("consultants from Salesforce") gives way to a later one in the same sentence ("... to
+    roll out Salesforce CRM")."""
+    start = 0
+    first: tuple[int | None, str] = (None, "")
+    while (found := find_name(name, text[start:])) is not None:
+        pos = start + found
+        why = read_cues(text, pos)
+        if why != OTHERS_FROM:
+            return pos, "" if why == OTHERS else why
+        first = first if first[0] is not None else (pos, why)
+        gap = text.find(" ", pos)
+        if gap < 0:
+            break
+        start = gap + 1
+    return first
 
 
 def _judge_domain(req: Requirement, ev: ResumeEvidence) -> Verdict:
@@ -328,13 +345,11 @@ def _semantic(
             continue
         why = sentence_cues(m.text)
         shared = _first_shared_word(req.text, m.text)
-        if not why and shared is not None and read_cues(m.text, shared) in (OTHERS, OTHERS_FROM):
+        if not why and shared is not None:
             # "Worked together with the pastry team" for "Led a pastry team".
-            why = OTHERS
-        if why == OTHERS:
-            best_refused = best_refused or (m, why)
-            continue
-        if why in ("negated", "intent", "weak"):
+            cue = read_cues(m.text, shared)
+            why = cue if cue in (OTHERS, OTHERS_FROM) else ""
+        if why in (OTHERS, OTHERS_FROM, "negated", "intent", "weak"):
             best_refused = best_refused or (m, why)
             continue
         return make_verdict(req, MET, [m], f"same meaning ({float(sims[k]):.2f})")

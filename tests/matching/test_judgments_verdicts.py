@@ -237,11 +237,33 @@ def test_finishing_a_degree_is_not_holding_it():
             "Coordinated with external auditors from a Big Four firm during the annual audit.",
             NOT_MET,
         ),
-        ("Worked closely with consultants at a Big Four firm on the audit.", NOT_MET),
+        ("Partnered with consultants from a Big Four firm on the audit.", NOT_MET),
+        # The candidate's own workplace, or what they did there.
         ("Senior auditor at a Big Four firm: led the annual audit of retail clients.", MET),
+        ("Assisted senior auditors at a Big Four firm in the annual audit.", MET),
+        ("Worked with the audit team at a Big Four firm on year-end audits.", MET),
+        ("Supported month-end close and audits at a Big Four firm.", MET),
     ],
 )
 def test_others_from_an_organisation_do_not_give_the_candidate_its_experience(sentence, status):
     text = f"Experience\nAuditor\nJanuary 2018 - Present\nAcme\n{sentence}\n"
     [v] = judge_text(["Big Four audit experience"], text, today=TODAY)
+    assert v.status == status, v
+    if status == NOT_MET:
+        assert v.reason == "others_from"
+
+
+@pytest.mark.parametrize(
+    ("requirement", "sentence", "status"),
+    [
+        ("Salesforce", "Worked with consultants from Salesforce to roll out Salesforce CRM.", MET),
+        ("Salesforce", "Worked with consultants from Salesforce on the new pricing.", NOT_MET),
+        ("Bloomberg", "Worked with market data from Bloomberg for daily pricing.", MET),
+        ("AWS", "Worked with services from AWS to host the reporting stack.", MET),
+        ("Python", "Worked with Python and SQL at Google.", MET),
+    ],
+)
+def test_a_tool_is_used_unless_only_named_as_where_others_come_from(requirement, sentence, status):
+    text = f"Experience\nAnalyst\nJanuary 2018 - Present\nAcme\n{sentence}\n"
+    [v] = judge_text([requirement], text, today=TODAY)
     assert v.status == status, v

@@ -13,7 +13,13 @@ import pytest
 from matching.errors import ModelUnavailable
 from matching.models_store import HEAD_FILE
 from matching.scoring.features import FEATURE_NAMES
-from matching.scoring.heads import CACHE_MIN_ROWS, MEMORY_CUTOFF, MEMORY_PRIOR, TrainedHead
+from matching.scoring.heads import (
+    CACHE_MIN_ROWS,
+    KERNEL_BLOCK,
+    MEMORY_CUTOFF,
+    MEMORY_PRIOR,
+    TrainedHead,
+)
 from matching.scoring.inputs import PairInputs
 from matching.scoring.vector_terms import ABSOLUTE, ROW_BLOCK, design_matrix
 from training.fast import group_folds, train_fast
@@ -301,6 +307,22 @@ def test_a_resume_matrix_scored_against_many_jobs_is_prepared_once(trained):
     memory = _memory_by_definition(head, second, jobs[0].astype(np.float64))
     np.testing.assert_allclose(head.memory_scores_for(second, jobs[0]), memory, atol=1e-5)
     assert head._side is not kept and head._side.matrix() is second
+
+
+def test_a_batch_longer_than_one_kernel_block_scores_as_the_definition(trained):
+    """The kept kernel is computed KERNEL_BLOCK rows at a time and the (u * u) term in
+    smaller blocks: rows on both sides of a block's edge score as the definition says."""
+    head, _, _, (_, _, _, jobs) = trained
+    rng = np.random.default_rng(11)
+    batch = _unit_rows(rng, KERNEL_BLOCK + 5)
+    features = {name: rng.uniform(0, 1, len(batch)).astype(np.float32) for name in FEATURE_NAMES}
+    memory = _memory_by_definition(head, batch, jobs[2].astype(np.float64))
+    expected = (
+        design_matrix(batch, np.repeat(jobs[2][None], len(batch), 0), features, memory) @ head.coef
+        + head.intercept
+    )
+    np.testing.assert_allclose(head.raw(batch, jobs[2], features), expected, atol=1e-4)
+    assert head._side.matrix() is batch and head._side.kernel.shape[0] == len(batch)
 
 
 def test_a_gone_batch_leaves_its_kernel_memory_to_the_next_and_a_live_one_keeps_it(trained):
