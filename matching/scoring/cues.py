@@ -62,6 +62,9 @@ _OTHERS_FROM = re.compile(
     re.IGNORECASE,
 )
 OTHERS, OTHERS_FROM = "others", "others_from"
+NEGATED, INTENT_CUE, WEAK, TRAINING = "negated", "intent", "weak", "training"
+# Every reason a cue gives; each is shown in words beside a ✗ (explain.CUE_WORDS).
+CUES = (NEGATED, INTENT_CUE, WEAK, OTHERS, OTHERS_FROM, TRAINING)
 CREDENTIAL = re.compile(
     r"\b(?:certified|certification|certifications|certificate|certs?|licensed|license|licence|"
     r"licensure|credential|credentialed|accredited|registered|holder|designation|"
@@ -206,15 +209,15 @@ def read_cues(text: str, pos: int, *, licence: bool = False, strong: bool = Fals
     before = _clause_before(text, pos)
     near_after = text[pos : pos + 80]
     if _NEGATION.search(before):
-        return "negated"
+        return NEGATED
     if INTENT.search(before) or INTENT.search(near_after.split(".")[0][:40]):
-        return "intent"
+        return INTENT_CUE
     # A credential has no level but the one in its name ("Basic Life Support", "Teaching
     # Certificate: Elementary Education"): held or not.
     if not licence and (
         _WEAK.search(" ".join(before.split()[-4:])) or _WEAK_AFTER.search(near_after)
     ):
-        return "weak"
+        return WEAK
     if _OTHERS_FROM.search(before):
         return OTHERS_FROM
     if _OTHERS.search(before):
@@ -227,7 +230,7 @@ def read_cues(text: str, pos: int, *, licence: bool = False, strong: bool = Fals
         and (_TRAINING.search(course) or _TRAINING.search(" ".join(before.split()[-2:])))
         and not CREDENTIAL.search(course)
     ):
-        return "training"
+        return TRAINING
     return ""
 
 
@@ -237,9 +240,9 @@ _NEGATION_ANYWHERE = re.compile(r"\b(?:no|not|never|without|lack(?:s|ing)?)\b", 
 def sentence_cues(text: str) -> str:
     """Negation, intent or a weak level anywhere in a sentence matched on meaning."""
     if _NEGATION_ANYWHERE.search(text):
-        return "negated"
+        return NEGATED
     if INTENT.search(text):
-        return "intent"
+        return INTENT_CUE
     if _WEAK.search(text):
-        return "weak"
+        return WEAK
     return ""

@@ -267,3 +267,15 @@ def test_a_tool_is_used_unless_only_named_as_where_others_come_from(requirement,
     text = f"Experience\nAnalyst\nJanuary 2018 - Present\nAcme\n{sentence}\n"
     [v] = judge_text([requirement], text, today=TODAY)
     assert v.status == status, v
+
+
+def test_every_reason_the_cues_give_is_shown_in_words():
+    """A reviewer reads the cue's reason beside a ✗ (explain.ShownVerdict.reason_shown):
+    each code the cues return has words, never the bare code."""
+    from matching.scoring.cues import CUES
+    from matching.scoring.explain import CUE_WORDS, ShownVerdict
+
+    assert {"negated", "intent", "weak", "others", "others_from", "training"} <= set(CUES)
+    for code in CUES:
+        shown = ShownVerdict("Big Four audit", True, "skill", NOT_MET, [], code).reason_shown
+        assert shown == CUE_WORDS[code] and shown != code
