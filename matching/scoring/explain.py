@@ -15,6 +15,7 @@ from matching.intake import terms as intake_terms
 from matching.models import Job, Pair, Resume
 from matching.privacy.anonymize import anonymize
 from matching.privacy.selectors import resume_display_text, shown_span
+from matching.scoring import cues
 from matching.scoring.evidence import NOT_MET
 from matching.scoring.judgments import credentials_decided, credentials_factor
 from matching.scoring.skills import skills_in
@@ -26,12 +27,12 @@ VERDICT_MARKS = {"met": "✓", "not_met": "✗", "unclear": "?"}
 
 # What the cues around a mention (scoring/cues.py) mean, as a recruiter reads them.
 CUE_WORDS = {
-    "negated": "the resume says not",
-    "intent": "only planned or in progress",
-    "weak": "basic level only",
-    "others": "done by others, not the candidate",
-    "others_from": "the employer of others, not of the candidate",
-    "training": "training for it, not holding it",
+    cues.NEGATED: "the resume says not",
+    cues.INTENT_CUE: "only planned or in progress",
+    cues.WEAK: "basic level only",
+    cues.OTHERS: "done by others, not the candidate",
+    cues.OTHERS_FROM: "the employer of others, not of the candidate",
+    cues.TRAINING: "training for it, not holding it",
 }
 
 

@@ -349,7 +349,7 @@ def _semantic(
             # "Worked together with the pastry team" for "Led a pastry team".
             cue = read_cues(m.text, shared)
             why = cue if cue in (OTHERS, OTHERS_FROM) else ""
-        if why in (OTHERS, OTHERS_FROM, "negated", "intent", "weak"):
+        if why:  # negated, intent or weak anywhere; others around a shared word
             best_refused = best_refused or (m, why)
             continue
         return make_verdict(req, MET, [m], f"same meaning ({float(sims[k]):.2f})")
